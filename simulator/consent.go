@@ -1,0 +1,201 @@
+package simulator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Runtime permission scopes, as they appear in apiAccessToken consent,
+// AskForPermissionsConsent cards and the Alexa APIs
+// (../shared/alexa-contract.md §4). The skill manifest names some of them
+// differently (§4.2).
+const (
+	ScopeName                 = "alexa::profile:name:read"
+	ScopeGivenName            = "alexa::profile:given_name:read"
+	ScopeEmail                = "alexa::profile:email:read"
+	ScopeMobileNumber         = "alexa::profile:mobile_number:read"
+	ScopeAddress              = "read::alexa:device:all:address"
+	ScopeCountryAndPostalCode = "read::alexa:device:all:address:country_and_postal_code"
+	ScopeGeolocation          = "alexa::devices:all:geolocation:read"
+	ScopeReminders            = "alexa::alerts:reminders:skill:readwrite"
+	ScopeTimers               = "alexa::alerts:timers:skill:readwrite"
+)
+
+// shortScopes maps the short names accepted by --grant and the feature steps
+// to runtime scopes. Order is the order in which they are listed in errors.
+var shortScopes = []struct{ short, scope string }{
+	{"name", ScopeName},
+	{"given_name", ScopeGivenName},
+	{"email", ScopeEmail},
+	{"mobile_number", ScopeMobileNumber},
+	{"address", ScopeAddress},
+	{"country_and_postal_code", ScopeCountryAndPostalCode},
+	{"geolocation", ScopeGeolocation},
+	{"reminders", ScopeReminders},
+	{"timers", ScopeTimers},
+}
+
+// ShortScopeNames lists the short scope names ParseScope accepts.
+func ShortScopeNames() []string {
+	names := make([]string, len(shortScopes))
+	for i, s := range shortScopes {
+		names[i] = s.short
+	}
+	return names
+}
+
+// ParseScope turns a short name ("email", "given name", "country_and_postal_code")
+// or a full runtime scope string ("alexa::profile:email:read") into the
+// runtime scope string.
+func ParseScope(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if strings.Contains(t, "::") && !strings.ContainsAny(t, " \t") {
+		return t, nil
+	}
+	short := strings.ToLower(strings.Join(strings.FieldsFunc(t, func(r rune) bool {
+		return r == ' ' || r == '_' || r == '-' || r == '\t'
+	}), "_"))
+	for _, sc := range shortScopes {
+		if sc.short == short {
+			return sc.scope, nil
+		}
+	}
+	return "", fmt.Errorf("unknown permission %q: use a full scope string such as %q or one of: %s",
+		s, ScopeEmail, strings.Join(ShortScopeNames(), ", "))
+}
+
+// ShortScopeName returns the short name of a runtime scope, or the scope
+// itself when it has none.
+func ShortScopeName(scope string) string {
+	for _, sc := range shortScopes {
+		if sc.scope == scope {
+			return sc.short
+		}
+	}
+	return scope
+}
+
+// Consent is what a user has allowed a skill: the permission scopes granted
+// in the Alexa app and, when the account is linked, the access token that the
+// skill's own OAuth server issued. The zero value is the scenario "none".
+//
+// Consent is a value: its methods return modified copies.
+type Consent struct {
+	// Scopes are the granted runtime scopes, sorted and without duplicates.
+	Scopes []string
+	// Linked says the user linked their account. With an empty AccessToken,
+	// a conversation generates an opaque token for it.
+	Linked bool
+	// AccessToken is the linked account's token, sent as user.accessToken.
+	AccessToken string
+}
+
+// The named consent scenarios.
+const (
+	ScenarioNone        = "none"
+	ScenarioName        = "name"
+	ScenarioEmail       = "email"
+	ScenarioEmailLinked = "email+linked"
+)
+
+// Scenarios lists the named consent scenarios in their canonical order.
+func Scenarios() []string {
+	return []string{ScenarioNone, ScenarioName, ScenarioEmail, ScenarioEmailLinked}
+}
+
+// Named scenarios as values.
+var (
+	ConsentNone        = Consent{}
+	ConsentName        = Consent{Scopes: []string{ScopeName}}
+	ConsentEmail       = Consent{Scopes: []string{ScopeEmail}}
+	ConsentEmailLinked = Consent{Scopes: []string{ScopeEmail}, Linked: true}
+)
+
+// ParseConsent returns the consent of a named scenario. An empty name is
+// "none".
+func ParseConsent(name string) (Consent, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", ScenarioNone:
+		return ConsentNone, nil
+	case ScenarioName:
+		return ConsentName.clone(), nil
+	case ScenarioEmail:
+		return ConsentEmail.clone(), nil
+	case ScenarioEmailLinked:
+		return ConsentEmailLinked.clone(), nil
+	}
+	return Consent{}, fmt.Errorf("unknown consent scenario %q (valid: %s)", name, strings.Join(Scenarios(), ", "))
+}
+
+func (c Consent) clone() Consent {
+	c.Scopes = slices.Clone(c.Scopes)
+	return c
+}
+
+// Grant returns c with the scopes added.
+func (c Consent) Grant(scopes ...string) Consent {
+	out := c.clone()
+	out.Scopes = append(out.Scopes, scopes...)
+	slices.Sort(out.Scopes)
+	out.Scopes = slices.Compact(out.Scopes)
+	return out
+}
+
+// Revoke returns c without the scopes.
+func (c Consent) Revoke(scopes ...string) Consent {
+	out := c.clone()
+	out.Scopes = slices.DeleteFunc(out.Scopes, func(s string) bool { return slices.Contains(scopes, s) })
+	return out
+}
+
+// Link returns c with a linked account whose token is accessToken; an empty
+// token asks the conversation to generate one.
+func (c Consent) Link(accessToken string) Consent {
+	out := c.clone()
+	out.Linked = true
+	out.AccessToken = accessToken
+	return out
+}
+
+// Unlink returns c without a linked account.
+func (c Consent) Unlink() Consent {
+	out := c.clone()
+	out.Linked = false
+	out.AccessToken = ""
+	return out
+}
+
+// Granted reports whether scope was granted.
+func (c Consent) Granted(scope string) bool {
+	return slices.Contains(c.Scopes, scope)
+}
+
+// Scenario returns the name of the scenario c is, or "" when it is none of
+// the four.
+func (c Consent) Scenario() string {
+	for _, name := range Scenarios() {
+		s, _ := ParseConsent(name)
+		if slices.Equal(s.Scopes, c.normalized().Scopes) && s.Linked == c.Linked {
+			return name
+		}
+	}
+	return ""
+}
+
+func (c Consent) normalized() Consent { return Consent{}.Grant(c.Scopes...) }
+
+// String describes c: its scenario name, or its scopes and link state.
+func (c Consent) String() string {
+	if name := c.Scenario(); name != "" {
+		return name
+	}
+	var parts []string
+	for _, s := range c.normalized().Scopes {
+		parts = append(parts, ShortScopeName(s))
+	}
+	if c.Linked {
+		parts = append(parts, "linked")
+	}
+	return strings.Join(parts, "+")
+}

@@ -1,0 +1,26 @@
+// Package simulator plays Alexa's side of a custom skill's traffic.
+//
+// It builds request envelopes exactly as Alexa sends them and signs the
+// apiAccessToken that a skill forwards to the Alexa APIs:
+//
+//   - Envelope types that marshal with Alexa's field names, presence and
+//     absence rules (see Envelope, Request, Context), and that decode a
+//     captured real envelope without losing any field.
+//   - Request builders: LaunchRequest, IntentRequest, SessionEndedRequest,
+//     CanFulfillIntentRequest, PermissionResponse, ExceptionEncountered and
+//     AudioPlayerEvent.
+//   - Consent: the permission scopes a user granted plus an optional
+//     linked-account token, with the named scenarios none, name, email and
+//     email+linked (see ParseConsent).
+//   - A Signer that mints apiAccessToken JWTs shaped like Amazon's (RS256,
+//     kid "1", aud https://api.amazonalexa.com) whose claims alone tell a fake
+//     API server which scopes were granted, for which user and device, and
+//     until when. Its public key is served as a JWKS document and a
+//     jwt.Keyfunc, and tokens are cached because an RSA signature costs about
+//     a millisecond.
+//   - A Simulator holding skill id, locale, device, region and clock, and
+//     Conversations with their own user, device and session.
+//
+// Everything random or time dependent can be injected (WithClock,
+// WithIDSource, WithSeed) so that envelopes are reproducible byte for byte.
+package simulator

@@ -1,0 +1,249 @@
+package simulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Request types (../shared/alexa-contract.md §2).
+const (
+	TypeLaunchRequest         = "LaunchRequest"
+	TypeIntentRequest         = "IntentRequest"
+	TypeSessionEndedRequest   = "SessionEndedRequest"
+	TypeCanFulfillIntent      = "CanFulfillIntentRequest"
+	TypeConnectionsResponse   = "Connections.Response"
+	TypeExceptionEncountered  = "System.ExceptionEncountered"
+	TypePlaybackStarted       = "AudioPlayer.PlaybackStarted"
+	TypePlaybackFinished      = "AudioPlayer.PlaybackFinished"
+	TypePlaybackStopped       = "AudioPlayer.PlaybackStopped"
+	TypePlaybackNearlyFinished = "AudioPlayer.PlaybackNearlyFinished"
+	TypePlaybackFailed        = "AudioPlayer.PlaybackFailed"
+)
+
+// Confirmation statuses of intents and slots.
+const (
+	ConfirmationNone      = "NONE"
+	ConfirmationConfirmed = "CONFIRMED"
+	ConfirmationDenied    = "DENIED"
+)
+
+// Dialog states.
+const (
+	DialogStarted    = "STARTED"
+	DialogInProgress = "IN_PROGRESS"
+	DialogCompleted  = "COMPLETED"
+)
+
+// SessionEndedRequest reasons and error types.
+const (
+	ReasonUserInitiated        = "USER_INITIATED"
+	ReasonError                = "ERROR"
+	ReasonExceededMaxReprompts = "EXCEEDED_MAX_REPROMPTS"
+)
+
+// Entity-resolution status codes.
+const (
+	ERSuccessMatch   = "ER_SUCCESS_MATCH"
+	ERSuccessNoMatch = "ER_SUCCESS_NO_MATCH"
+)
+
+// Voice permission results (Connections.Response payload.status).
+const (
+	PermissionAccepted    = "ACCEPTED"
+	PermissionDenied      = "DENIED"
+	PermissionNotAnswered = "NOT_ANSWERED"
+)
+
+// Sessionless reports whether requests of type t carry no session
+// (AudioPlayer, PlaybackController, skill events, exceptions).
+func Sessionless(t string) bool {
+	return t == TypeExceptionEncountered ||
+		strings.HasPrefix(t, "AudioPlayer.") ||
+		strings.HasPrefix(t, "PlaybackController.") ||
+		strings.HasPrefix(t, "AlexaSkillEvent.") ||
+		strings.HasPrefix(t, "AlexaHouseholdListEvent.") ||
+		strings.HasPrefix(t, "Messaging.")
+}
+
+// RequestOption adjusts a request built by IntentRequest or
+// CanFulfillIntentRequest.
+type RequestOption func(*Request)
+
+// LaunchRequest returns a LaunchRequest ("open my skill").
+func LaunchRequest() Request {
+	f := false
+	return Request{Type: TypeLaunchRequest, ShouldLinkResultBeReturned: &f}
+}
+
+// IntentRequest returns an IntentRequest for intent name.
+func IntentRequest(name string, opts ...RequestOption) Request {
+	r := Request{Type: TypeIntentRequest, Intent: &Intent{Name: name, ConfirmationStatus: ConfirmationNone}}
+	for _, o := range opts {
+		o(&r)
+	}
+	return r
+}
+
+// CanFulfillIntentRequest returns a CanFulfillIntentRequest for intent name.
+func CanFulfillIntentRequest(name string, opts ...RequestOption) Request {
+	r := IntentRequest(name, opts...)
+	r.Type = TypeCanFulfillIntent
+	return r
+}
+
+// WithSlot fills slot name with the spoken value; an empty value leaves the
+// slot defined but unfilled, as Alexa sends every slot of the intent.
+func WithSlot(name, value string) RequestOption {
+	return WithSlots(SpokenSlot(name, value))
+}
+
+// WithSlots adds slots, replacing any of the same name.
+func WithSlots(slots ...Slot) RequestOption {
+	return func(r *Request) {
+		if r.Intent.Slots == nil {
+			r.Intent.Slots = map[string]Slot{}
+		}
+		for _, s := range slots {
+			r.Intent.Slots[s.Name] = s
+		}
+	}
+}
+
+// WithDialogState sets request.dialogState (STARTED, IN_PROGRESS, COMPLETED).
+func WithDialogState(state string) RequestOption {
+	return func(r *Request) { r.DialogState = state }
+}
+
+// WithIntentConfirmation sets intent.confirmationStatus.
+func WithIntentConfirmation(status string) RequestOption {
+	return func(r *Request) { r.Intent.ConfirmationStatus = status }
+}
+
+// SpokenSlot returns a slot as Alexa fills it from speech: value, source
+// USER, and the same value as a Simple slotValue. An empty value gives an
+// unfilled slot.
+func SpokenSlot(name, value string) Slot {
+	s := Slot{Name: name, ConfirmationStatus: ConfirmationNone}
+	if value != "" {
+		s.Value = value
+		s.Source = "USER"
+		s.SlotValue = &SlotValue{Type: "Simple", Value: value}
+	}
+	return s
+}
+
+// Resolved returns s with entity-resolution results from authority, in both
+// resolutions and slotValue.resolutions. No values means ER_SUCCESS_NO_MATCH.
+func (s Slot) Resolved(authority string, values ...ResolvedValue) Slot {
+	res := Resolution{Authority: authority, Status: ResolutionStatus{Code: ERSuccessNoMatch}}
+	if len(values) > 0 {
+		res.Status.Code = ERSuccessMatch
+		for _, v := range values {
+			res.Values = append(res.Values, ResolutionValues{Value: v})
+		}
+	}
+	rs := &Resolutions{ResolutionsPerAuthority: []Resolution{res}}
+	s.Resolutions = rs
+	if s.SlotValue != nil {
+		sv := *s.SlotValue
+		sv.Resolutions = rs
+		s.SlotValue = &sv
+	}
+	return s
+}
+
+// Confirmed returns s with confirmationStatus set.
+func (s Slot) Confirmed(status string) Slot {
+	s.ConfirmationStatus = status
+	return s
+}
+
+// CustomAuthority returns the entity-resolution authority of a custom slot
+// type of a skill.
+func CustomAuthority(skillID, slotType string) string {
+	return "amzn1.er-authority.echo-sdk." + skillID + "." + slotType
+}
+
+// SessionEndedRequest returns a SessionEndedRequest. err may be nil; it is
+// sent only with reason ERROR.
+func SessionEndedRequest(reason string, err *Error) Request {
+	if reason == "" {
+		reason = ReasonUserInitiated
+	}
+	r := Request{Type: TypeSessionEndedRequest, Reason: reason}
+	if reason == ReasonError {
+		r.Error = err
+	}
+	return r
+}
+
+// PermissionResponse returns the Connections.Response Alexa sends after a
+// voice permission request: status ACCEPTED, DENIED or NOT_ANSWERED, the
+// scopes the skill asked for and the token it sent.
+func PermissionResponse(status string, scopes []string, token string) Request {
+	type scope struct {
+		PermissionScope string `json:"permissionScope"`
+		ConsentLevel    string `json:"consentLevel"`
+	}
+	p := struct {
+		Status           string  `json:"status"`
+		IsCardThrown     bool    `json:"isCardThrown"`
+		PermissionScopes []scope `json:"permissionScopes"`
+	}{Status: status, PermissionScopes: []scope{}}
+	for _, s := range scopes {
+		p.PermissionScopes = append(p.PermissionScopes, scope{s, "ACCOUNT"})
+	}
+	payload, _ := json.Marshal(p)
+	return Request{
+		Type: TypeConnectionsResponse, Name: "AskFor",
+		Status:  &ConnectionStatus{Code: "200", Message: "OK"},
+		Token:   &token,
+		Payload: payload,
+	}
+}
+
+// ExceptionEncountered returns a System.ExceptionEncountered request about
+// the response to the request causeRequestID.
+func ExceptionEncountered(errType, message, causeRequestID string) Request {
+	if errType == "" {
+		errType = "INVALID_RESPONSE"
+	}
+	return Request{Type: TypeExceptionEncountered, Error: &Error{Type: errType, Message: message},
+		Cause: &Cause{RequestID: causeRequestID}}
+}
+
+var audioPlayerEvents = map[string]string{
+	"PlaybackStarted":        TypePlaybackStarted,
+	"PlaybackFinished":       TypePlaybackFinished,
+	"PlaybackStopped":        TypePlaybackStopped,
+	"PlaybackNearlyFinished": TypePlaybackNearlyFinished,
+	"PlaybackFailed":         TypePlaybackFailed,
+}
+
+// AudioPlayerEventNames lists the events AudioPlayerEvent accepts.
+func AudioPlayerEventNames() []string {
+	var names []string
+	for n := range audioPlayerEvents {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// AudioPlayerEvent returns an AudioPlayer request. event is the name with or
+// without the "AudioPlayer." prefix (PlaybackStarted, PlaybackFinished,
+// PlaybackStopped, PlaybackNearlyFinished, PlaybackFailed).
+func AudioPlayerEvent(event, token string, offsetMillis int64) (Request, error) {
+	t, ok := audioPlayerEvents[strings.TrimPrefix(event, "AudioPlayer.")]
+	if !ok {
+		return Request{}, fmt.Errorf("unknown AudioPlayer event %q (valid: %s)", event, strings.Join(AudioPlayerEventNames(), ", "))
+	}
+	r := Request{Type: t, Token: &token, OffsetInMilliseconds: &offsetMillis}
+	if t == TypePlaybackFailed {
+		r.Error = &Error{Type: "MEDIA_ERROR_UNKNOWN", Message: "playback failed"}
+		r.CurrentPlaybackState = &AudioPlayerState{Token: token, OffsetInMilliseconds: &offsetMillis, PlayerActivity: "STOPPED"}
+	}
+	return r, nil
+}
