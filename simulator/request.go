@@ -9,17 +9,17 @@ import (
 
 // Request types (../shared/alexa-contract.md §2).
 const (
-	TypeLaunchRequest         = "LaunchRequest"
-	TypeIntentRequest         = "IntentRequest"
-	TypeSessionEndedRequest   = "SessionEndedRequest"
-	TypeCanFulfillIntent      = "CanFulfillIntentRequest"
-	TypeConnectionsResponse   = "Connections.Response"
-	TypeExceptionEncountered  = "System.ExceptionEncountered"
-	TypePlaybackStarted       = "AudioPlayer.PlaybackStarted"
-	TypePlaybackFinished      = "AudioPlayer.PlaybackFinished"
-	TypePlaybackStopped       = "AudioPlayer.PlaybackStopped"
+	TypeLaunchRequest          = "LaunchRequest"
+	TypeIntentRequest          = "IntentRequest"
+	TypeSessionEndedRequest    = "SessionEndedRequest"
+	TypeCanFulfillIntent       = "CanFulfillIntentRequest"
+	TypeConnectionsResponse    = "Connections.Response"
+	TypeExceptionEncountered   = "System.ExceptionEncountered"
+	TypePlaybackStarted        = "AudioPlayer.PlaybackStarted"
+	TypePlaybackFinished       = "AudioPlayer.PlaybackFinished"
+	TypePlaybackStopped        = "AudioPlayer.PlaybackStopped"
 	TypePlaybackNearlyFinished = "AudioPlayer.PlaybackNearlyFinished"
-	TypePlaybackFailed        = "AudioPlayer.PlaybackFailed"
+	TypePlaybackFailed         = "AudioPlayer.PlaybackFailed"
 )
 
 // Confirmation statuses of intents and slots.

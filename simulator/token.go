@@ -106,11 +106,13 @@ func (c *TokenClaims) Granted(scope string) bool {
 
 // The jwt.Claims interface, so that golang-jwt validates exp, nbf and iat.
 
-func (c *TokenClaims) GetExpirationTime() (*jwt.NumericDate, error) { return numericDate(c.ExpiresAt), nil }
-func (c *TokenClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return numericDate(c.IssuedAt), nil }
-func (c *TokenClaims) GetNotBefore() (*jwt.NumericDate, error)      { return numericDate(c.NotBefore), nil }
-func (c *TokenClaims) GetIssuer() (string, error)                   { return c.Issuer, nil }
-func (c *TokenClaims) GetSubject() (string, error)                  { return c.Subject, nil }
+func (c *TokenClaims) GetExpirationTime() (*jwt.NumericDate, error) {
+	return numericDate(c.ExpiresAt), nil
+}
+func (c *TokenClaims) GetIssuedAt() (*jwt.NumericDate, error)  { return numericDate(c.IssuedAt), nil }
+func (c *TokenClaims) GetNotBefore() (*jwt.NumericDate, error) { return numericDate(c.NotBefore), nil }
+func (c *TokenClaims) GetIssuer() (string, error)              { return c.Issuer, nil }
+func (c *TokenClaims) GetSubject() (string, error)             { return c.Subject, nil }
 func (c *TokenClaims) GetAudience() (jwt.ClaimStrings, error) {
 	return jwt.ClaimStrings{c.Audience}, nil
 }
