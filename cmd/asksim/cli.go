@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes, as godog's: 0 success, 1 failure, 2 usage or configuration.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	programName = "asksim"
+)
+
+// command is one subcommand. Each lives in its own file and registers itself
+// from init, so subcommands do not touch each other's code.
+type command struct {
+	// name is the words after "asksim", e.g. "envelope" or "token decode".
+	name     string
+	summary  string
+	usage    string // arguments after the name, e.g. "<request> [flags]"
+	long     string
+	examples string
+	// setup registers the command's flags on fs and returns the function that
+	// runs it with the positional arguments.
+	setup func(fs *pflag.FlagSet) func(ctx context.Context, st *stdio, args []string) error
+	// hidden keeps the command out of the overview.
+	hidden bool
+}
+
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// usageError is a mistake in how asksim was called: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// exitError carries an exit code chosen by the command (e.g. 1 when a
+// feature failed) after the command has already reported why.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
+	st := &stdio{in: in, out: out, err: errw}
+	if len(args) == 0 || args[0] == "help" && len(args) == 1 || args[0] == "-h" || args[0] == "--help" {
+		printOverview(out)
+		return exitOK
+	}
+	if args[0] == "help" {
+		args = append(args[1:], "--help")
+	}
+	cmd, rest := lookup(args)
+	if cmd == nil {
+		fmt.Fprintf(errw, "%s: unknown command %q\n", programName, strings.Join(args[:min(len(args), 2)], " "))
+		if s := suggest(args[0]); s != "" {
+			fmt.Fprintf(errw, "Did you mean %q?\n", s)
+		}
+		fmt.Fprintf(errw, "Run '%s help' for the list of commands.\n", programName)
+		return exitUsage
+	}
+	fs := pflag.NewFlagSet(programName+" "+cmd.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	runFn := cmd.setup(fs)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printHelp(out, cmd, fs)
+			return exitOK
+		}
+		fmt.Fprintf(errw, "%s %s: %v\nRun '%s %s --help' for usage.\n", programName, cmd.name, err, programName, cmd.name)
+		return exitUsage
+	}
+	err := runFn(ctx, st, fs.Args())
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(errw, "%s %s: %s\nRun '%s %s --help' for usage.\n", programName, cmd.name, ue.msg, programName, cmd.name)
+		return exitUsage
+	default:
+		fmt.Fprintf(errw, "%s %s: %v\n", programName, cmd.name, err)
+		return exitFailed
+	}
+}
+
+// lookup finds the longest command name that prefixes args, so that
+// "token decode" wins over a hypothetical "token".
+func lookup(args []string) (*command, []string) {
+	if len(args) >= 2 {
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			return c, args[2:]
+		}
+	}
+	if c, ok := commands[args[0]]; ok {
+		return c, args[1:]
+	}
+	return nil, nil
+}
+
+func names() []string {
+	var ns []string
+	for n, c := range commands {
+		if !c.hidden {
+			ns = append(ns, n)
+		}
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+func suggest(word string) string {
+	for _, n := range names() {
+		if strings.HasPrefix(n, word) || strings.HasPrefix(word, n) {
+			return n
+		}
+	}
+	return ""
+}
+
+func printOverview(w io.Writer) {
+	fmt.Fprintf(w, "%s plays Alexa's side of a custom skill: envelopes, signed apiAccessTokens,\n", programName)
+	fmt.Fprintf(w, "fake Alexa APIs, an OAuth account-linking server, and Gherkin features.\n\n")
+	fmt.Fprintf(w, "Usage:\n  %s <command> [arguments] [flags]\n\nCommands:\n", programName)
+	for _, n := range names() {
+		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags and examples.\n", programName)
+}
+
+func printHelp(w io.Writer, c *command, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, "%s\n\nUsage:\n  %s %s %s\n", c.summary, programName, c.name, c.usage)
+	if c.long != "" {
+		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.long))
+	}
+	if fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+	if c.examples != "" {
+		fmt.Fprintf(w, "\nExamples:\n%s\n", strings.TrimRight(c.examples, "\n"))
+	}
+}
