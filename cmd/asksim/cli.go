@@ -67,6 +67,10 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 		args = append(args[1:], "--help")
 	}
 	cmd, rest := lookup(args)
+	if cmd == nil && len(subcommands(args[0])) > 0 {
+		fmt.Fprintf(errw, "%s %s: missing subcommand: one of %s\n", programName, args[0], strings.Join(subcommands(args[0]), ", "))
+		return exitUsage
+	}
 	if cmd == nil {
 		fmt.Fprintf(errw, "%s: unknown command %q\n", programName, strings.Join(args[:min(len(args), 2)], " "))
 		if s := suggest(args[0]); s != "" {
@@ -127,6 +131,17 @@ func names() []string {
 	}
 	sort.Strings(ns)
 	return ns
+}
+
+// subcommands lists the second words of the commands that start with word.
+func subcommands(word string) []string {
+	var subs []string
+	for _, n := range names() {
+		if rest, ok := strings.CutPrefix(n, word+" "); ok {
+			subs = append(subs, rest)
+		}
+	}
+	return subs
 }
 
 func suggest(word string) string {

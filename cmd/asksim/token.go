@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/asksim/asksim/simulator"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name:    "token decode",
+		summary: "Print the header and claims of an apiAccessToken",
+		usage:   "<TOKEN | -> [flags]",
+		long: `Decodes a JWT without trusting it and prints its header, claims and, for
+asksim's tokens, the granted scopes. With --key it also verifies the signature,
+audience, issuer and expiry, and exits 1 when they do not hold.`,
+		examples: `  asksim token decode eyJ0eXAiOiJKV1Qi...
+  asksim envelope launch --consent email | jq -r .context.System.apiAccessToken | asksim token decode -
+  asksim token decode --key key.pem "$TOKEN"`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			keyFile := fs.String("key", "", "verify the token with this PEM RSA key")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) != 1 {
+					return usagef("want exactly one TOKEN argument (or - to read it from stdin), got %d", len(args))
+				}
+				tok := args[0]
+				if tok == "-" {
+					b, err := io.ReadAll(io.LimitReader(st.in, 1<<20))
+					if err != nil {
+						return err
+					}
+					tok = strings.TrimSpace(string(b))
+				}
+				header, claims, err := simulator.DecodeToken(tok)
+				if err != nil {
+					return usagef("TOKEN: %v", err)
+				}
+				out := map[string]any{"header": header, "claims": claims}
+				var verifyErr error
+				if *keyFile != "" {
+					key, err := simulator.LoadKeyFile(*keyFile)
+					if err != nil {
+						return usagef("--key: %v", err)
+					}
+					c, err := simulator.ParseToken(tok, simulator.NewSigner(key).Keyfunc(), nil)
+					if err != nil {
+						verifyErr = err
+						out["verified"] = false
+						out["error"] = err.Error()
+					} else {
+						out["verified"] = true
+						scopes, _ := c.Scopes()
+						out["scopes"] = nonNil(scopes)
+					}
+				} else {
+					// Without a key the scopes can still be read; they are only
+					// as trustworthy as the token's source.
+					var c simulator.TokenClaims
+					b, _ := json.Marshal(claims)
+					if json.Unmarshal(b, &c) == nil {
+						if scopes, err := c.Scopes(); err == nil {
+							out["scopes"] = nonNil(scopes)
+						}
+					}
+				}
+				b, err := json.MarshalIndent(out, "", "  ")
+				if err != nil {
+					return err
+				}
+				if err := writeJSONIndent(st.out, b); err != nil {
+					return err
+				}
+				if verifyErr != nil {
+					fmt.Fprintf(st.err, "asksim token decode: %v\n", verifyErr)
+					return &exitError{exitFailed}
+				}
+				return nil
+			}
+		},
+	})
+	register(&command{
+		name:    "token keygen",
+		summary: "Write a new PEM RSA key for signing apiAccessTokens",
+		usage:   "[FILE] [flags]",
+		long: `Generates a 2048-bit RSA key and writes it as PEM to FILE (mode 0600), or to
+stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
+'asksim fakes' and 'asksim send' so that they share one key.`,
+		examples: `  asksim token keygen key.pem
+  asksim fakes --key key.pem &
+  asksim envelope launch --consent email --key key.pem`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			force := fs.Bool("force", false, "overwrite FILE if it exists")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) > 1 {
+					return usagef("want at most one FILE argument, got %d", len(args))
+				}
+				key, err := simulator.GenerateKey()
+				if err != nil {
+					return err
+				}
+				pemBytes := simulator.EncodeKeyPEM(key)
+				if len(args) == 0 || args[0] == "-" {
+					_, err := st.out.Write(pemBytes)
+					return err
+				}
+				flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+				if *force {
+					flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+				}
+				f, err := os.OpenFile(args[0], flags, 0o600)
+				if errors.Is(err, os.ErrExist) {
+					return usagef("%s exists; use --force to overwrite it", args[0])
+				}
+				if err != nil {
+					return err
+				}
+				if _, err := f.Write(pemBytes); err != nil {
+					f.Close()
+					return err
+				}
+				if err := f.Close(); err != nil {
+					return err
+				}
+				fmt.Fprintf(st.err, "wrote %s (RSA %d, fingerprint %s)\n", args[0], simulator.KeyBits, simulator.KeyFingerprint(&key.PublicKey))
+				return nil
+			}
+		},
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
