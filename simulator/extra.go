@@ -31,7 +31,7 @@ var knownKeys = func() func(reflect.Type) map[string]bool {
 // marshalWithExtra marshals v (a struct without custom MarshalJSON) and
 // appends the extra keys in sorted order.
 func marshalWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := marshalNoHTML(v)
 	if err != nil || len(extra) == 0 {
 		return b, err
 	}
@@ -79,4 +79,37 @@ func unmarshalWithExtra(data []byte, v any) (map[string]json.RawMessage, error) 
 		}
 	}
 	return extra, nil
+}
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// marshalNoHTML is json.Marshal without HTML escaping and without the
+// trailing newline an Encoder adds.
+func marshalNoHTML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// isCompact reports whether b holds no insignificant whitespace outside
+// strings, so it can be copied as encoding/json would write it.
+func isCompact(b []byte) bool {
+	inStr, esc := false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case !inStr && (c == ' ' || c == '\n' || c == '\t' || c == '\r'):
+			return false
+		}
+	}
+	return true
 }
