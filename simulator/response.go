@@ -25,7 +25,7 @@ type ResponseBody struct {
 	Card         *Card         `json:"card,omitempty"`
 	Directives   []Directive   `json:"directives,omitempty"`
 	// ShouldEndSession is nil when absent, which is not false (§6.2).
-	ShouldEndSession *bool            `json:"shouldEndSession,omitempty"`
+	ShouldEndSession *bool             `json:"shouldEndSession,omitempty"`
 	CanFulfillIntent *CanFulfillIntent `json:"canFulfillIntent,omitempty"`
 }
 
@@ -91,7 +91,7 @@ func (d Directive) MarshalJSON() ([]byte, error) {
 
 // CanFulfillIntent is the answer to a CanFulfillIntentRequest (§2.6).
 type CanFulfillIntent struct {
-	CanFulfill string                         `json:"canFulfill"`
+	CanFulfill string                          `json:"canFulfill"`
 	Slots      map[string]CanFulfillIntentSlot `json:"slots,omitempty"`
 }
 
