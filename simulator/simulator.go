@@ -29,6 +29,12 @@ type Simulator struct {
 	now         func() time.Time
 	ids         *idSource
 
+	// Driving a skill (turn.go).
+	endpoint     Endpoint
+	timeout      time.Duration
+	lenient      bool
+	signRequests bool
+
 	idReader io.Reader
 	seed     *uint64
 	errs     []error
@@ -109,7 +115,7 @@ var (
 // New returns a Simulator. Without WithSigner it generates an RSA key, which
 // takes a few tens of milliseconds.
 func New(opts ...Option) (*Simulator, error) {
-	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now}
+	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now, timeout: DefaultTimeout, signRequests: true}
 	s.device, _ = DevicePreset(DefaultDevice)
 	s.apiEndpoint, _ = RegionEndpoint(DefaultRegion)
 	for _, o := range opts {
@@ -138,6 +144,9 @@ func New(opts ...Option) (*Simulator, error) {
 			return nil, err
 		}
 		s.signer = signer
+	}
+	if s.endpoint != nil && s.signRequests {
+		warmRequestSigner()
 	}
 	return s, nil
 }
@@ -190,6 +199,8 @@ type Conversation struct {
 
 	mu      sync.Mutex
 	session *sessionState
+	// asked is the last voice permission request the skill sent.
+	asked *PermissionRequest
 }
 
 type sessionState struct {
@@ -224,6 +235,7 @@ func (c *Conversation) SetConsent(consent Consent) {
 		consent.AccessToken = c.sim.ids.linkedToken()
 	}
 	c.consent = consent
+	c.sim.signer.Prefetch(c.TokenFor())
 }
 
 // SetLocale changes the locale of later requests.

@@ -223,8 +223,17 @@ type Signer struct {
 	lifetime time.Duration
 	now      func() time.Time
 
-	mu    sync.Mutex
-	cache map[tokenKey]cachedToken
+	mu       sync.Mutex
+	cache    map[tokenKey]cachedToken
+	inflight map[tokenKey]*minting
+}
+
+// minting is a token being signed; callers who want the same token wait for
+// it instead of signing it again.
+type minting struct {
+	done  chan struct{}
+	token string
+	err   error
 }
 
 // SignerOption configures a Signer.
@@ -241,7 +250,7 @@ func WithSignerClock(now func() time.Time) SignerOption { return func(s *Signer)
 
 // NewSigner returns a Signer that signs with key.
 func NewSigner(key *rsa.PrivateKey, opts ...SignerOption) *Signer {
-	s := &Signer{key: key, kid: DefaultKeyID, lifetime: DefaultTokenLifetime, now: time.Now, cache: map[tokenKey]cachedToken{}}
+	s := &Signer{key: key, kid: DefaultKeyID, lifetime: DefaultTokenLifetime, now: time.Now, cache: map[tokenKey]cachedToken{}, inflight: map[tokenKey]*minting{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -302,26 +311,46 @@ func (s *Signer) cached(f TokenFor, deprecated bool) (string, error) {
 	k := tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), deprecated}
 	now := s.now()
 	s.mu.Lock()
-	c, ok := s.cache[k]
-	s.mu.Unlock()
-	if ok && now.Before(c.exp.Add(-s.refreshBefore())) {
+	if c, ok := s.cache[k]; ok && now.Before(c.exp.Add(-s.refreshBefore())) {
+		s.mu.Unlock()
 		return c.token, nil
 	}
+	if m, ok := s.inflight[k]; ok {
+		s.mu.Unlock()
+		<-m.done
+		return m.token, m.err
+	}
+	m := &minting{done: make(chan struct{})}
+	s.inflight[k] = m
+	s.mu.Unlock()
+
 	claims := s.Claims(f)
 	if deprecated {
 		claims.PrivateClaims = PrivateClaims{IsDeprecated: "true", ConsentToken: claims.PrivateClaims.ConsentToken, UserID: f.UserID}
 	}
-	tok, err := s.Sign(claims)
-	if err != nil {
-		return "", err
-	}
+	m.token, m.err = s.Sign(claims)
 	s.mu.Lock()
-	if len(s.cache) >= maxCachedTokens {
-		s.evictLocked(now)
+	delete(s.inflight, k)
+	if m.err == nil {
+		if len(s.cache) >= maxCachedTokens {
+			s.evictLocked(now)
+		}
+		s.cache[k] = cachedToken{m.token, time.Unix(claims.ExpiresAt, 0)}
 	}
-	s.cache[k] = cachedToken{tok, time.Unix(claims.ExpiresAt, 0)}
 	s.mu.Unlock()
-	return tok, nil
+	close(m.done)
+	return m.token, m.err
+}
+
+// Prefetch starts minting the tokens a conversation for f will send (the
+// apiAccessToken and, with scopes, the consent token) in the background, in
+// parallel, so that no turn waits for an RSA signature. A turn that needs
+// a token still being minted waits for that mint rather than signing again.
+func (s *Signer) Prefetch(f TokenFor) {
+	go func() { _, _ = s.APIAccessToken(f) }()
+	if len(f.Scopes) > 0 {
+		go func() { _, _ = s.ConsentToken(f) }()
+	}
 }
 
 // maxCachedTokens bounds the cache; past it, stale entries are dropped and,
