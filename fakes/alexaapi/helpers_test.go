@@ -117,7 +117,9 @@ func pathAddress(device string) string { return "/v1/devices/" + device + "/sett
 func pathShortAddress(device string) string {
 	return "/v1/devices/" + device + "/settings/address/countryAndPostalCode"
 }
-func pathSetting(device, name string) string { return "/v2/devices/" + device + "/settings/System." + name }
+func pathSetting(device, name string) string {
+	return "/v2/devices/" + device + "/settings/System." + name
+}
 
 const (
 	bodyNotRequested = `{"code":"ACCESS_DENIED","message":"Access denied with reason: ACCESS_NOT_REQUESTED"}`
