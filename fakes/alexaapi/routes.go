@@ -78,7 +78,7 @@ func (s *Server) routes() []*route {
 }
 
 // match finds the route of an escaped path and the {deviceId} in it,
-// unescaped as the SDKs escape it (encodeURIComponent, quote(safe=”)).
+// unescaped as the SDKs escape it (encodeURIComponent, quote(safe="")).
 func (s *Server) match(escapedPath string) (*route, string) {
 	segs := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
 next:
