@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -92,8 +91,12 @@ func (f *fileErrors) decode(v any) error {
 		e.Line, e.Col = lineCol(f.data, syn.Offset)
 		e.Msg = "invalid JSON: " + syn.Error()
 	case errors.As(err, &typ):
-		e.Line, e.Col = lineCol(f.data, typ.Offset)
 		e.Path = typ.Field
+		at := typ.Offset
+		if full, start, ok := locateEnd(f.data, typ.Field, typ.Offset); ok {
+			e.Path, at = full, start
+		}
+		e.Line, e.Col = lineCol(f.data, at)
 		e.Msg = fmt.Sprintf("got JSON %s, want %s", typ.Value, jsonKind(typ.Type.Kind().String()))
 	default:
 		e.Msg = "invalid JSON: " + err.Error()
@@ -136,45 +139,84 @@ func locate(data []byte, path string) (int64, bool) {
 	if path == "" {
 		return 0, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	off, found, _ := walkTo(dec, data, "", path)
-	return off, found
+	var at int64
+	found := visit(data, func(p string, start, _ int64) bool {
+		at = start
+		return p == path
+	})
+	return at, found
 }
 
-func walkTo(dec *json.Decoder, data []byte, path, target string) (int64, bool, error) {
-	start := skipSeparators(data, dec.InputOffset())
-	if path == target {
-		return start, true, nil
+// locateEnd finds the value encoding/json rejected: it knows where the value
+// ends and its path without array indices. The answer has both the start
+// and the full path, indices included.
+func locateEnd(data []byte, field string, end int64) (string, int64, bool) {
+	var path string
+	var at int64
+	found := visit(data, func(p string, s, e int64) bool {
+		path, at = p, s
+		return e == end && stripIndices(p) == field
+	})
+	return path, at, found
+}
+
+func stripIndices(p string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range p {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
 	}
+	return b.String()
+}
+
+// visit calls fn for every value in data, after reading it, with its path,
+// start and end offsets; it stops when fn returns true and reports whether
+// that happened.
+func visit(data []byte, fn func(path string, start, end int64) bool) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	stop, _ := visitValue(dec, data, "", fn)
+	return stop
+}
+
+func visitValue(dec *json.Decoder, data []byte, path string, fn func(string, int64, int64) bool) (bool, error) {
+	start := skipSeparators(data, dec.InputOffset())
 	tok, err := dec.Token()
 	if err != nil {
-		return 0, false, err
+		return false, err
 	}
 	switch tok {
 	case json.Delim('{'):
 		for dec.More() {
 			key, err := dec.Token()
 			if err != nil {
-				return 0, false, err
+				return false, err
 			}
 			k, _ := key.(string)
-			if off, ok, err := walkTo(dec, data, joinPath(path, k), target); ok || err != nil {
-				return off, ok, err
+			if stop, err := visitValue(dec, data, joinPath(path, k), fn); stop || err != nil {
+				return stop, err
 			}
 		}
-		_, err = dec.Token()
+		if _, err := dec.Token(); err != nil {
+			return false, err
+		}
 	case json.Delim('['):
 		for i := 0; dec.More(); i++ {
-			if off, ok, err := walkTo(dec, data, indexPath(path, i), target); ok || err != nil {
-				return off, ok, err
+			if stop, err := visitValue(dec, data, indexPath(path, i), fn); stop || err != nil {
+				return stop, err
 			}
 		}
-		_, err = dec.Token()
+		if _, err := dec.Token(); err != nil {
+			return false, err
+		}
 	}
-	if err == io.EOF {
-		err = nil
-	}
-	return 0, false, err
+	return fn(path, start, dec.InputOffset()), nil
 }
 
 // skipSeparators moves past the whitespace, ':' and ',' that Decoder.Token
