@@ -147,15 +147,17 @@ func locate(data []byte, path string) (int64, bool) {
 	return at, found
 }
 
-// locateEnd finds the value encoding/json rejected: it knows where the value
-// ends and its path without array indices. The answer has both the start
+// locateEnd finds the value encoding/json rejected from the offset it
+// reports and the value's path without array indices. The answer has both the start
 // and the full path, indices included.
 func locateEnd(data []byte, field string, end int64) (string, int64, bool) {
 	var path string
 	var at int64
 	found := visit(data, func(p string, s, e int64) bool {
 		path, at = p, s
-		return e == end && stripIndices(p) == field
+		// encoding/json reports the end of a rejected scalar but only the
+		// opening delimiter of a rejected object or array.
+		return (e == end || s+1 == end) && stripIndices(p) == field
 	})
 	return path, at, found
 }
