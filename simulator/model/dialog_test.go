@@ -135,7 +135,7 @@ func TestResolveConfirmation(t *testing.T) {
 	for u, want := range map[string][2]bool{
 		"yes": {true, true}, "Yeah!": {true, true}, "sure": {true, true}, "That's right.": {true, true},
 		"go ahead": {true, true}, // the model's own AMAZON.YesIntent sample
-		"no": {false, true}, "nope": {false, true}, "no thanks": {false, true},
+		"no":       {false, true}, "nope": {false, true}, "no thanks": {false, true},
 		"maybe": {false, false}, "": {false, false}, "yes no": {false, false}, "paris": {false, false},
 	} {
 		yes, ok := m.ResolveConfirmation(u)

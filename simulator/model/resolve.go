@@ -517,30 +517,48 @@ func (mt *matcher) slotMatch(sl *Slot, sp span) (SlotMatch, string) {
 // of slots do not look close to everything.
 func (m *Model) closest(toks []string, samples []*sample, n int) []string {
 	type scored struct {
-		text string
-		d    int
+		s *sample
+		d int
 	}
-	var all []scored
-	seen := map[string]bool{}
+	// Keep the n best in a small sorted slice: stable in model order, and
+	// no per-sample allocation (this runs over every sample on a miss).
+	top := make([]scored, 0, n+1)
+	var buf []int
 	for _, s := range samples {
-		text := s.intent.Name + ": " + s.text
-		if seen[text] {
+		var d int
+		d, buf = editDistance(toks, s.parts, buf)
+		if len(top) == n && d >= top[n-1].d {
 			continue
 		}
-		seen[text] = true
-		all = append(all, scored{text, editDistance(toks, s.parts)})
+		dup := false
+		for _, t := range top {
+			dup = dup || (t.s.intent == s.intent && t.s.text == s.text)
+		}
+		if dup {
+			continue
+		}
+		i := len(top)
+		for i > 0 && top[i-1].d > d {
+			i--
+		}
+		top = slices.Insert(top, i, scored{s, d})
+		if len(top) > n {
+			top = top[:n]
+		}
 	}
-	slices.SortStableFunc(all, func(a, b scored) int { return a.d - b.d })
-	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].text)
+	out := make([]string, len(top))
+	for i, t := range top {
+		out[i] = t.s.intent.Name + ": " + t.s.text
 	}
 	return out
 }
 
-func editDistance(toks []string, parts []part) int {
-	prev := make([]int, len(toks)+1)
-	cur := make([]int, len(toks)+1)
+// editDistance reuses buf between calls and returns it.
+func editDistance(toks []string, parts []part, buf []int) (int, []int) {
+	if cap(buf) < 2*(len(toks)+1) {
+		buf = make([]int, 2*(len(toks)+1))
+	}
+	prev, cur := buf[:len(toks)+1], buf[len(toks)+1:2*(len(toks)+1)]
 	for j := range prev {
 		prev[j] = 2 * j
 	}
@@ -560,5 +578,5 @@ func editDistance(toks []string, parts []part) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(toks)]
+	return prev[len(toks)], buf
 }
