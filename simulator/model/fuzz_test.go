@@ -1,0 +1,58 @@
+package model_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/asksim/asksim/simulator/model"
+)
+
+// FuzzResolve checks that no utterance makes Resolve or ResolveSlot panic,
+// and that Resolve's result keeps its invariants.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{
+		"open travel buddy", "ask travel buddy to book a flight from new york to paris on june fifth",
+		"remind me to pack at quarter to eight pm", "remind me to pack in an hour and a half",
+		"book twenty two thousand and five seats to tokyo", "the 101st one", "{toCity}", "7:30:12", "2025-02-30",
+		"minus minus five", "a a a a hundred", "what's the weather in in in", "’'’", "\x00\xff",
+	} {
+		f.Add(s)
+	}
+	m := loadTravel(f)
+	f.Fuzz(func(t *testing.T, utterance string) {
+		r, err := m.Resolve(utterance)
+		if err != nil {
+			var nm *model.NoMatchError
+			if r != nil || (!errors.As(err, &nm) && !errors.Is(err, model.ErrEmptyUtterance) && len(model.Words(utterance)) <= model.MaxWords) {
+				t.Fatalf("Resolve(%q) = %v, %v", utterance, r, err)
+			}
+		} else {
+			if r.Kind == model.KindIntent && m.Intent(r.Intent) == nil {
+				t.Fatalf("Resolve(%q) chose unknown intent %q", utterance, r.Intent)
+			}
+			if len(r.Why) == 0 {
+				t.Fatalf("Resolve(%q) has no Why", utterance)
+			}
+		}
+		_, _ = m.ResolveSlot("BookFlightIntent", "travelDate", utterance)
+		_, _ = m.ResolveConfirmation(utterance)
+	})
+}
+
+// FuzzParseModel checks that no file content makes the loader panic.
+func FuzzParseModel(f *testing.F) {
+	f.Add([]byte(`{"interactionModel":{"languageModel":{"invocationName":"x","intents":[{"name":"A","slots":[{"name":"n","type":"AMAZON.NUMBER","samples":["{n}"]}],"samples":["a {n}"]}]},"dialog":{"intents":[{"name":"A","slots":[{"name":"n","elicitationRequired":true,"prompts":{"elicitation":"P"}}]}]},"prompts":[{"id":"P","variations":[{"type":"PlainText","value":"n?"}]}]}}`))
+	f.Add([]byte(`{"interactionModel":{"languageModel":{"invocationName":"x","intents":[{"name":"A","samples":["{"]}]}}}`))
+	f.Add([]byte(`[{]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := model.ParseModel("fuzz.json", data)
+		if err == nil {
+			_, _ = m.Resolve("a one")
+			return
+		}
+		var le *model.LoadError
+		if !errors.As(err, &le) || le.File != "fuzz.json" {
+			t.Fatalf("ParseModel error %v is not a *LoadError naming the file", err)
+		}
+	})
+}
