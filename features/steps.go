@@ -1,0 +1,549 @@
+package features
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/simulator"
+	"github.com/cucumber/godog"
+)
+
+// Step is one phrase of the vocabulary.
+type Step struct {
+	// Kind is Given, When or Then.
+	Kind string
+	// Pattern is the regular expression godog matches step text with.
+	Pattern string
+	// Example is a step written with it, as QA would.
+	Example string
+	// Doc says what the step does.
+	Doc string
+	// Table is an example data table for steps that take one.
+	Table [][]string
+
+	bind func(w *world) any
+}
+
+// Steps returns the whole vocabulary in the order `asksim steps` lists it.
+func Steps() []Step { return slices.Clone(steps) }
+
+// InitializeScenario registers the steps and hooks of one scenario with
+// godog. godog calls it once per scenario, so each gets its own world.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	w := newWorld(s)
+	for _, st := range steps {
+		sc.Step(st.Pattern, st.bind(w))
+	}
+}
+
+const quoted = `"((?:[^"\\]|\\.)*)"`
+
+var steps = []Step{
+	// Given: who the user is and what they allowed.
+	{Kind: "Given", Pattern: `^the consent scenario ` + quoted + `$`, Example: `the consent scenario "email+linked"`,
+		Doc: "Sets the consent to a named scenario: none, name, email or email+linked. email+linked links the account through the OAuth fake.",
+		bind: func(w *world) any { return w.consentScenario }},
+	{Kind: "Given", Pattern: `^the user has granted no permissions$`, Example: `the user has granted no permissions`,
+		Doc:  "Revokes every permission scope; a linked account stays linked.",
+		bind: func(w *world) any { return w.grantNone }},
+	{Kind: "Given", Pattern: `^the user has granted the ` + quoted + ` permission$`, Example: `the user has granted the "email" permission`,
+		Doc:  "Grants one permission: a short name (name, given name, email, mobile number, address, country and postal code) or a full scope string.",
+		bind: func(w *world) any { return w.grant }},
+	{Kind: "Given", Pattern: `^the user has revoked the ` + quoted + ` permission$`, Example: `the user has revoked the "email" permission`,
+		Doc:  "Takes one permission away again.",
+		bind: func(w *world) any { return w.revoke }},
+	{Kind: "Given", Pattern: `^the user has linked their account$`, Example: `the user has linked their account`,
+		Doc:  "Links the account as the OAuth fake's first user (alice), through the real flow: login form, code, token, refresh.",
+		bind: func(w *world) any { return func(ctx context.Context) error { return w.link(ctx, "") } }},
+	{Kind: "Given", Pattern: `^the user has linked their account as ` + quoted + `$`, Example: `the user has linked their account as "bob"`,
+		Doc:  "Links the account as the named user of the OAuth fake.",
+		bind: func(w *world) any { return w.link }},
+	{Kind: "Given", Pattern: `^the user's account is not linked$`, Example: `the user's account is not linked`,
+		Doc:  "Removes the linked account: requests carry no user.accessToken.",
+		bind: func(w *world) any { return w.unlink }},
+	{Kind: "Given", Pattern: `^the user's profile:$`, Example: `the user's profile:`,
+		Table: [][]string{{"name", "Alice Example"}, {"email", "alice@example.com"}, {"mobile.phoneNumber", "2065550199"}},
+		Doc:   "Sets the user's data in the Alexa API fake: one field and its value per row, names as in the profile schema (fixtures/profiles/README.md); null makes the API answer 204.",
+		bind:  func(w *world) any { return w.profile }},
+	{Kind: "Given", Pattern: `^the locale is ` + quoted + `$`, Example: `the locale is "de-DE"`,
+		Doc:  "Sets the locale of later requests.",
+		bind: func(w *world) any { return w.locale }},
+	{Kind: "Given", Pattern: `^the device is ` + quoted + `$`, Example: `the device is "echo-show"`,
+		Doc:  "Sets the device preset: " + strings.Join(simulator.DeviceNames(), ", ") + ".",
+		bind: func(w *world) any { return w.device }},
+
+	// When: what the user does.
+	{Kind: "When", Pattern: `^the user opens the skill$`, Example: `the user opens the skill`,
+		Doc:  "Sends a LaunchRequest in a new session.",
+		bind: func(w *world) any { return w.open }},
+	{Kind: "When", Pattern: `^the user invokes ` + quoted + `$`, Example: `the user invokes "GetEmailIntent"`,
+		Doc:  "Sends an IntentRequest for the intent, without slots.",
+		bind: func(w *world) any { return w.invoke }},
+	{Kind: "When", Pattern: `^the user invokes ` + quoted + ` with:$`, Example: `the user invokes "OrderIntent" with:`,
+		Table: [][]string{{"item", "coffee"}, {"quantity", "2"}},
+		Doc:   "Sends an IntentRequest with the slots of the table, one slot and its spoken value per row.",
+		bind:  func(w *world) any { return w.invokeWith }},
+	{Kind: "When", Pattern: `^the user ends the session$`, Example: `the user ends the session`,
+		Doc:  "Sends a SessionEndedRequest with reason USER_INITIATED, as when the user says \"exit\".",
+		bind: func(w *world) any { return w.endSession }},
+	{Kind: "When", Pattern: `^the user accepts the permission request$`, Example: `the user accepts the permission request`,
+		Doc:  "Answers the skill's Connections.SendRequest AskFor with ACCEPTED, granting its scopes.",
+		bind: func(w *world) any { return w.answerPermission(simulator.PermissionAccepted) }},
+	{Kind: "When", Pattern: `^the user denies the permission request$`, Example: `the user denies the permission request`,
+		Doc:  "Answers the skill's permission request with DENIED.",
+		bind: func(w *world) any { return w.answerPermission(simulator.PermissionDenied) }},
+	{Kind: "When", Pattern: `^the user does not answer the permission request$`, Example: `the user does not answer the permission request`,
+		Doc:  "Answers the skill's permission request with NOT_ANSWERED.",
+		bind: func(w *world) any { return w.answerPermission(simulator.PermissionNotAnswered) }},
+
+	// Then: what Alexa does.
+	{Kind: "Then", Pattern: `^Alexa says ` + quoted + `$`, Example: `Alexa says "Your email is alice@example.com."`,
+		Doc:  "The speech, without SSML tags and with whitespace collapsed, is exactly the text.",
+		bind: func(w *world) any { return w.says }},
+	{Kind: "Then", Pattern: `^Alexa says something containing ` + quoted + `$`, Example: `Alexa says something containing "email"`,
+		Doc:  "The speech contains the text.",
+		bind: func(w *world) any { return w.saysContaining }},
+	{Kind: "Then", Pattern: `^Alexa says something matching ` + quoted + `$`, Example: `Alexa says something matching "^Your email is .+@.+$"`,
+		Doc:  "The speech matches the regular expression (Go syntax).",
+		bind: func(w *world) any { return w.saysMatching }},
+	{Kind: "Then", Pattern: `^Alexa says nothing$`, Example: `Alexa says nothing`,
+		Doc:  "The response has no outputSpeech.",
+		bind: func(w *world) any { return w.saysNothing }},
+	{Kind: "Then", Pattern: `^Alexa reprompts ` + quoted + `$`, Example: `Alexa reprompts "What would you like?"`,
+		Doc:  "The reprompt speech is exactly the text.",
+		bind: func(w *world) any { return w.reprompts }},
+	{Kind: "Then", Pattern: `^the response has a LinkAccount card$`, Example: `the response has a LinkAccount card`,
+		Doc:  "The response carries a LinkAccount card.",
+		bind: func(w *world) any { return func() error { return w.hasCard("LinkAccount") } }},
+	{Kind: "Then", Pattern: `^the response has an? ` + quoted + ` card$`, Example: `the response has a "Simple" card`,
+		Doc:  "The response carries a card of the type.",
+		bind: func(w *world) any { return w.hasCard }},
+	{Kind: "Then", Pattern: `^the response has no card$`, Example: `the response has no card`,
+		Doc:  "The response carries no card.",
+		bind: func(w *world) any { return w.hasNoCard }},
+	{Kind: "Then", Pattern: `^the response asks for the ` + quoted + ` permission$`, Example: `the response asks for the "alexa::profile:email:read" permission`,
+		Doc:  "An AskForPermissionsConsent card or a voice permission request (Connections.SendRequest AskFor) asks for the scope; short names work too.",
+		bind: func(w *world) any { return w.asksForPermission }},
+	{Kind: "Then", Pattern: `^the response has an? ` + quoted + ` directive$`, Example: `the response has a "Dialog.ElicitSlot" directive`,
+		Doc:  "The response carries a directive of the type.",
+		bind: func(w *world) any { return w.hasDirective }},
+	{Kind: "Then", Pattern: `^the session ends$`, Example: `the session ends`,
+		Doc:  "After the last turn the session is closed.",
+		bind: func(w *world) any { return func() error { return w.sessionOpen(false) } }},
+	{Kind: "Then", Pattern: `^the session stays open$`, Example: `the session stays open`,
+		Doc:  "After the last turn the session is still open.",
+		bind: func(w *world) any { return func() error { return w.sessionOpen(true) } }},
+	{Kind: "Then", Pattern: `^the session attribute ` + quoted + ` is (.+)$`, Example: `the session attribute "turns" is 2`,
+		Doc:  "The skill's sessionAttributes hold the JSON value at the (dotted) name; a value that is not JSON is a string.",
+		bind: func(w *world) any { return w.sessionAttribute }},
+	{Kind: "Then", Pattern: `^the response at ` + quoted + ` is (.+)$`, Example: `the response at "response.card.type" is "LinkAccount"`,
+		Doc:  "The response JSON holds the value at the dotted path (array items by index: response.directives.0.type).",
+		bind: func(w *world) any { return w.responseAt }},
+	{Kind: "Then", Pattern: `^the skill read the user's (.+) from the profile API$`, Example: `the skill read the user's email from the profile API`,
+		Doc:  "The Alexa API fake answered this user's request for the value with 200 (name, given name, email, mobile number, address, country and postal code).",
+		bind: func(w *world) any { return func(field string) error { return w.apiCall(field, 200) } }},
+	{Kind: "Then", Pattern: `^the profile API refused the skill's request for the (.+)$`, Example: `the profile API refused the skill's request for the email`,
+		Doc:  "The Alexa API fake answered this user's request for the value with 403, because the scope was not granted.",
+		bind: func(w *world) any { return func(field string) error { return w.apiCall(field, 403) } }},
+	{Kind: "Then", Pattern: `^the skill did not call the profile API$`, Example: `the skill did not call the profile API`,
+		Doc:  "The Alexa API fake got no request with this user's token.",
+		bind: func(w *world) any { return w.noAPICall }},
+}
+
+// Given.
+
+func (w *world) consentScenario(ctx context.Context, name string) error {
+	c, err := simulator.ParseConsent(name)
+	if err != nil {
+		return err
+	}
+	if c.Linked {
+		// A real link, so the token works at the OAuth fake's /userinfo.
+		if err := w.link(ctx, ""); err != nil {
+			return err
+		}
+		c.AccessToken = w.conv.Consent().AccessToken
+	} else {
+		w.linked, w.linkedAs = nil, ""
+	}
+	w.conv.SetConsent(c)
+	return nil
+}
+
+func (w *world) grantNone() error {
+	c := w.conv.Consent()
+	w.conv.SetConsent(c.Revoke(c.Scopes...))
+	return nil
+}
+
+func (w *world) grant(name string) error {
+	scope, err := simulator.ParseScope(name)
+	if err != nil {
+		return err
+	}
+	w.conv.SetConsent(w.conv.Consent().Grant(scope))
+	return nil
+}
+
+func (w *world) revoke(name string) error {
+	scope, err := simulator.ParseScope(name)
+	if err != nil {
+		return err
+	}
+	w.conv.SetConsent(w.conv.Consent().Revoke(scope))
+	return nil
+}
+
+func (w *world) link(ctx context.Context, username string) error {
+	if username == "" {
+		username = w.suite.defaultUser()
+	}
+	acct, err := w.suite.link(ctx, username)
+	if err != nil {
+		return fmt.Errorf("link the account as %q: %w", username, err)
+	}
+	tok, err := acct.AccessToken(ctx)
+	if err != nil {
+		return err
+	}
+	w.linked, w.linkedAs = acct, username
+	w.conv.SetConsent(w.conv.Consent().Link(tok))
+	return nil
+}
+
+func (w *world) unlink() error {
+	w.linked, w.linkedAs = nil, ""
+	w.conv.SetConsent(w.conv.Consent().Unlink())
+	return nil
+}
+
+func (w *world) profile(table *godog.Table) error {
+	fields := map[string]any{}
+	for i, row := range table.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("profile table row %d has %d cells, want 2: field and value", i+1, len(row.Cells))
+		}
+		if err := setPath(fields, strings.TrimSpace(row.Cells[0].Value), jsonValue(row.Cells[1].Value)); err != nil {
+			return fmt.Errorf("profile table row %d: %v", i+1, err)
+		}
+	}
+	def, err := json.Marshal(w.suite.defaultProfile)
+	if err != nil {
+		return err
+	}
+	uid := w.conv.Identity().UserID
+	doc, _ := json.Marshal(map[string]any{"default": json.RawMessage(def), "users": map[string]any{uid: fields}})
+	set, err := alexaapi.ParseProfiles(doc, "the user's profile table")
+	if err != nil {
+		return err
+	}
+	w.suite.api.SetProfile(uid, set.Users[uid])
+	return nil
+}
+
+// setPath sets a dotted path ("address.city") in a nested map.
+func setPath(m map[string]any, path string, v any) error {
+	keys := strings.Split(path, ".")
+	for _, k := range keys[:len(keys)-1] {
+		child, ok := m[k].(map[string]any)
+		if !ok {
+			if _, taken := m[k]; taken {
+				return fmt.Errorf("field %q is a value, not an object", k)
+			}
+			child = map[string]any{}
+			m[k] = child
+		}
+		m = child
+	}
+	m[keys[len(keys)-1]] = v
+	return nil
+}
+
+func (w *world) locale(l string) error { return w.conv.SetLocale(l) }
+
+func (w *world) device(name string) error {
+	d, err := simulator.DevicePreset(name)
+	if err != nil {
+		return err
+	}
+	w.conv.SetDevice(d)
+	return nil
+}
+
+// When.
+
+func (w *world) open(ctx context.Context) error {
+	return w.send(ctx, "opens the skill", simulator.LaunchRequest())
+}
+
+func (w *world) invoke(ctx context.Context, intent string) error {
+	return w.send(ctx, fmt.Sprintf("invokes %q", intent), simulator.IntentRequest(intent))
+}
+
+func (w *world) invokeWith(ctx context.Context, intent string, table *godog.Table) error {
+	var opts []simulator.RequestOption
+	var said []string
+	for i, row := range table.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("slot table row %d has %d cells, want 2: slot and value", i+1, len(row.Cells))
+		}
+		name, value := strings.TrimSpace(row.Cells[0].Value), row.Cells[1].Value
+		if i == 0 && strings.EqualFold(name, "slot") && strings.EqualFold(strings.TrimSpace(value), "value") {
+			continue // a header row
+		}
+		opts = append(opts, simulator.WithSlot(name, value))
+		said = append(said, fmt.Sprintf("%s=%q", name, value))
+	}
+	return w.send(ctx, fmt.Sprintf("invokes %q with %s", intent, strings.Join(said, ", ")), simulator.IntentRequest(intent, opts...))
+}
+
+func (w *world) endSession(ctx context.Context) error {
+	return w.send(ctx, "ends the session", simulator.SessionEndedRequest(simulator.ReasonUserInitiated, nil))
+}
+
+func (w *world) answerPermission(status string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		req, err := w.conv.AnswerPermissionRequest(status)
+		if err != nil {
+			return w.fail("%v", err)
+		}
+		return w.send(ctx, fmt.Sprintf("answers the permission request: %s", status), req)
+	}
+}
+
+// Then.
+
+func (w *world) speech() (string, error) {
+	t, err := w.last()
+	if err != nil {
+		return "", err
+	}
+	return normalizeSpeech(t.Response.Speech()), nil
+}
+
+func (w *world) says(text string) error {
+	got, err := w.speech()
+	if err != nil {
+		return err
+	}
+	if want := normalizeSpeech(unescape(text)); got != want {
+		return w.expected(fmt.Sprintf("Alexa to say %q", want), fmt.Sprintf("%q", got), "response.outputSpeech")
+	}
+	return nil
+}
+
+func (w *world) saysContaining(text string) error {
+	got, err := w.speech()
+	if err != nil {
+		return err
+	}
+	if want := normalizeSpeech(unescape(text)); !strings.Contains(got, want) {
+		return w.expected(fmt.Sprintf("Alexa to say something containing %q", want), fmt.Sprintf("%q", got), "response.outputSpeech")
+	}
+	return nil
+}
+
+func (w *world) saysMatching(expr string) error {
+	re, err := regexp.Compile(unescape(expr))
+	if err != nil {
+		return fmt.Errorf("regular expression %q: %v", expr, err)
+	}
+	got, err := w.speech()
+	if err != nil {
+		return err
+	}
+	if !re.MatchString(got) {
+		return w.expected(fmt.Sprintf("Alexa to say something matching %s", re), fmt.Sprintf("%q", got), "response.outputSpeech")
+	}
+	return nil
+}
+
+func (w *world) saysNothing() error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	if t.Response.Response.OutputSpeech != nil {
+		return w.expected("no outputSpeech", fmt.Sprintf("%q", t.Response.Speech()), "response.outputSpeech")
+	}
+	return nil
+}
+
+func (w *world) reprompts(text string) error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	got := normalizeSpeech(t.Response.RepromptSpeech())
+	if want := normalizeSpeech(unescape(text)); got != want {
+		return w.expected(fmt.Sprintf("Alexa to reprompt %q", want), fmt.Sprintf("%q", got), "response.reprompt.outputSpeech")
+	}
+	return nil
+}
+
+func (w *world) hasCard(cardType string) error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	c := t.Response.Response.Card
+	switch {
+	case c == nil:
+		return w.expected(fmt.Sprintf("a %s card", cardType), "no card", "response.card")
+	case c.Type != cardType:
+		return w.expected(fmt.Sprintf("a %s card", cardType), fmt.Sprintf("a %s card", c.Type), "response.card.type")
+	}
+	return nil
+}
+
+func (w *world) hasNoCard() error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	if c := t.Response.Response.Card; c != nil {
+		return w.expected("no card", fmt.Sprintf("a %s card", c.Type), "response.card")
+	}
+	return nil
+}
+
+func (w *world) asksForPermission(name string) error {
+	scope, err := simulator.ParseScope(name)
+	if err != nil {
+		return err
+	}
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	var found []string
+	if c := t.Response.Response.Card; c != nil && c.Type == "AskForPermissionsConsent" {
+		if slices.Contains(c.Permissions, scope) {
+			return nil
+		}
+		found = append(found, fmt.Sprintf("a consent card for %v", c.Permissions))
+	}
+	if pr, ok := w.conv.PermissionRequest(); ok && slices.Contains(t.Response.DirectiveTypes(), "Connections.SendRequest") {
+		if slices.Contains(pr.Scopes, scope) {
+			return nil
+		}
+		found = append(found, fmt.Sprintf("a voice permission request for %v", pr.Scopes))
+	}
+	if len(found) == 0 {
+		found = append(found, "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor")
+	}
+	return w.expected(fmt.Sprintf("a request for the %q permission", scope), strings.Join(found, " and "), "response.card")
+}
+
+func (w *world) hasDirective(typ string) error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	types := t.Response.DirectiveTypes()
+	if !slices.Contains(types, typ) {
+		got := "no directives"
+		if len(types) > 0 {
+			got = strings.Join(types, ", ")
+		}
+		return w.expected(fmt.Sprintf("a %s directive", typ), got, "response.directives")
+	}
+	return nil
+}
+
+func (w *world) sessionOpen(want bool) error {
+	if _, err := w.last(); err != nil {
+		return err
+	}
+	if open := w.conv.SessionID() != ""; open != want {
+		state := map[bool]string{true: "the session to stay open", false: "the session to end"}
+		got := map[bool]string{true: "it stayed open", false: "it ended"}
+		return w.expected(state[want], got[open], "response.shouldEndSession")
+	}
+	return nil
+}
+
+func (w *world) sessionAttribute(name, value string) error {
+	return w.valueAt("sessionAttributes."+name, value)
+}
+
+func (w *world) responseAt(path, value string) error { return w.valueAt(path, value) }
+
+func (w *world) valueAt(path, value string) error {
+	t, err := w.last()
+	if err != nil {
+		return err
+	}
+	want := jsonValue(value)
+	got, ok := t.ValueAt(path)
+	if !ok {
+		return w.expected(jsonText(want), "nothing there", path)
+	}
+	if !equalJSONValues(got, want) {
+		return w.expected(jsonText(want), jsonText(got), path)
+	}
+	return nil
+}
+
+func (w *world) apiCalls(scope string) []alexaapi.Request {
+	uid := w.conv.Identity().UserID
+	var calls []alexaapi.Request
+	for _, r := range w.suite.api.Requests() {
+		if r.UserID == uid && (scope == "" || r.Scope == scope) {
+			calls = append(calls, r)
+		}
+	}
+	return calls
+}
+
+func (w *world) apiCall(field string, status int) error {
+	scope, err := simulator.ParseScope(field)
+	if err != nil {
+		return err
+	}
+	calls := w.apiCalls(scope)
+	var seen []string
+	for _, c := range calls {
+		if c.Status == status {
+			return nil
+		}
+		seen = append(seen, fmt.Sprintf("%s %s → %d (%s)", c.Method, c.Path, c.Status, c.Decision))
+	}
+	what := map[int]string{200: "answer", 403: "refuse"}[status]
+	got := "no request for it"
+	if len(seen) > 0 {
+		got = strings.Join(seen, "; ")
+	}
+	return w.expected(fmt.Sprintf("the Alexa API to %s (%d) a request for %s", what, status, scope), got, "")
+}
+
+func (w *world) noAPICall() error {
+	if calls := w.apiCalls(""); len(calls) > 0 {
+		var seen []string
+		for _, c := range calls {
+			seen = append(seen, fmt.Sprintf("%s %s → %d", c.Method, c.Path, c.Status))
+		}
+		return w.expected("no call to the Alexa APIs", strings.Join(seen, "; "), "")
+	}
+	return nil
+}
+
+// unescape undoes the \" and \\ escapes a quoted step argument may hold.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,262 @@
+package features
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/fixtures/skill"
+	"github.com/asksim/asksim/simulator"
+)
+
+// Config shapes a Suite. The zero value runs the example skill with every
+// fake on a free loopback port.
+type Config struct {
+	// Endpoint is the skill under test. Nil starts the example skill from
+	// fixtures/skill in-process, served over loopback HTTP.
+	Endpoint simulator.Endpoint
+	// SkillID, Locale and Device default to the simulator's defaults.
+	SkillID string
+	Locale  string
+	Device  string
+	// Timeout bounds each turn; defaults to simulator.DefaultTimeout.
+	Timeout time.Duration
+	// Lenient turns response-contract violations into warnings.
+	Lenient bool
+	// APIAddr and OAuthAddr are HOST:PORT for the Alexa API and OAuth fakes,
+	// for a skill that must know them in advance. Empty means 127.0.0.1 on
+	// a free port.
+	APIAddr   string
+	OAuthAddr string
+	// Profiles seeds the Alexa API fake; nil uses its built-in default
+	// profile.
+	Profiles *alexaapi.ProfileSet
+	// OAuth configures the OAuth fake; nil uses oauth.DefaultConfig().
+	OAuth *oauth.Config
+	// ManifestPermissions, when set, makes the Alexa API fake refuse scopes
+	// the skill's manifest does not declare (403 FORBIDDEN).
+	ManifestPermissions []string
+	// Signer signs apiAccessTokens; nil generates a key.
+	Signer *simulator.Signer
+	// Now is the clock of envelopes and fakes; defaults to time.Now.
+	Now func() time.Time
+}
+
+// Suite is what one run of features shares. Create it with NewSuite, hand
+// InitializeScenario to godog, and Close it when the run is over.
+type Suite struct {
+	cfg      Config
+	sim      *simulator.Simulator
+	api      *alexaapi.Server
+	apiURL   string
+	oauth    *oauth.Server
+	oauthCfg oauth.Config
+	oauthURL string
+	skillURL string
+	client   *http.Client
+	// defaultProfile is the profile of users the scenario gives none.
+	defaultProfile alexaapi.Profile
+
+	closeOnce sync.Once
+	closers   []func(context.Context) error
+}
+
+// NewSuite starts the fakes (and, without an endpoint, the example skill)
+// on loopback and returns the suite. The caller must Close it.
+func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s = &Suite{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if cfg.Signer == nil {
+		if cfg.Signer, err = simulator.NewGeneratedSigner(simulator.WithSignerClock(cfg.Now)); err != nil {
+			return nil, err
+		}
+	}
+
+	// The Alexa API fake.
+	apiCfg := alexaapi.Config{Keyfunc: cfg.Signer.Keyfunc(), Now: cfg.Now, ManifestPermissions: cfg.ManifestPermissions}
+	s.defaultProfile = alexaapi.DefaultProfile()
+	if cfg.Profiles != nil {
+		s.defaultProfile = cfg.Profiles.Default
+		apiCfg.DefaultProfile = &s.defaultProfile
+		apiCfg.Profiles = cfg.Profiles.Users
+	}
+	if s.api, err = alexaapi.New(apiCfg); err != nil {
+		return nil, fmt.Errorf("alexa api fake: %w", err)
+	}
+	if s.apiURL, err = s.serve(s.api, cfg.APIAddr, "--api-addr"); err != nil {
+		return nil, err
+	}
+
+	// The OAuth fake.
+	s.oauthCfg = oauth.DefaultConfig()
+	if cfg.OAuth != nil {
+		s.oauthCfg = *cfg.OAuth
+	}
+	if s.oauthCfg.Now == nil {
+		s.oauthCfg.Now = cfg.Now
+	}
+	if len(s.oauthCfg.Clients) == 0 {
+		return nil, errors.New("oauth config: no client to link with")
+	}
+	if s.oauth, err = oauth.New(s.oauthCfg); err != nil {
+		return nil, fmt.Errorf("oauth fake: %w", err)
+	}
+	if s.oauthURL, err = s.serve(s.oauth, cfg.OAuthAddr, "--oauth-addr"); err != nil {
+		return nil, err
+	}
+
+	endpoint := cfg.Endpoint
+	if endpoint == nil {
+		h := skill.New(skill.Options{UserInfoURL: s.oauthURL + "/userinfo"})
+		if s.skillURL, err = s.serve(h, "", "skill"); err != nil {
+			return nil, err
+		}
+		if endpoint, err = simulator.HTTPEndpoint(s.skillURL); err != nil {
+			return nil, err
+		}
+	}
+
+	opts := []simulator.Option{
+		simulator.WithSigner(cfg.Signer),
+		simulator.WithAPIEndpoint(s.apiURL),
+		simulator.WithEndpoint(endpoint),
+		simulator.WithClock(cfg.Now),
+		simulator.WithLenient(cfg.Lenient),
+	}
+	if cfg.SkillID != "" {
+		opts = append(opts, simulator.WithSkillID(cfg.SkillID))
+	}
+	if cfg.Locale != "" {
+		opts = append(opts, simulator.WithLocale(cfg.Locale))
+	}
+	if cfg.Device != "" {
+		opts = append(opts, simulator.WithDevice(cfg.Device))
+	}
+	if cfg.Timeout > 0 {
+		opts = append(opts, simulator.WithTimeout(cfg.Timeout))
+	}
+	if s.sim, err = simulator.New(opts...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// serve listens on addr (127.0.0.1:0 when empty) and serves h over HTTP
+// until Close. what names the server in errors.
+func (s *Suite) serve(h http.Handler, addr, what string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %v", what, addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", fmt.Errorf("%s %q: the fakes serve on loopback only (127.0.0.1 or [::1])", what, addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %w", what, addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	s.closers = append(s.closers, srv.Shutdown)
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops the servers the suite started.
+func (s *Suite) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for i := len(s.closers) - 1; i >= 0; i-- {
+			s.closers[i](ctx)
+		}
+		s.client.CloseIdleConnections()
+	})
+	return nil
+}
+
+// Simulator returns the simulator scenarios build their conversations with.
+func (s *Suite) Simulator() *simulator.Simulator { return s.sim }
+
+// APIURL is the Alexa API fake's base URL, the apiEndpoint of envelopes.
+func (s *Suite) APIURL() string { return s.apiURL }
+
+// OAuthURL is the OAuth fake's base URL (/authorize, /token, /userinfo…).
+func (s *Suite) OAuthURL() string { return s.oauthURL }
+
+// SkillURL is the example skill's URL, "" when testing another endpoint.
+func (s *Suite) SkillURL() string { return s.skillURL }
+
+// AlexaAPI returns the Alexa API fake, to inspect its request log.
+func (s *Suite) AlexaAPI() *alexaapi.Server { return s.api }
+
+// OAuthServer returns the OAuth fake.
+func (s *Suite) OAuthServer() *oauth.Server { return s.oauth }
+
+// link runs the account-linking flow as Alexa does, against the OAuth fake,
+// logging in as username.
+func (s *Suite) link(ctx context.Context, username string) (*simulator.LinkedAccount, error) {
+	client := s.oauthCfg.Clients[0]
+	var password string
+	var known []string
+	for _, u := range s.oauthCfg.Users {
+		known = append(known, u.Username)
+		if u.Username == username {
+			password = u.Password
+		}
+	}
+	if password == "" {
+		return nil, fmt.Errorf("no user %q in the OAuth fake's configuration (users: %s)", username, strings.Join(known, ", "))
+	}
+	scheme := "basic"
+	if client.Scheme == oauth.SchemeRequestBody {
+		scheme = "body"
+	}
+	cfg := simulator.LinkConfig{
+		AuthorizationURL: s.oauthURL + "/authorize",
+		TokenURL:         s.oauthURL + "/token",
+		ClientID:         client.ID,
+		ClientSecret:     client.Secret,
+		Scheme:           scheme,
+		Scopes:           client.Scopes,
+		Username:         username,
+		Password:         password,
+		HTTPClient:       s.client,
+		Now:              s.cfg.Now,
+	}
+	if len(client.RedirectURIs) > 0 {
+		cfg.RedirectURI = client.RedirectURIs[0]
+	}
+	res, err := simulator.Link(ctx, cfg)
+	if err != nil {
+		if res != nil && res.Report != nil {
+			return nil, fmt.Errorf("%w\n%s", err, res.Report.String())
+		}
+		return nil, err
+	}
+	return res.Tokens, nil
+}
+
+// defaultUser is who "the user has linked their account" logs in as.
+func (s *Suite) defaultUser() string {
+	if len(s.oauthCfg.Users) == 0 {
+		return ""
+	}
+	return s.oauthCfg.Users[0].Username
+}

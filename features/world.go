@@ -1,0 +1,170 @@
+package features
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/asksim/asksim/simulator"
+)
+
+// world is one scenario's state: its conversation, what it said and what
+// came back. Each scenario gets a new one, so scenarios never share state.
+type world struct {
+	suite  *Suite
+	conv   *simulator.Conversation
+	linked *simulator.LinkedAccount
+	// linkedAs is the username the account is linked as, "" when not linked.
+	linkedAs string
+	turns    []turnRecord
+}
+
+// turnRecord is one user turn, for the transcript in failure messages.
+type turnRecord struct {
+	said string
+	turn *simulator.Turn
+	err  error
+}
+
+func newWorld(s *Suite) *world {
+	return &world{suite: s, conv: s.sim.NewConversation(simulator.ConsentNone)}
+}
+
+// last returns the latest turn that got an answer, or an error that says
+// there is none.
+func (w *world) last() (*simulator.Turn, error) {
+	if len(w.turns) == 0 {
+		return nil, errors.New("no turn yet: a When step such as `the user opens the skill` must come first")
+	}
+	rec := w.turns[len(w.turns)-1]
+	if rec.turn == nil || rec.turn.Response == nil {
+		return nil, fmt.Errorf("the last turn (%s) got no usable answer: %v", rec.said, rec.err)
+	}
+	return rec.turn, nil
+}
+
+// send plays one user turn. said describes it for the transcript.
+func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
+	if w.linked != nil {
+		// Alexa refreshes an expired linked token before it sends a request.
+		c, err := w.linked.Consent(ctx, w.conv.Consent())
+		if err != nil {
+			return w.fail("refresh the linked account's token: %v", err)
+		}
+		w.conv.SetConsent(c)
+	}
+	turn, err := w.conv.Send(ctx, req)
+	w.turns = append(w.turns, turnRecord{said: said, turn: turn, err: err})
+	if err != nil {
+		return w.fail("%v", err)
+	}
+	return nil
+}
+
+// fail returns an error that carries the conversation so far.
+func (w *world) fail(format string, a ...any) error {
+	return fmt.Errorf("%s\n\n%s", fmt.Sprintf(format, a...), w.transcript())
+}
+
+// expected returns a failure that shows what was expected and what came,
+// with the path into the response when there is one.
+func (w *world) expected(what, got, path string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "expected %s\n     got %s", what, got)
+	if path != "" {
+		fmt.Fprintf(&b, "\n      at %s", path)
+	}
+	return w.fail("%s", b.String())
+}
+
+// transcript renders the conversation so far: each user turn and what Alexa
+// said, with the session state after it.
+func (w *world) transcript() string {
+	var b strings.Builder
+	id := w.conv.Identity()
+	fmt.Fprintf(&b, "Conversation so far (consent %s, user …%s):", w.conv.Consent(), tail(id.UserID, 8))
+	if len(w.turns) == 0 {
+		b.WriteString("\n  (nothing said yet)")
+	}
+	for i, rec := range w.turns {
+		fmt.Fprintf(&b, "\n  %d. User: %s", i+1, rec.said)
+		switch {
+		case rec.turn == nil || rec.turn.Response == nil:
+			fmt.Fprintf(&b, "\n     Alexa: (no answer: %v)", firstLine(rec.err))
+		default:
+			r := rec.turn.Response
+			speech := r.Speech()
+			if speech == "" {
+				speech = "(nothing)"
+			} else {
+				speech = fmt.Sprintf("%q", speech)
+			}
+			fmt.Fprintf(&b, "\n     Alexa: %s", speech)
+			var notes []string
+			if rp := r.RepromptSpeech(); rp != "" {
+				notes = append(notes, fmt.Sprintf("reprompt %q", rp))
+			}
+			if r.Response.Card != nil {
+				notes = append(notes, "card "+r.Response.Card.Type)
+			}
+			if ds := r.DirectiveTypes(); len(ds) > 0 {
+				notes = append(notes, "directives "+strings.Join(ds, ", "))
+			}
+			if end, present := r.ShouldEndSession(); present {
+				notes = append(notes, fmt.Sprintf("shouldEndSession %v", end))
+			}
+			if len(notes) > 0 {
+				fmt.Fprintf(&b, "\n            [%s]", strings.Join(notes, "; "))
+			}
+			for _, v := range append(rec.turn.Violations, rec.turn.Warnings...) {
+				fmt.Fprintf(&b, "\n            ! %s at %s: %s", v.Rule, v.Path, v.Message)
+			}
+		}
+	}
+	if w.conv.SessionID() == "" {
+		b.WriteString("\n  Session: closed")
+	} else {
+		b.WriteString("\n  Session: open")
+	}
+	return b.String()
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+func firstLine(err error) string {
+	if err == nil {
+		return "none"
+	}
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// jsonValue parses an expected value written in a step: JSON when it parses
+// (2, true, "x", {"a":1}), otherwise the text as a string.
+func jsonValue(text string) any {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &v); err == nil {
+		return v
+	}
+	return text
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func equalJSONValues(a, b any) bool { return jsonText(a) == jsonText(b) }
+
+// normalizeSpeech collapses whitespace, for comparisons of what Alexa says.
+func normalizeSpeech(s string) string { return strings.Join(strings.Fields(s), " ") }
