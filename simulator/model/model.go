@@ -159,14 +159,22 @@ func compile(fe *fileErrors, raw *fileJSON) (*Model, error) {
 	return m, nil
 }
 
+// checkName rejects an empty name, or one already used (taken), at path.
+func checkName(fe *fileErrors, path, noun, name string, taken bool) error {
+	switch {
+	case name == "":
+		return fe.at(path, "%s name is empty", noun)
+	case taken:
+		return fe.at(path, "duplicate %s %q", noun, name)
+	}
+	return nil
+}
+
 func (m *Model) compileTypes(fe *fileErrors, types []slotTypeJSON, path string) error {
 	for i, tj := range types {
 		tp := indexPath(path, i)
-		if tj.Name == "" {
-			return fe.at(joinPath(tp, "name"), "slot type name is empty")
-		}
-		if m.typeByName[tj.Name] != nil {
-			return fe.at(joinPath(tp, "name"), "duplicate slot type %q", tj.Name)
+		if err := checkName(fe, joinPath(tp, "name"), "slot type", tj.Name, m.typeByName[tj.Name] != nil); err != nil {
+			return err
 		}
 		st := &SlotType{Name: tj.Name, lookup: map[string]int{}}
 		for j, vj := range tj.Values {
@@ -202,20 +210,14 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 	seen := map[string]string{} // normalized sample → "Intent: sample", across intents
 	for i, ij := range intents {
 		ip := indexPath(path, i)
-		if ij.Name == "" {
-			return fe.at(joinPath(ip, "name"), "intent name is empty")
-		}
-		if m.intentByName[ij.Name] != nil {
-			return fe.at(joinPath(ip, "name"), "duplicate intent %q", ij.Name)
+		if err := checkName(fe, joinPath(ip, "name"), "intent", ij.Name, m.intentByName[ij.Name] != nil); err != nil {
+			return err
 		}
 		in := &Intent{Name: ij.Name, Samples: ij.Samples, order: i, slotSamples: map[string][]*sample{}}
 		for j, sj := range ij.Slots {
 			sp := indexPath(joinPath(ip, "slots"), j)
-			if sj.Name == "" {
-				return fe.at(joinPath(sp, "name"), "slot name is empty")
-			}
-			if in.Slot(sj.Name) != nil {
-				return fe.at(joinPath(sp, "name"), "duplicate slot %q in intent %s", sj.Name, in.Name)
+			if err := checkName(fe, joinPath(sp, "name"), "slot", sj.Name, in.Slot(sj.Name) != nil); err != nil {
+				return err
 			}
 			if sj.Type == "" {
 				return fe.at(joinPath(sp, "type"), "slot %q has no type", sj.Name)
