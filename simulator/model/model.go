@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,7 +54,6 @@ type Intent struct {
 	// (AMAZON.HelpIntent: "help", "what can i say", …); empty for custom intents.
 	BuiltinPhrases []string
 
-	order       int
 	slotSamples map[string][]*sample
 }
 
@@ -213,7 +213,7 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 		if err := checkName(fe, joinPath(ip, "name"), "intent", ij.Name, m.intentByName[ij.Name] != nil); err != nil {
 			return err
 		}
-		in := &Intent{Name: ij.Name, Samples: ij.Samples, order: i, slotSamples: map[string][]*sample{}}
+		in := &Intent{Name: ij.Name, Samples: ij.Samples, slotSamples: map[string][]*sample{}}
 		for j, sj := range ij.Slots {
 			sp := indexPath(joinPath(ip, "slots"), j)
 			if err := checkName(fe, joinPath(sp, "name"), "slot", sj.Name, in.Slot(sj.Name) != nil); err != nil {
@@ -238,7 +238,6 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 				return fe.at(spath, "sample %q conflicts with %s", text, prev)
 			}
 			seen[key] = in.Name + ": " + text
-			s.order = j
 			m.idx.samples = append(m.idx.samples, s)
 		}
 		for j, sl := range in.Slots {
@@ -255,11 +254,10 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 			}
 		}
 		if phrases := builtinIntentPhrases[in.Name]; len(phrases) > 0 {
-			in.BuiltinPhrases = phrases
-			for j, text := range phrases {
+			in.BuiltinPhrases = slices.Clone(phrases)
+			for _, text := range phrases {
 				s, _ := parseSample(in, text) // literal phrases: cannot fail
 				s.builtin = true
-				s.order = len(ij.Samples) + j
 				m.idx.samples = append(m.idx.samples, s)
 			}
 		}
