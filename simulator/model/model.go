@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,7 +54,6 @@ type Intent struct {
 	// (AMAZON.HelpIntent: "help", "what can i say", …); empty for custom intents.
 	BuiltinPhrases []string
 
-	order       int
 	slotSamples map[string][]*sample
 }
 
@@ -159,14 +159,22 @@ func compile(fe *fileErrors, raw *fileJSON) (*Model, error) {
 	return m, nil
 }
 
+// checkName rejects an empty name, or one already used (taken), at path.
+func checkName(fe *fileErrors, path, noun, name string, taken bool) error {
+	switch {
+	case name == "":
+		return fe.at(path, "%s name is empty", noun)
+	case taken:
+		return fe.at(path, "duplicate %s %q", noun, name)
+	}
+	return nil
+}
+
 func (m *Model) compileTypes(fe *fileErrors, types []slotTypeJSON, path string) error {
 	for i, tj := range types {
 		tp := indexPath(path, i)
-		if tj.Name == "" {
-			return fe.at(joinPath(tp, "name"), "slot type name is empty")
-		}
-		if m.typeByName[tj.Name] != nil {
-			return fe.at(joinPath(tp, "name"), "duplicate slot type %q", tj.Name)
+		if err := checkName(fe, joinPath(tp, "name"), "slot type", tj.Name, m.typeByName[tj.Name] != nil); err != nil {
+			return err
 		}
 		st := &SlotType{Name: tj.Name, lookup: map[string]int{}}
 		for j, vj := range tj.Values {
@@ -202,20 +210,14 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 	seen := map[string]string{} // normalized sample → "Intent: sample", across intents
 	for i, ij := range intents {
 		ip := indexPath(path, i)
-		if ij.Name == "" {
-			return fe.at(joinPath(ip, "name"), "intent name is empty")
+		if err := checkName(fe, joinPath(ip, "name"), "intent", ij.Name, m.intentByName[ij.Name] != nil); err != nil {
+			return err
 		}
-		if m.intentByName[ij.Name] != nil {
-			return fe.at(joinPath(ip, "name"), "duplicate intent %q", ij.Name)
-		}
-		in := &Intent{Name: ij.Name, Samples: ij.Samples, order: i, slotSamples: map[string][]*sample{}}
+		in := &Intent{Name: ij.Name, Samples: ij.Samples, slotSamples: map[string][]*sample{}}
 		for j, sj := range ij.Slots {
 			sp := indexPath(joinPath(ip, "slots"), j)
-			if sj.Name == "" {
-				return fe.at(joinPath(sp, "name"), "slot name is empty")
-			}
-			if in.Slot(sj.Name) != nil {
-				return fe.at(joinPath(sp, "name"), "duplicate slot %q in intent %s", sj.Name, in.Name)
+			if err := checkName(fe, joinPath(sp, "name"), "slot", sj.Name, in.Slot(sj.Name) != nil); err != nil {
+				return err
 			}
 			if sj.Type == "" {
 				return fe.at(joinPath(sp, "type"), "slot %q has no type", sj.Name)
@@ -236,7 +238,6 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 				return fe.at(spath, "sample %q conflicts with %s", text, prev)
 			}
 			seen[key] = in.Name + ": " + text
-			s.order = j
 			m.idx.samples = append(m.idx.samples, s)
 		}
 		for j, sl := range in.Slots {
@@ -253,11 +254,10 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 			}
 		}
 		if phrases := builtinIntentPhrases[in.Name]; len(phrases) > 0 {
-			in.BuiltinPhrases = phrases
-			for j, text := range phrases {
+			in.BuiltinPhrases = slices.Clone(phrases)
+			for _, text := range phrases {
 				s, _ := parseSample(in, text) // literal phrases: cannot fail
 				s.builtin = true
-				s.order = len(ij.Samples) + j
 				m.idx.samples = append(m.idx.samples, s)
 			}
 		}

@@ -179,8 +179,8 @@ func (m *Model) invocationPhrase(toks []string) (verb string, rest []string, ok 
 	case slices.Contains(launchVerbs, verb):
 		return verb, nil, len(rest) == 0
 	case slices.Contains(askVerbs, verb):
-		if len(rest) > 1 && slices.Contains(connectors, rest[0]) {
-			rest = rest[1:]
+		if len(rest) > 0 && slices.Contains(connectors, rest[0]) {
+			rest = rest[1:] // "ask travel buddy to" alone launches too
 		}
 		return verb, rest, true
 	}

@@ -6,10 +6,11 @@ import (
 )
 
 // sample is a compiled sample utterance: literal words and slot references.
+// Model.idx.samples holds them in tie-break order: by intent, then the
+// intent's own samples, then its built-in phrases.
 type sample struct {
 	intent   *Intent
 	text     string // as written
-	order    int    // position among the intent's samples; built-in phrases come after the model's own
 	builtin  bool   // a phrase this package adds for a built-in intent
 	parts    []part
 	literals []int32 // vocabulary ids of the literal words, for the prefilter
