@@ -80,20 +80,32 @@ func errBadToken(f family, detail string) apiError {
 
 // errOtherDevice answers a token used for another device's resource: the
 // token is valid but has no access to it, which both APIs answer with 403.
-// Amazon's text is UNCONFIRMED.
+// Amazon's text is UNCONFIRMED. The UPS code is one of the Python model's
+// ErrorCode enum, which its deserializer insists on (see upsCodes).
 func errOtherDevice(f family) apiError {
 	if f == familyAddress {
 		return apiError{http.StatusForbidden, "FORBIDDEN", "The authentication token does not give access to this device."}
 	}
-	return apiError{http.StatusForbidden, "ACCESS_DENIED", "Access denied with reason: DEVICE_MISMATCH"}
+	return apiError{http.StatusForbidden, "INVALID_TOKEN", "The authentication token does not give access to this device."}
 }
+
+// upsCodes are the values of the UPS error model's code
+// [PM services/ups/error_code.py]. The Python SDK deserializes the body of a
+// 401, 403, 429 or 5xx into that model and raises SerializationException
+// for any other code, so the fake's own codes come from this list. Amazon's
+// ACCESS_DENIED (seen in the wild) is not in it: Python skills get that
+// exception from Amazon too, and from the fake, by design.
+var upsCodes = []string{"INVALID_KEY", "INVALID_VALUE", "INVALID_TOKEN", "INVALID_URI", "DEVICE_UNREACHABLE", "UNKNOWN_ERROR"}
 
 // errStatus is the default error of a status, e.g. for an injected 429 or
 // 500. Amazon's texts are UNCONFIRMED; the shape is what the SDKs parse.
-func errStatus(status int, message string) apiError {
+func errStatus(f family, status int, message string) apiError {
 	code := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 	if code == "" {
 		code = "HTTP_" + strconv.Itoa(status)
+	}
+	if f == familyUPS {
+		code = "UNKNOWN_ERROR"
 	}
 	if message == "" {
 		message = http.StatusText(status)

@@ -131,7 +131,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, c *call, f F
 	case f.Status != 0:
 		body := []byte(f.Body)
 		if f.Body == "" {
-			body = errStatus(f.Status, "").body(c.family)
+			body = errStatus(c.family, f.Status, "").body(c.family)
 		}
 		writeJSON(w, f.Status, body)
 		s.finish(c, f.Status, DecisionFault)

@@ -25,8 +25,8 @@ func TestFaultStatus(t *testing.T) {
 		status int
 		body   string
 	}{
-		{pathEmail, 429, `{"code":"TOO_MANY_REQUESTS","message":"Too Many Requests"}`},
-		{pathEmail, 429, `{"code":"TOO_MANY_REQUESTS","message":"Too Many Requests"}`},
+		{pathEmail, 429, `{"code":"UNKNOWN_ERROR","message":"Too Many Requests"}`},
+		{pathEmail, 429, `{"code":"UNKNOWN_ERROR","message":"Too Many Requests"}`},
 		{pathEmail, 503, `{"code":"X","message":"custom"}`},
 		{pathEmail, 200, `"jane@example.com"`},
 		{pathAddress(id.DeviceID), 500, `{"type":"INTERNAL_SERVER_ERROR","message":"Internal Server Error"}`},

@@ -217,7 +217,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := json.Marshal(val)
 	if err != nil { // cannot happen for the profile types
-		s.fail(w, c, DecisionFault, errStatus(http.StatusInternalServerError, err.Error()))
+		s.fail(w, c, DecisionFault, errStatus(c.family, http.StatusInternalServerError, err.Error()))
 		return
 	}
 	writeJSON(w, http.StatusOK, b)

@@ -321,8 +321,8 @@ func TestDeviceIDFromPath(t *testing.T) {
 			t.Errorf("device %s: %d %s, want 403 %s", other, got.status, got.body, want)
 		}
 		if got := call(t, http.MethodGet, f.ts.URL+pathSetting(other, "timeZone"), token, ""); got.status != 403 ||
-			!strings.Contains(got.body, `"code":"ACCESS_DENIED"`) {
-			t.Errorf("settings of device %s: %d %s, want 403 ACCESS_DENIED", other, got.status, got.body)
+			!strings.Contains(got.body, `"code":"INVALID_TOKEN"`) {
+			t.Errorf("settings of device %s: %d %s, want 403 INVALID_TOKEN", other, got.status, got.body)
 		}
 	}
 	if got := f.api.Requests()[1]; got.Decision != alexaapi.DecisionOtherDevice || got.DeviceID != tf.DeviceID {
