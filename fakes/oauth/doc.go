@@ -1,0 +1,29 @@
+// Package oauth is a strict OAuth 2.0 authorization server for tests of
+// Alexa account linking, plus a Login-with-Amazon-style token endpoint.
+//
+// Mock servers that accept any code or skip the client secret hide the bugs
+// that break account linking in production. This fake answers every row of
+// the project's strictness checklist as RFC 6749, 6819, 7009, 7636, 7662 and
+// 9700 say; each looseness real servers show (raw Basic credentials, a
+// refresh grace window, no expires_in) is a named per-client switch, off by
+// default.
+//
+// A Server is an http.Handler with these paths at its root:
+//
+//   - /authorize: a small HTML login page (no JavaScript) that redirects with
+//     code and state, or with an access token in the fragment for clients
+//     that allow the implicit grant; Config.AutoApprove skips the page.
+//   - /token: authorization_code, refresh_token (rotation with reuse
+//     detection) and client_credentials; client authentication per the
+//     client's Scheme (Alexa's HTTP_BASIC or REQUEST_BODY_CREDENTIALS).
+//   - /userinfo, /introspect (RFC 7662), /revoke (RFC 7009), /jwks.json and
+//     the discovery documents /.well-known/oauth-authorization-server and
+//     /.well-known/openid-configuration.
+//   - /auth/o2/token, /auth/o2/tokeninfo and /user/profile in Login with
+//     Amazon's dialect (JSON bodies, Atza| tokens, LWA error wording).
+//
+// Tests drive it through real HTTP (httptest.NewServer), inspect Requests
+// (redacted), script failures with Fail, and mint tokens directly with
+// IssueTokens or IssueCode. State lives in the Server: one per test keeps
+// tests isolated.
+package oauth

@@ -1,0 +1,99 @@
+package oauth
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Fault scripts a misbehaving answer. The steps run in this order: wait
+// Delay (cut short if the client gives up), then DropConnection, else
+// Malformed, else Status with Body; a Fault with only a Delay lets the real
+// handler answer late (e.g. to cross Alexa's 4.5 s token deadline).
+type Fault struct {
+	Status int    // answer this status with Body instead of the real answer
+	Body   string // sent as application/json when it starts with '{', else text/plain
+	Delay  time.Duration
+	// Malformed answers Status (default 200) with truncated JSON.
+	Malformed bool
+	// DropConnection closes the connection without any answer.
+	DropConnection bool
+}
+
+type pendingFault struct {
+	Fault
+	left int
+}
+
+// Fail makes the next n answers on path (e.g. "/token") play f. Calls add
+// up in order; n <= 0 removes the faults pending on path.
+func (s *Server) Fail(path string, n int, f Fault) {
+	path = canonicalPath(path)
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if n <= 0 {
+		delete(s.faults, path)
+		return
+	}
+	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
+}
+
+func (s *Server) nextFault(path string) (Fault, bool) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	q := s.faults[path]
+	if len(q) == 0 {
+		return Fault{}, false
+	}
+	f := q[0].Fault
+	if q[0].left--; q[0].left == 0 {
+		s.faults[path] = q[1:]
+	}
+	return f, true
+}
+
+// playFault reports whether it answered the request itself.
+func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	rec := entry(r)
+	rec.Outcome = "fault"
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			rec.Outcome = "fault: client gone"
+			return true
+		}
+	}
+	switch {
+	case f.DropConnection:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+			return true
+		}
+		// HTTP/2 cannot hijack; aborting the handler resets the stream.
+		panic(http.ErrAbortHandler)
+	case f.Malformed:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write([]byte(`{"access_token":"trunc`))
+		return true
+	case f.Status != 0:
+		ct := "text/plain; charset=utf-8"
+		if strings.HasPrefix(strings.TrimSpace(f.Body), "{") {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		noStore(w.Header())
+		w.WriteHeader(f.Status)
+		w.Write([]byte(f.Body))
+		return true
+	}
+	rec.Outcome = "" // a pure delay: the real handler decides the outcome
+	return false
+}

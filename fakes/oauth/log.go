@@ -1,0 +1,145 @@
+package oauth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Request is one entry of the request log. Secrets, codes, tokens,
+// passwords and the Authorization header appear only as "sha256:" plus the
+// first 8 hex digits of their digest: enough to tell two values apart,
+// useless to replay (RFC 6819 §5.1.4.1.3).
+type Request struct {
+	Time       time.Time
+	Endpoint   string // path, e.g. "/token"
+	Method     string
+	ClientID   string // the authenticated client, or the client_id sent
+	AuthScheme string // HTTP_BASIC or REQUEST_BODY_CREDENTIALS when the client authenticated
+	Grant      string // grant_type, or response_type at /authorize
+	Outcome    string // "ok", an OAuth error code, "fault", or a login-page step
+	Status     int
+	Params     map[string]string // query and form parameters, redacted
+}
+
+type logKey struct{}
+
+// entry returns the log record of the request being served.
+func entry(r *http.Request) *Request {
+	if rec, ok := r.Context().Value(logKey{}).(*Request); ok {
+		return rec
+	}
+	return &Request{} // handlers called outside ServeHTTP (never in practice)
+}
+
+// sensitive parameters are redacted in the log.
+var sensitive = map[string]bool{
+	"client_secret": true, "code": true, "code_verifier": true, "refresh_token": true,
+	"access_token": true, "token": true, "password": true, "csrf_token": true, "authorization": true,
+	"assertion": true,
+}
+
+// Redact is how the log shows a secret value.
+func Redact(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "sha256:" + hex.EncodeToString(sum[:4])
+}
+
+func (s *Server) record(rec *Request, w *statusWriter, r *http.Request) {
+	rec.Status = w.status
+	if rec.Status == 0 && !strings.HasPrefix(rec.Outcome, "fault") { // a dropped connection keeps 0
+		rec.Status = http.StatusOK
+	}
+	if rec.Outcome == "" {
+		rec.Outcome = "ok"
+		if rec.Status >= 400 {
+			rec.Outcome = "error"
+		}
+	}
+	if rec.Params == nil {
+		params := r.Form // parsed by the handler: query plus form body
+		if params == nil {
+			params = r.URL.Query()
+		}
+		rec.Params = redactParams(params)
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		scheme, _, _ := strings.Cut(a, " ")
+		rec.Params["authorization"] = scheme + " " + Redact(a)
+	}
+	s.logMu.Lock()
+	s.requests = append(s.requests, *rec)
+	s.logMu.Unlock()
+	if s.cfg.Logf != nil {
+		s.cfg.Logf("oauth: %s %s client=%q grant=%q -> %d %s %s", rec.Method, rec.Endpoint, rec.ClientID, rec.Grant, rec.Status, rec.Outcome, formatParams(rec.Params))
+	}
+}
+
+func redactParams(v url.Values) map[string]string {
+	out := make(map[string]string, len(v))
+	for k, vals := range v {
+		shown := make([]string, len(vals))
+		for i, val := range vals {
+			if sensitive[strings.ToLower(k)] {
+				val = Redact(val)
+			}
+			shown[i] = val
+		}
+		out[k] = strings.Join(shown, ",")
+	}
+	return out
+}
+
+func formatParams(p map[string]string) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k + "=" + p[k])
+	}
+	return b.String()
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make([]Request, len(s.requests))
+	copy(out, s.requests)
+	return out
+}
+
+// RequestsTo returns the logged requests to one endpoint path.
+func (s *Server) RequestsTo(endpoint string) []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Endpoint == endpoint {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Reset forgets the request log, codes, tokens and pending faults;
+// configuration and signing key stay.
+func (s *Server) Reset() {
+	s.logMu.Lock()
+	s.requests = nil
+	s.logMu.Unlock()
+	s.mu.Lock()
+	s.codes, s.tokens = map[string]*codeRecord{}, map[string]*tokenRecord{}
+	s.mu.Unlock()
+	s.faultMu.Lock()
+	s.faults = map[string][]*pendingFault{}
+	s.faultMu.Unlock()
+}
