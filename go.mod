@@ -1,17 +1,17 @@
 module github.com/asksim/asksim
 
-go 1.26
+go 1.26.0
 
 require (
+	github.com/cucumber/godog v0.15.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
+	github.com/spf13/pflag v1.0.10
+	golang.org/x/net v0.62.0
 )
-
-require github.com/spf13/pflag v1.0.10
 
 require (
 	github.com/cucumber/gherkin/go/v26 v26.2.0 // indirect
-	github.com/cucumber/godog v0.15.1 // indirect
 	github.com/cucumber/messages/go/v21 v21.0.1 // indirect
 	github.com/gofrs/uuid v4.3.1+incompatible // indirect
 	github.com/hashicorp/go-immutable-radix v1.3.1 // indirect

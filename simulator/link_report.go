@@ -1,0 +1,436 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// LinkStatus is the outcome of one rule.
+type LinkStatus string
+
+// Rule outcomes. A warning never makes linking fail: it flags what Alexa's
+// production rules would reject but a local test server may legitimately
+// lack (plain http, for example).
+const (
+	LinkPass LinkStatus = "pass"
+	LinkWarn LinkStatus = "warn"
+	LinkFail LinkStatus = "fail"
+)
+
+// LinkRule is one thing Alexa checks while linking an account. IDs are
+// stable: scripts may match on them.
+type LinkRule struct {
+	ID          string `json:"id"`
+	Description string `json:"description"`
+	// Severity is the status the rule gets when it is broken: LinkFail for
+	// rules Alexa enforces, LinkWarn for production-only requirements.
+	Severity LinkStatus `json:"severity"`
+}
+
+// Rule IDs, in the order Alexa meets them (../shared/alexa-contract.md §8,
+// ../shared/oauth-checklist.md §2).
+const (
+	RuleHTTPS           = "transport.https"
+	RuleAuthorizePage   = "authorize.page"
+	RuleAuthorizeFrame  = "authorize.framing"
+	RuleAuthorizeForm   = "authorize.form"
+	RuleAuthorizeRedir  = "authorize.redirect"
+	RuleAuthorizeSee    = "authorize.see_other"
+	RuleAuthorizeState  = "authorize.state"
+	RuleAuthorizeCode   = "authorize.code"
+	RuleTokenResponse   = "token.response"
+	RuleTokenLatency    = "token.latency"
+	RuleTokenAccess     = "token.access_token"
+	RuleTokenType       = "token.token_type"
+	RuleTokenExpiresInt = "token.expires_in.integer"
+	RuleTokenExpiresMin = "token.expires_in.minimum"
+	RuleTokenRefresh    = "token.refresh_token"
+	RuleTokenNoStore    = "token.no_store"
+	RuleRefreshResponse = "refresh.response"
+	RuleRefreshLatency  = "refresh.latency"
+)
+
+var linkRules = []LinkRule{
+	{RuleHTTPS, "Authorization and token URLs use HTTPS on port 443", LinkWarn},
+	{RuleAuthorizePage, "The authorization URL answers with a login page (200, HTML)", LinkFail},
+	{RuleAuthorizeFrame, "The login page forbids framing (X-Frame-Options or CSP frame-ancestors)", LinkWarn},
+	{RuleAuthorizeForm, "The login page has a form with the username and password fields", LinkFail},
+	{RuleAuthorizeRedir, "After login the server redirects, on its own origin, to Alexa's redirect_uri", LinkFail},
+	{RuleAuthorizeSee, "The redirect after the login POST is 302 or 303, never 307/308 (RFC 9700 §4.12)", LinkWarn},
+	{RuleAuthorizeState, "The redirect carries the state Alexa sent, unchanged", LinkFail},
+	{RuleAuthorizeCode, "The redirect carries a code and no error", LinkFail},
+	{RuleTokenResponse, "The token endpoint redeems the code: 200 with a JSON object", LinkFail},
+	{RuleTokenLatency, "The token endpoint answers within Alexa's 4.5 s", LinkFail},
+	{RuleTokenAccess, "The token response has a non-empty access_token string", LinkFail},
+	{RuleTokenType, "The token response has token_type Bearer (any case)", LinkFail},
+	{RuleTokenExpiresInt, "expires_in, when present, is an integer number of seconds (RFC 6749 §5.1)", LinkFail},
+	{RuleTokenExpiresMin, "expires_in is at least 360 seconds", LinkFail},
+	{RuleTokenRefresh, "The token response has a refresh_token", LinkFail},
+	{RuleTokenNoStore, "Token responses carry Cache-Control: no-store (RFC 6749 §5.1)", LinkWarn},
+	{RuleRefreshResponse, "The refresh token works: grant_type=refresh_token answers a valid token response", LinkFail},
+	{RuleRefreshLatency, "The refresh answers within Alexa's 4.5 s", LinkFail},
+}
+
+// LinkRules lists every rule the linker checks, in the order it checks them.
+func LinkRules() []LinkRule { return slices.Clone(linkRules) }
+
+func linkRule(id string) LinkRule {
+	for _, r := range linkRules {
+		if r.ID == id {
+			return r
+		}
+	}
+	panic("simulator: unknown link rule " + id) // a typo in this package, caught by its tests
+}
+
+func ruleDescription(id string) string {
+	for _, r := range linkRules {
+		if r.ID == id {
+			return r.Description
+		}
+	}
+	return ""
+}
+
+// LinkCheck is the outcome of one rule, with the exchange that decided it.
+type LinkCheck struct {
+	Rule        string        `json:"rule"`
+	Description string        `json:"description"`
+	Status      LinkStatus    `json:"status"`
+	Message     string        `json:"message"`
+	Evidence    *LinkEvidence `json:"evidence,omitempty"`
+}
+
+// LinkEvidence is the request the linker made and what came back, with
+// passwords, client secrets, codes and tokens redacted.
+type LinkEvidence struct {
+	Request  *EvidenceRequest  `json:"request,omitempty"`
+	Response *EvidenceResponse `json:"response,omitempty"`
+}
+
+// EvidenceRequest is a redacted request.
+type EvidenceRequest struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	// Authorization shows the scheme only ("Basic [redacted]").
+	Authorization string `json:"authorization,omitempty"`
+	// Form is the form-encoded body, secrets redacted.
+	Form string `json:"form,omitempty"`
+}
+
+// EvidenceResponse is a redacted response: status, the headers the rules
+// look at, and the start of the body.
+type EvidenceResponse struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    string            `json:"body,omitempty"`
+}
+
+// LinkReport is what linking found: one check per rule reached, in order.
+type LinkReport struct {
+	// AuthorizationURL is the URL the login started from (state visible,
+	// nothing secret in it).
+	AuthorizationURL string      `json:"authorization_url"`
+	RedirectURI      string      `json:"redirect_uri"`
+	Checks           []LinkCheck `json:"checks"`
+	// NotChecked lists the rules never reached because linking stopped at
+	// a failure.
+	NotChecked []string `json:"not_checked,omitempty"`
+}
+
+// Failed reports whether any rule failed. Warnings do not count.
+func (r *LinkReport) Failed() bool {
+	for _, c := range r.Checks {
+		if c.Status == LinkFail {
+			return true
+		}
+	}
+	return false
+}
+
+// Check returns the check of a rule, if it was made.
+func (r *LinkReport) Check(rule string) (LinkCheck, bool) {
+	for _, c := range r.Checks {
+		if c.Rule == rule {
+			return c, true
+		}
+	}
+	return LinkCheck{}, false
+}
+
+// Counts returns how many checks passed, warned and failed.
+func (r *LinkReport) Counts() (pass, warn, fail int) {
+	for _, c := range r.Checks {
+		switch c.Status {
+		case LinkPass:
+			pass++
+		case LinkWarn:
+			warn++
+		case LinkFail:
+			fail++
+		}
+	}
+	return
+}
+
+// MarshalJSON adds the verdict and counts, so that CI needs no logic of
+// its own.
+func (r *LinkReport) MarshalJSON() ([]byte, error) {
+	type plain LinkReport
+	c := *r
+	c.Checks = slices.Clone(r.Checks)
+	for i := range c.Checks {
+		if c.Checks[i].Description == "" {
+			c.Checks[i].Description = ruleDescription(c.Checks[i].Rule)
+		}
+	}
+	pass, warn, fail := r.Counts()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// URLs and HTML bodies stay readable; an escaping caller still escapes.
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(struct {
+		Linked bool `json:"linked"`
+		*plain
+		Summary map[string]int `json:"summary"`
+	}{!r.Failed(), (*plain)(&c), map[string]int{"pass": pass, "warn": warn, "fail": fail}})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+}
+
+// add records a check; status pass or the rule's severity.
+func (r *LinkReport) add(rule string, ok bool, ev *LinkEvidence, format string, a ...any) {
+	st := LinkPass
+	if !ok {
+		st = linkRule(rule).Severity
+	}
+	r.Checks = append(r.Checks, LinkCheck{
+		Rule: rule, Description: linkRule(rule).Description, Status: st,
+		Message: fmt.Sprintf(format, a...), Evidence: ev,
+	})
+}
+
+// finish lists the rules never reached once linking stopped early.
+func (r *LinkReport) finish(manual bool) {
+	r.NotChecked = nil
+	if !r.Failed() {
+		return
+	}
+	for _, rule := range linkRules {
+		if manual && isBrowserRule(rule.ID) {
+			continue // a person did the login; asksim never saw those pages
+		}
+		if _, ok := r.Check(rule.ID); !ok {
+			r.NotChecked = append(r.NotChecked, rule.ID)
+		}
+	}
+}
+
+func isBrowserRule(id string) bool {
+	switch id {
+	case RuleAuthorizePage, RuleAuthorizeFrame, RuleAuthorizeForm, RuleAuthorizeSee:
+		return true
+	}
+	return false
+}
+
+// WriteText renders the report for people: one aligned line per check,
+// PASS/WARN/FAIL, and the evidence under every warning and failure.
+func (r *LinkReport) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Account linking as Alexa does it\n  authorization: %s\n  redirect_uri:  %s\n\n", r.AuthorizationURL, r.RedirectURI)
+	width := 0
+	for _, c := range r.Checks {
+		width = max(width, len(c.Rule))
+	}
+	for _, c := range r.Checks {
+		fmt.Fprintf(&b, "%-4s  %-*s  %s\n", strings.ToUpper(string(c.Status)), width, c.Rule, c.Message)
+		if c.Status != LinkPass {
+			indent := strings.Repeat(" ", 6+width+2)
+			if d := firstNonEmpty(c.Description, ruleDescription(c.Rule)); d != "" {
+				fmt.Fprintf(&b, "%srule:     %s\n", indent, d)
+			}
+			if c.Evidence != nil {
+				writeEvidence(&b, c.Evidence, indent)
+			}
+		}
+	}
+	if len(r.NotChecked) > 0 {
+		fmt.Fprintf(&b, "\nNot checked (linking stopped at the failure above): %s\n", strings.Join(r.NotChecked, ", "))
+	}
+	pass, warn, fail := r.Counts()
+	verdict := "LINKED"
+	if r.Failed() {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(&b, "\n%s: %d passed, %s, %d failed\n", verdict, pass, plural(warn, "warning"), fail)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// String is WriteText into a string.
+func (r *LinkReport) String() string {
+	var b strings.Builder
+	_ = r.WriteText(&b)
+	return b.String()
+}
+
+// evidenceHeaders are the response headers the rules look at, in the order
+// the text report prints them.
+var evidenceHeaders = []string{"Content-Type", "Cache-Control", "Pragma", "Location",
+	"X-Frame-Options", "Content-Security-Policy", "WWW-Authenticate"}
+
+func writeEvidence(b *strings.Builder, ev *LinkEvidence, indent string) {
+	if q := ev.Request; q != nil {
+		fmt.Fprintf(b, "%srequest:  %s %s\n", indent, q.Method, q.URL)
+		if q.Authorization != "" {
+			fmt.Fprintf(b, "%s          Authorization: %s\n", indent, q.Authorization)
+		}
+		if q.Form != "" {
+			fmt.Fprintf(b, "%s          %s\n", indent, q.Form)
+		}
+	}
+	if s := ev.Response; s != nil {
+		fmt.Fprintf(b, "%sresponse: %d %s\n", indent, s.Status, http.StatusText(s.Status))
+		for _, h := range evidenceHeaders {
+			if v, ok := s.Headers[h]; ok {
+				fmt.Fprintf(b, "%s          %s: %s\n", indent, h, v)
+			}
+		}
+		if s.Body != "" {
+			body := strings.Join(strings.Fields(s.Body), " ")
+			fmt.Fprintf(b, "%s          %s\n", indent, body)
+		}
+	}
+}
+
+// redactedValue replaces secrets in evidence.
+const redactedValue = "[redacted]"
+
+// redactor hides what must never appear in a report: credentials, codes,
+// verifiers and tokens. Known keys are redacted structurally in forms, URLs
+// and JSON bodies; the secret values themselves are then replaced wherever
+// else they appear (an HTML page echoing a code, say).
+type redactor struct {
+	keys    map[string]bool
+	secrets []string
+}
+
+func newRedactor(passwordField string) *redactor {
+	keys := map[string]bool{}
+	for _, k := range []string{"password", "client_secret", "code", "code_verifier",
+		"access_token", "refresh_token", "id_token", passwordField} {
+		keys[k] = true
+	}
+	return &redactor{keys: keys}
+}
+
+// secret registers a value to hide. Very short values are left to the
+// structural redaction: replacing "a" everywhere would garble the evidence.
+func (r *redactor) secret(vals ...string) {
+	for _, v := range vals {
+		if len(v) >= 4 && !slices.Contains(r.secrets, v) {
+			r.secrets = append(r.secrets, v)
+		}
+	}
+}
+
+func (r *redactor) text(s string) string {
+	for _, v := range r.secrets {
+		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+			s = strings.ReplaceAll(s, form, redactedValue)
+		}
+	}
+	return s
+}
+
+func (r *redactor) values(v url.Values) string {
+	out := url.Values{}
+	for k, vs := range v {
+		for _, x := range vs {
+			if r.keys[k] {
+				x = redactedValue
+			}
+			out.Add(k, x)
+		}
+	}
+	// Encode escapes the brackets of [redacted]; undo it for readability.
+	return strings.ReplaceAll(r.text(out.Encode()), url.QueryEscape(redactedValue), redactedValue)
+}
+
+func (r *redactor) url(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User = nil
+	if c.RawQuery != "" {
+		if q, err := url.ParseQuery(c.RawQuery); err == nil {
+			c.RawQuery = r.values(q)
+		}
+	}
+	if c.Fragment != "" {
+		if q, err := url.ParseQuery(c.Fragment); err == nil {
+			c.Fragment, c.RawFragment = "", ""
+			s := c.String() + "#" + r.values(q)
+			return r.text(s)
+		}
+	}
+	return r.text(c.String())
+}
+
+// body redacts the start of a response body: JSON objects key by key, other
+// bodies by their secret values.
+func (r *redactor) body(b []byte) string {
+	const max = 512
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(b, &obj) == nil {
+		for k := range obj {
+			if r.keys[k] {
+				obj[k] = json.RawMessage(`"` + redactedValue + `"`)
+			}
+		}
+		if out, err := json.Marshal(obj); err == nil {
+			b = out
+		}
+	}
+	s := r.text(string(b))
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
+}
+
+func (r *redactor) response(resp *http.Response, body []byte) *EvidenceResponse {
+	if resp == nil {
+		return nil
+	}
+	er := &EvidenceResponse{Status: resp.StatusCode, Body: r.body(body)}
+	for _, h := range evidenceHeaders {
+		if v := resp.Header.Values(h); len(v) > 0 {
+			if er.Headers == nil {
+				er.Headers = map[string]string{}
+			}
+			val := strings.Join(v, ", ")
+			if h == "Location" {
+				if u, err := url.Parse(val); err == nil {
+					val = r.url(u)
+				}
+			}
+			er.Headers[h] = r.text(val)
+		}
+	}
+	return er
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,583 @@
+package simulator_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/asksim/asksim/simulator"
+)
+
+func linkConfig(as *testAS) simulator.LinkConfig {
+	return simulator.LinkConfig{
+		AuthorizationURL: as.URL + "/authorize",
+		TokenURL:         as.URL + "/token",
+		ClientID:         as.clientID,
+		ClientSecret:     as.secret,
+		Scopes:           []string{"profile", "orders.read"},
+		Username:         "alice",
+		Password:         "alice-password",
+		HTTPClient:       as.Client(),
+	}
+}
+
+func link(t *testing.T, cfg simulator.LinkConfig) *simulator.LinkResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := simulator.Link(ctx, cfg)
+	if res == nil {
+		t.Fatalf("Link: no result: %v", err)
+	}
+	if (err != nil) != res.Report.Failed() {
+		t.Fatalf("Link error %v but report failed=%v:\n%s", err, res.Report.Failed(), res.Report)
+	}
+	if err != nil && !errors.Is(err, simulator.ErrLinkFailed) {
+		t.Fatalf("Link error %v does not wrap ErrLinkFailed", err)
+	}
+	return res
+}
+
+// wantCheck asserts the status of one rule and that its message says what
+// the server got wrong.
+func wantCheck(t *testing.T, rep *simulator.LinkReport, rule string, st simulator.LinkStatus, msgParts ...string) simulator.LinkCheck {
+	t.Helper()
+	c, ok := rep.Check(rule)
+	if !ok {
+		t.Fatalf("rule %s not checked:\n%s", rule, rep)
+	}
+	if c.Status != st {
+		t.Fatalf("rule %s: status %s, want %s (%s)\n%s", rule, c.Status, st, c.Message, rep)
+	}
+	for _, p := range msgParts {
+		if !strings.Contains(c.Message, p) {
+			t.Errorf("rule %s: message %q lacks %q", rule, c.Message, p)
+		}
+	}
+	return c
+}
+
+// onlyFailure asserts that rule is the one and only failure.
+func onlyFailure(t *testing.T, rep *simulator.LinkReport, rule string) {
+	t.Helper()
+	for _, c := range rep.Checks {
+		if c.Status == simulator.LinkFail && c.Rule != rule {
+			t.Errorf("unexpected failure %s: %s", c.Rule, c.Message)
+		}
+	}
+}
+
+func TestLinkCompliantServer(t *testing.T) {
+	as := newTestAS(t)
+	res := link(t, linkConfig(as))
+	rep := res.Report
+	if rep.Failed() {
+		t.Fatalf("compliant server failed:\n%s", rep)
+	}
+	// Loopback is plain http: a warning, never a failure.
+	wantCheck(t, rep, simulator.RuleHTTPS, simulator.LinkWarn, as.URL)
+	for _, rule := range simulator.LinkRules() {
+		if rule.ID == simulator.RuleHTTPS {
+			continue
+		}
+		wantCheck(t, rep, rule.ID, simulator.LinkPass)
+	}
+	if got, want := as.tokenLog(), []string{"grant=authorization_code auth=basic", "grant=refresh_token auth=basic"}; !slices.Equal(got, want) {
+		t.Errorf("token calls %q, want %q", got, want)
+	}
+	if res.Tokens == nil {
+		t.Fatal("no tokens")
+	}
+	tok := res.Tokens.Tokens()
+	if !strings.HasPrefix(tok.AccessToken, "at-") || !strings.HasPrefix(tok.RefreshToken, "rt-") || tok.TokenType != "Bearer" {
+		t.Errorf("tokens %+v", tok)
+	}
+	// The login form was submitted as a browser does: the server refuses
+	// otherwise (CSRF token from the session cookie, hidden fields, default
+	// button only, no unchecked box, no disabled field).
+	wantCheck(t, rep, simulator.RuleAuthorizeForm, simulator.LinkPass, `"csrf"`, `"action"`)
+}
+
+func TestLinkAuthorizationURL(t *testing.T) {
+	cfg := simulator.LinkConfig{AuthorizationURL: "https://auth.example.test/oauth/authorize?tenant=t1", TokenURL: "https://auth.example.test/token",
+		ClientID: "alexa-skill", Scopes: []string{"profile", "orders.read"}, PKCE: true, Region: "EU", VendorID: "M3BVP74N95SP1F"}
+	raw, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	want := map[string]string{
+		"tenant": "t1", "client_id": "alexa-skill", "response_type": "code", "state": state, "scope": "profile orders.read",
+		"redirect_uri": "https://layla.amazon.com/api/skill/link/M3BVP74N95SP1F", "code_challenge_method": "S256",
+	}
+	for k, v := range want {
+		if q.Get(k) != v {
+			t.Errorf("%s = %q, want %q", k, q.Get(k), v)
+		}
+	}
+	if !strings.Contains(u.RawQuery, "scope=profile%20orders.read") {
+		t.Errorf("scope not space-separated with %%20: %s", u.RawQuery)
+	}
+	// ≥128 bits of state; a verifier RFC 7636 §4.1 accepts.
+	if len(state) < 22 || len(verifier) < 43 || len(verifier) > 128 {
+		t.Errorf("state %q verifier %q too short", state, verifier)
+	}
+	if _, state2, _, _ := simulator.AuthorizationRequest(cfg); state2 == state {
+		t.Error("state repeats")
+	}
+	for region, host := range map[string]string{"NA": "pitangui.amazon.com", "EU": "layla.amazon.com", "FE": "alexa.amazon.co.jp"} {
+		got, err := simulator.AlexaRedirectURI(region, simulator.DefaultVendorID)
+		if err != nil || got != "https://"+host+"/api/skill/link/M2ASKSIMVENDOR" {
+			t.Errorf("region %s: %q, %v", region, got, err)
+		}
+	}
+}
+
+func TestLinkAlexaTimeoutDefault(t *testing.T) {
+	if simulator.AlexaTokenTimeout != 4500*time.Millisecond {
+		t.Fatalf("AlexaTokenTimeout = %s, want Alexa's 4.5s", simulator.AlexaTokenTimeout)
+	}
+	// The report names the limit it applied: with no Timeout set, 4.5s.
+	as := newTestAS(t)
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkPass, "(limit 4.5s)")
+}
+
+func TestLinkStateChanged(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.mangleState = func(s string) string { return s + "x" } })
+	res := link(t, linkConfig(as))
+	c := wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, "carries state", "Alexa sent")
+	onlyFailure(t, res.Report, simulator.RuleAuthorizeState)
+	if !slices.Contains(res.Report.NotChecked, simulator.RuleTokenResponse) {
+		t.Errorf("not checked %v should list %s", res.Report.NotChecked, simulator.RuleTokenResponse)
+	}
+	if res.Tokens != nil || len(as.tokenLog()) != 0 {
+		t.Errorf("redeemed a code despite a changed state: %v", as.tokenLog())
+	}
+	_ = c
+}
+
+func TestLinkStateMissing(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.mangleState = func(string) string { return "" } })
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, "carries state \"\"")
+}
+
+func tokenJSON(fields map[string]any) func(*testAS) {
+	return func(as *testAS) {
+		as.tokenJSON = func(string) map[string]any {
+			m := map[string]any{"access_token": "at-" + rnd(), "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-" + rnd()}
+			for k, v := range fields {
+				if v == nil {
+					delete(m, k)
+				} else {
+					m[k] = v
+				}
+			}
+			return m
+		}
+	}
+}
+
+func TestLinkTokenResponseRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		fields map[string]any
+		rule   string
+		msg    []string
+	}{
+		{"expires_in string", map[string]any{"expires_in": "3600"}, simulator.RuleTokenExpiresInt, []string{`the string "3600"`, "RFC 6749 §5.1"}},
+		{"expires_in fraction", map[string]any{"expires_in": 3600.5}, simulator.RuleTokenExpiresInt, []string{"3600.5, not an integer"}},
+		{"expires_in below 360", map[string]any{"expires_in": 300}, simulator.RuleTokenExpiresMin, []string{"expires_in is 300", "at least 360"}},
+		{"no refresh token", map[string]any{"refresh_token": nil}, simulator.RuleTokenRefresh, []string{"no refresh_token"}},
+		{"no access token", map[string]any{"access_token": nil}, simulator.RuleTokenAccess, []string{"no access_token"}},
+		{"token_type mac", map[string]any{"token_type": "mac"}, simulator.RuleTokenType, []string{`"mac", not "Bearer"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			as := newTestAS(t, tokenJSON(tc.fields))
+			res := link(t, linkConfig(as))
+			c := wantCheck(t, res.Report, tc.rule, simulator.LinkFail, tc.msg...)
+			if c.Evidence == nil || c.Evidence.Request == nil || c.Evidence.Response == nil || c.Evidence.Response.Status != 200 {
+				t.Errorf("evidence %+v", c.Evidence)
+			}
+			if tc.rule != simulator.RuleTokenRefresh && tc.rule != simulator.RuleTokenAccess {
+				// The refresh repeats the mistake, so it fails too.
+				wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkFail)
+			}
+			for _, ch := range res.Report.Checks {
+				if ch.Status == simulator.LinkFail && ch.Rule != tc.rule && ch.Rule != simulator.RuleRefreshResponse {
+					t.Errorf("unexpected failure %s: %s", ch.Rule, ch.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestLinkNoRefreshTokenSkipsRefresh(t *testing.T) {
+	as := newTestAS(t, tokenJSON(map[string]any{"refresh_token": nil}))
+	res := link(t, linkConfig(as))
+	if _, ok := res.Report.Check(simulator.RuleRefreshResponse); ok {
+		t.Error("refresh attempted without a refresh token")
+	}
+	if !slices.Contains(res.Report.NotChecked, simulator.RuleRefreshResponse) {
+		t.Errorf("not checked %v lacks %s", res.Report.NotChecked, simulator.RuleRefreshResponse)
+	}
+	// The access token is still usable until it expires.
+	if res.Tokens == nil || res.Tokens.Tokens().AccessToken == "" {
+		t.Error("tokens lost")
+	}
+}
+
+func TestLinkExpiresInAbsentUsesDefault(t *testing.T) {
+	as := newTestAS(t, tokenJSON(map[string]any{"expires_in": nil}))
+	clock := newFakeClock()
+	cfg := linkConfig(as)
+	cfg.Now = clock.Now
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleTokenExpiresInt, simulator.LinkPass, "defaultTokenExpirationInSeconds")
+	if got, want := res.Tokens.Tokens().Expiry, clock.Now().Add(simulator.DefaultLinkTokenLifetime); !got.Equal(want) {
+		t.Errorf("expiry %s, want %s", got, want)
+	}
+}
+
+func TestLinkTokenNotJSON(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.tokenRaw = "access_token=abc&token_type=bearer" })
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "not a JSON object", "text/plain")
+	onlyFailure(t, res.Report, simulator.RuleTokenResponse)
+}
+
+// TestLinkSlowTokenEndpoint: a token endpoint that would take 6 s. The
+// test sets Timeout to 50ms (the real limit, AlexaTokenTimeout, is checked
+// in TestLinkAlexaTimeoutDefault) so that it waits 50ms, not 4.5s; the
+// handler returns as soon as the linker gives up.
+func TestLinkSlowTokenEndpoint(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) {
+		as.tokenHook = func(r *http.Request) {
+			// The server notices a client hanging up only once the body is read.
+			_ = r.ParseForm()
+			select {
+			case <-r.Context().Done():
+			case <-time.After(6 * time.Second):
+			}
+		}
+	})
+	cfg := linkConfig(as)
+	cfg.Timeout = 50 * time.Millisecond
+	start := time.Now()
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "no answer within 50ms")
+	onlyFailure(t, res.Report, simulator.RuleTokenLatency)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s: the linker waited for the slow endpoint", d)
+	}
+}
+
+// TestLinkSlowTokenEndpointClock: the endpoint answers, but 6 s late on
+// the injected clock; Alexa would have given up, so the rule fails.
+func TestLinkSlowTokenEndpointClock(t *testing.T) {
+	clock := newFakeClock()
+	as := newTestAS(t, func(as *testAS) {
+		as.tokenHook = func(r *http.Request) {
+			if r.FormValue("grant_type") == "authorization_code" {
+				clock.Advance(6 * time.Second)
+			}
+		}
+	})
+	cfg := linkConfig(as)
+	cfg.Now = clock.Now
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "answered in 6s, more than Alexa's 4.5s")
+	wantCheck(t, res.Report, simulator.RuleRefreshLatency, simulator.LinkPass)
+	onlyFailure(t, res.Report, simulator.RuleTokenLatency)
+}
+
+func TestLinkCredentialsInBody(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.bodyOnly = true })
+	cfg := linkConfig(as)
+
+	res := link(t, cfg) // Basic, the default: refused
+	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "401", "invalid_client")
+
+	cfg.Scheme = "body"
+	res = link(t, cfg)
+	if res.Report.Failed() {
+		t.Fatalf("body credentials refused:\n%s", res.Report)
+	}
+	log := as.tokenLog()
+	if got := log[len(log)-2:]; !slices.Equal(got, []string{"grant=authorization_code auth=body", "grant=refresh_token auth=body"}) {
+		t.Errorf("token calls %q", got)
+	}
+}
+
+func TestLinkBasicCredentialsFormEncoded(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.clientID, as.secret = "a b", "x+y:z%" })
+	res := link(t, linkConfig(as))
+	if res.Report.Failed() {
+		t.Fatalf("RFC 6749 §2.3.1 encoding refused:\n%s", res.Report)
+	}
+}
+
+func TestLinkPKCE(t *testing.T) {
+	as := newTestAS(t)
+	cfg := linkConfig(as)
+	cfg.PKCE = true
+	res := link(t, cfg)
+	if res.Report.Failed() {
+		t.Fatalf("PKCE link failed:\n%s", res.Report)
+	}
+	if !strings.Contains(res.Report.AuthorizationURL, "code_challenge_method=S256") {
+		t.Errorf("authorization URL %s", res.Report.AuthorizationURL)
+	}
+}
+
+func TestLinkWrongPassword(t *testing.T) {
+	as := newTestAS(t)
+	cfg := linkConfig(as)
+	cfg.Password = "nope"
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "login form came back", "Wrong username or password.")
+	onlyFailure(t, res.Report, simulator.RuleAuthorizeRedir)
+}
+
+func TestLinkFormFieldNames(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.userField, as.passField = "email", "pass" })
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeForm, simulator.LinkFail,
+		`no field "username" or "password"`, `"csrf", "state", "redirect_uri", "code_challenge", "email", "pass", "action"`)
+
+	cfg := linkConfig(as)
+	cfg.UsernameField, cfg.PasswordField = "email", "pass"
+	if res := link(t, cfg); res.Report.Failed() {
+		t.Fatalf("configured field names:\n%s", res.Report)
+	}
+}
+
+func TestLinkRedirectOffOrigin(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) { as.offOriginHop = "http://127.0.0.2:1/elsewhere" })
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "http://127.0.0.2:1/elsewhere", "does not follow it")
+}
+
+func TestLinkErrorRedirect(t *testing.T) {
+	// A server that refuses the scope at once: a redirect err (RFC 6749 §4.1.2.1).
+	mux := http.NewServeMux()
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		http.Redirect(w, r, q.Get("redirect_uri")+"?error=invalid_scope&error_description=orders.read+unknown&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	})
+	as := &testAS{clientID: "c", secret: "s"}
+	as.Server = newServer(t, mux)
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkPass)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeCode, simulator.LinkFail, "error=invalid_scope (orders.read unknown)")
+}
+
+func TestLinkSeeOtherAndWarnings(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) {
+		as.redirectStatus = http.StatusTemporaryRedirect
+		as.noStore = true
+		as.noFraming = true
+	})
+	// 307 re-POSTs the form to /approved, which only answers GET.
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "405")
+
+	as = newTestAS(t, func(as *testAS) { as.noStore = true; as.noFraming = true })
+	res = link(t, linkConfig(as))
+	if res.Report.Failed() {
+		t.Fatalf("warnings made linking fail:\n%s", res.Report)
+	}
+	wantCheck(t, res.Report, simulator.RuleTokenNoStore, simulator.LinkWarn, "no-store")
+	wantCheck(t, res.Report, simulator.RuleAuthorizeFrame, simulator.LinkWarn, "X-Frame-Options")
+}
+
+func TestLinkRefreshFails(t *testing.T) {
+	as := newTestAS(t, func(as *testAS) {
+		as.tokenHook = func(r *http.Request) {
+			if r.FormValue("grant_type") == "refresh_token" {
+				as.mu.Lock()
+				clear(as.refresh) // the server forgot every refresh token
+				as.mu.Unlock()
+			}
+		}
+	})
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkFail, "400", "invalid_grant")
+	onlyFailure(t, res.Report, simulator.RuleRefreshResponse)
+}
+
+func TestLinkRedactsSecrets(t *testing.T) {
+	// A failing run, so that evidence of every kind is printed.
+	as := newTestAS(t, tokenJSON(map[string]any{"expires_in": "3600"}))
+	res := link(t, linkConfig(as))
+	j, err := json.Marshal(res.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := res.Report.String() + string(j)
+	tok := res.Tokens.Tokens()
+	for _, secret := range []string{"alice-password", as.secret, tok.AccessToken, tok.RefreshToken, "at-", "rt-"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("report contains secret %q:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "Authorization: Basic [redacted]") || !strings.Contains(out, "code=[redacted]") {
+		t.Errorf("report lacks redacted evidence:\n%s", res.Report)
+	}
+}
+
+func TestLinkConfigErrors(t *testing.T) {
+	ok := simulator.LinkConfig{AuthorizationURL: "https://a.test/authorize", TokenURL: "https://a.test/token", ClientID: "c"}
+	cases := []struct {
+		field string
+		mod   func(*simulator.LinkConfig)
+	}{
+		{"AuthorizationURL", func(c *simulator.LinkConfig) { c.AuthorizationURL = "" }},
+		{"AuthorizationURL", func(c *simulator.LinkConfig) { c.AuthorizationURL = "auth.test/x" }},
+		{"TokenURL", func(c *simulator.LinkConfig) { c.TokenURL = "ftp://a.test/token" }},
+		{"ClientID", func(c *simulator.LinkConfig) { c.ClientID = "" }},
+		{"Scheme", func(c *simulator.LinkConfig) { c.Scheme = "digest" }},
+		{"Scopes", func(c *simulator.LinkConfig) { c.Scopes = []string{"a b"} }},
+		{"Region", func(c *simulator.LinkConfig) { c.Region = "US" }},
+		{"RedirectURI", func(c *simulator.LinkConfig) { c.RedirectURI = "/relative" }},
+	}
+	for _, tc := range cases {
+		cfg := ok
+		tc.mod(&cfg)
+		res, err := simulator.Link(context.Background(), cfg)
+		var ce *simulator.LinkConfigError
+		if res != nil || !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("%s: got %v, %v", tc.field, res, err)
+		}
+	}
+}
+
+func TestLinkManual(t *testing.T) {
+	as := newTestAS(t)
+	cfg := linkConfig(as)
+	cfg.PKCE = true
+	authURL, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := browserLogin(t, as, authURL)
+	res, err := simulator.CompleteManual(context.Background(), cfg, "  "+redirect+"\n", state, verifier)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Report)
+	}
+	if _, ok := res.Report.Check(simulator.RuleAuthorizeForm); ok {
+		t.Error("manual mode claims to have checked the login form")
+	}
+	wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkPass)
+
+	// A pasted URL that is not Alexa's, and one with another state.
+	res, _ = simulator.CompleteManual(context.Background(), cfg, as.URL+"/approved?code=x&state="+state, state, verifier)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "is not Alexa's redirect_uri")
+	res, _ = simulator.CompleteManual(context.Background(), cfg, "https://pitangui.amazon.com/api/skill/link/M2ASKSIMVENDOR?code=x&state=other", state, verifier)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, `"other"`)
+	if _, err := simulator.CompleteManual(context.Background(), cfg, "not a url", state, verifier); err == nil {
+		t.Error("garbage pasted URL accepted")
+	}
+}
+
+// browserLogin logs in as a person would, by hand-written requests, and
+// returns the URL of the redirect to Alexa.
+func browserLogin(t *testing.T, as *testAS, authURL string) string {
+	t.Helper()
+	c := *as.Client()
+	c.CheckRedirect = func(r *http.Request, _ []*http.Request) error {
+		if r.URL.Host == "pitangui.amazon.com" {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	resp, err := c.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookie := resp.Cookies()[0]
+	as.mu.Lock()
+	csrf := as.sessions[cookie.Value]
+	as.mu.Unlock()
+	q, _ := url.Parse(authURL)
+	form := url.Values{"csrf": {csrf}, "state": {q.Query().Get("state")}, "redirect_uri": {q.Query().Get("redirect_uri")},
+		"code_challenge": {q.Query().Get("code_challenge")}, "username": {"alice"}, "password": {"alice-password"}, "action": {"allow"}}
+	req, _ := http.NewRequest(http.MethodPost, as.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(cookie)
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	return resp.Header.Get("Location")
+}
+
+func TestLinkedAccountRefreshesOnce(t *testing.T) {
+	clock := newFakeClock()
+	as := newTestAS(t)
+	cfg := linkConfig(as)
+	cfg.Now = clock.Now
+	res := link(t, cfg)
+	acct := res.Tokens
+	first := acct.Tokens()
+	ctx := context.Background()
+	if tok, err := acct.AccessToken(ctx); err != nil || tok != first.AccessToken {
+		t.Fatalf("fresh token: %q, %v", tok, err)
+	}
+	before := as.refreshN
+	clock.Advance(time.Hour)
+	var wg sync.WaitGroup
+	toks := make([]string, 8)
+	for i := range toks {
+		wg.Go(func() {
+			tok, err := acct.AccessToken(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			toks[i] = tok
+		})
+	}
+	wg.Wait()
+	as.mu.Lock()
+	n := as.refreshN - before
+	as.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d refreshes for 8 concurrent callers, want 1 (the server rotates refresh tokens)", n)
+	}
+	for _, tok := range toks {
+		if tok != toks[0] || tok == first.AccessToken {
+			t.Errorf("tokens %q", toks)
+			break
+		}
+	}
+	consent, err := acct.Consent(ctx, simulator.ConsentEmail)
+	if err != nil || consent.AccessToken != toks[0] || !consent.Linked {
+		t.Errorf("consent %+v, %v", consent, err)
+	}
+
+	// A server that forgot the refresh token: the user must relink.
+	as.mu.Lock()
+	clear(as.refresh)
+	as.mu.Unlock()
+	if err := acct.Refresh(ctx); !errors.Is(err, simulator.ErrRelinkRequired) {
+		t.Errorf("refused refresh: %v, want ErrRelinkRequired", err)
+	}
+}
