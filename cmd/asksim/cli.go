@@ -51,6 +51,12 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
+// configError is a problem with the input files rather than with how
+// asksim was called: exit 2, without the usage hint.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
 // exitError carries an exit code chosen by the command (e.g. 1 when a
 // feature failed) after the command has already reported why.
 type exitError struct{ code int }
@@ -94,11 +100,15 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	err := runFn(ctx, st, fs.Args())
 	var ue *usageError
 	var ee *exitError
+	var ce *configError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.As(err, &ce):
+		fmt.Fprintf(errw, "%s %s: %s\n", programName, cmd.name, ce.msg)
+		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(errw, "%s %s: %s\nRun '%s %s --help' for usage.\n", programName, cmd.name, ue.msg, programName, cmd.name)
 		return exitUsage
