@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	gherkin "github.com/cucumber/gherkin/go/v26"
-	messages "github.com/cucumber/messages/go/v21"
 	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
 )
 
 // RunOptions choose which scenarios run and how results are reported.

@@ -46,7 +46,7 @@ const quoted = `"((?:[^"\\]|\\.)*)"`
 var steps = []Step{
 	// Given: who the user is and what they allowed.
 	{Kind: "Given", Pattern: `^the consent scenario ` + quoted + `$`, Example: `the consent scenario "email+linked"`,
-		Doc: "Sets the consent to a named scenario: none, name, email or email+linked. email+linked links the account through the OAuth fake.",
+		Doc:  "Sets the consent to a named scenario: none, name, email or email+linked. email+linked links the account through the OAuth fake.",
 		bind: func(w *world) any { return w.consentScenario }},
 	{Kind: "Given", Pattern: `^the user has granted no permissions$`, Example: `the user has granted no permissions`,
 		Doc:  "Revokes every permission scope; a linked account stays linked.",
