@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func build(t *testing.T, consent simulator.Consent, req simulator.Request, opts ...simulator.Option) map[string]any {
@@ -46,12 +47,15 @@ func TestPresence_GrantHasConsentTokens(t *testing.T) {
 			if !ok || ct == "" {
 				t.Fatalf("%s: %s.permissions.consentToken missing", c.consent, strings.Join(where, "."))
 			}
-			// The deprecated consent token is itself a JWT flagged isDeprecated.
-			claims, err := simulator.ParseToken(ct.(string), testKey().Keyfunc(), func() time.Time { return fixedTime })
+			// The deprecated consent token is itself a JWT flagged
+			// isDeprecated, naming no user (contract §3.3).
+			var claims simulator.TokenClaims
+			_, err := jwt.ParseWithClaims(ct.(string), &claims, testKey().Keyfunc(),
+				jwt.WithTimeFunc(func() time.Time { return fixedTime }), jwt.WithValidMethods([]string{"RS256"}))
 			if err != nil {
 				t.Fatalf("%s: deprecated consentToken: %v", c.consent, err)
 			}
-			if claims.PrivateClaims.IsDeprecated != "true" || !claims.Granted(c.scope) {
+			if claims.PrivateClaims.IsDeprecated != "true" || !claims.Granted(c.scope) || claims.PrivateClaims.UserID != "" {
 				t.Errorf("%s: deprecated consentToken claims = %+v", c.consent, claims.PrivateClaims)
 			}
 		}

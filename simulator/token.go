@@ -57,7 +57,7 @@ type PrivateClaims struct {
 	// ConsentToken is null when nothing was granted, "Atza|…" otherwise.
 	ConsentToken *string `json:"consentToken"`
 	DeviceID     string  `json:"deviceId,omitempty"`
-	UserID       string  `json:"userId"`
+	UserID       string  `json:"userId,omitempty"`
 	// IsDeprecated is set on the deprecated user.permissions.consentToken JWT.
 	IsDeprecated string `json:"isDeprecated,omitempty"`
 }
@@ -308,6 +308,12 @@ func (s *Signer) ConsentToken(f TokenFor) (string, error) {
 }
 
 func (s *Signer) cached(f TokenFor, deprecated bool) (string, error) {
+	if deprecated {
+		// The deprecated token names neither user nor device (contract
+		// §3.3), so one token serves every user with the same consent: a
+		// run signs it once per scope set, not once per scenario.
+		f.UserID, f.DeviceID = "", ""
+	}
 	k := tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), deprecated}
 	now := s.now()
 	s.mu.Lock()
@@ -326,7 +332,7 @@ func (s *Signer) cached(f TokenFor, deprecated bool) (string, error) {
 
 	claims := s.Claims(f)
 	if deprecated {
-		claims.PrivateClaims = PrivateClaims{IsDeprecated: "true", ConsentToken: claims.PrivateClaims.ConsentToken, UserID: f.UserID}
+		claims.PrivateClaims = PrivateClaims{IsDeprecated: "true", ConsentToken: claims.PrivateClaims.ConsentToken}
 	}
 	m.token, m.err = s.Sign(claims)
 	s.mu.Lock()

@@ -1,0 +1,143 @@
+package features_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"time"
+	"testing"
+
+	"github.com/asksim/asksim/features"
+	"github.com/asksim/asksim/simulator"
+	"github.com/cucumber/godog"
+)
+
+// threeTurnFeature returns a feature of n scenarios of three turns each:
+// open the skill, read the email through the Alexa API fake, stop.
+func threeTurnFeature(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("Feature: load\n")
+	for i := range n {
+		fmt.Fprintf(&b, `
+  Scenario: reader %d
+    Given the consent scenario "email"
+    When the user opens the skill
+    And the user invokes "GetEmailIntent"
+    Then Alexa says "Your email is jane@example.com."
+    When the user invokes "AMAZON.StopIntent"
+    Then the session ends
+`, i)
+	}
+	return b.Bytes()
+}
+
+func runFeature(b *testing.B, suite *features.Suite, content []byte, concurrency int) {
+	status := godog.TestSuite{
+		Name:                "bench",
+		ScenarioInitializer: suite.InitializeScenario,
+		Options: &godog.Options{
+			Format:          "progress",
+			Output:          io.Discard,
+			Strict:          true,
+			Concurrency:     concurrency,
+			FeatureContents: []godog.Feature{{Name: "load.feature", Contents: content}},
+		},
+	}.Run()
+	if status != 0 {
+		b.Fatalf("godog status %d", status)
+	}
+}
+
+// BenchmarkScenarios runs n three-turn scenarios against the example skill
+// with concurrency = cores, and reports the run's time and the heap left
+// in use, which must stay flat as n grows.
+func BenchmarkScenarios(b *testing.B) {
+	for _, n := range []int{250, 1000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			suite, err := features.NewSuite(context.Background(), features.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer suite.Close()
+			content := threeTurnFeature(n)
+			var ms runtime.MemStats
+			b.ResetTimer()
+			for b.Loop() {
+				runFeature(b, suite, content, runtime.GOMAXPROCS(0))
+			}
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N), "s/run")
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "scenarios/s")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+		})
+	}
+}
+
+// BenchmarkSequentialSuiteVsFloor compares a sequential run of three-turn
+// scenarios over HTTP with its floor: for each scenario one token signature
+// and the bare POSTs of the same three pre-encoded envelopes to the same
+// skill. The ratio is the harness's whole cost.
+func BenchmarkSequentialSuiteVsFloor(b *testing.B) {
+	const n = 100
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer suite.Close()
+	content := threeTurnFeature(n)
+
+	// The floor's envelopes, encoded once: a real conversation's three turns.
+	sim := suite.Simulator()
+	conv := sim.NewConversation(simulator.ConsentEmail)
+	var bodies [][]byte
+	for _, r := range []simulator.Request{simulator.LaunchRequest(), simulator.IntentRequest("GetEmailIntent"), simulator.IntentRequest("AMAZON.StopIntent")} {
+		env, err := conv.Envelope(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := env.AppendJSON(nil)
+		bodies = append(bodies, body)
+		conv.Continue([]byte(`{"turns":1}`))
+	}
+	client := &http.Client{}
+	signer := sim.Signer()
+	floor := func() {
+		for i := range n {
+			if _, err := signer.Sign(signer.Claims(simulator.TokenFor{SkillID: sim.SkillID(), UserID: fmt.Sprint(i), Scopes: []string{simulator.ScopeEmail}})); err != nil {
+				b.Fatal(err)
+			}
+			for _, body := range bodies {
+				resp, err := client.Post(suite.SkillURL(), "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		}
+	}
+	var suiteNs, floorNs int64
+	for b.Loop() {
+		start := nowNanos()
+		runFeature(b, suite, content, 1)
+		mid := nowNanos()
+		floor()
+		suiteNs += mid - start
+		floorNs += nowNanos() - mid
+	}
+	b.ReportMetric(float64(suiteNs)/float64(b.N*n), "suite-ns/scenario")
+	b.ReportMetric(float64(floorNs)/float64(b.N*n), "floor-ns/scenario")
+	b.ReportMetric(float64(suiteNs)/float64(floorNs), "suite/floor")
+}
+
+var timeNow = time.Now
+
+func nowNanos() int64 { return timeNow().UnixNano() }
