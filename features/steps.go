@@ -72,10 +72,10 @@ var steps = []Step{
 		bind:  func(w *world) any { return w.profile }},
 	{Kind: "Given", Pattern: `^the locale is ` + quoted + `$`, Example: `the locale is "de-DE"`,
 		Doc:  "Sets the locale of later requests.",
-		bind: func(w *world) any { return w.locale }},
+		bind: func(w *world) any { return w.setLocale }},
 	{Kind: "Given", Pattern: `^the device is ` + quoted + `$`, Example: `the device is "echo-show"`,
 		Doc:  "Sets the device preset: " + strings.Join(simulator.DeviceNames(), ", ") + ".",
-		bind: func(w *world) any { return w.device }},
+		bind: func(w *world) any { return w.setDevice }},
 
 	// When: what the user does.
 	{Kind: "When", Pattern: `^the user opens the skill$`, Example: `the user opens the skill`,
@@ -167,17 +167,17 @@ func (w *world) consentScenario(ctx context.Context, name string) error {
 		if err := w.link(ctx, ""); err != nil {
 			return err
 		}
-		c.AccessToken = w.conv.Consent().AccessToken
+		c.AccessToken = w.consent().AccessToken
 	} else {
 		w.linked, w.linkedAs = nil, ""
 	}
-	w.conv.SetConsent(c)
+	w.setConsent(c)
 	return nil
 }
 
 func (w *world) grantNone() error {
-	c := w.conv.Consent()
-	w.conv.SetConsent(c.Revoke(c.Scopes...))
+	c := w.consent()
+	w.setConsent(c.Revoke(c.Scopes...))
 	return nil
 }
 
@@ -186,7 +186,7 @@ func (w *world) grant(name string) error {
 	if err != nil {
 		return err
 	}
-	w.conv.SetConsent(w.conv.Consent().Grant(scope))
+	w.setConsent(w.consent().Grant(scope))
 	return nil
 }
 
@@ -195,7 +195,7 @@ func (w *world) revoke(name string) error {
 	if err != nil {
 		return err
 	}
-	w.conv.SetConsent(w.conv.Consent().Revoke(scope))
+	w.setConsent(w.consent().Revoke(scope))
 	return nil
 }
 
@@ -212,13 +212,13 @@ func (w *world) link(ctx context.Context, username string) error {
 		return err
 	}
 	w.linked, w.linkedAs = acct, username
-	w.conv.SetConsent(w.conv.Consent().Link(tok))
+	w.setConsent(w.consent().Link(tok))
 	return nil
 }
 
 func (w *world) unlink() error {
 	w.linked, w.linkedAs = nil, ""
-	w.conv.SetConsent(w.conv.Consent().Unlink())
+	w.setConsent(w.consent().Unlink())
 	return nil
 }
 
@@ -236,7 +236,7 @@ func (w *world) profile(table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	uid := w.conv.Identity().UserID
+	uid := w.conversation().Identity().UserID
 	doc, _ := json.Marshal(map[string]any{"default": json.RawMessage(def), "users": map[string]any{uid: fields}})
 	set, err := alexaapi.ParseProfiles(doc, "the user's profile table")
 	if err != nil {
@@ -264,14 +264,26 @@ func setPath(m map[string]any, path string, v any) error {
 	return nil
 }
 
-func (w *world) locale(l string) error { return w.conv.SetLocale(l) }
+func (w *world) setLocale(l string) error {
+	if w.conv != nil {
+		return w.conv.SetLocale(l)
+	}
+	if err := simulator.CheckLocale(l); err != nil {
+		return err
+	}
+	w.locale = l
+	return nil
+}
 
-func (w *world) device(name string) error {
+func (w *world) setDevice(name string) error {
 	d, err := simulator.DevicePreset(name)
 	if err != nil {
 		return err
 	}
-	w.conv.SetDevice(d)
+	if w.conv != nil {
+		w.conv.SetDevice(d)
+	}
+	w.device = &d
 	return nil
 }
 
@@ -308,7 +320,7 @@ func (w *world) endSession(ctx context.Context) error {
 
 func (w *world) answerPermission(status string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		req, err := w.conv.AnswerPermissionRequest(status)
+		req, err := w.conversation().AnswerPermissionRequest(status)
 		if err != nil {
 			return w.fail("%v", err)
 		}
@@ -428,7 +440,7 @@ func (w *world) asksForPermission(name string) error {
 		}
 		found = append(found, fmt.Sprintf("a consent card for %v", c.Permissions))
 	}
-	if pr, ok := w.conv.PermissionRequest(); ok && slices.Contains(t.Response.DirectiveTypes(), "Connections.SendRequest") {
+	if pr, ok := w.conversation().PermissionRequest(); ok && slices.Contains(t.Response.DirectiveTypes(), "Connections.SendRequest") {
 		if slices.Contains(pr.Scopes, scope) {
 			return nil
 		}
@@ -460,7 +472,7 @@ func (w *world) sessionOpen(want bool) error {
 	if _, err := w.last(); err != nil {
 		return err
 	}
-	if open := w.conv.SessionID() != ""; open != want {
+	if open := w.conversation().SessionID() != ""; open != want {
 		state := map[bool]string{true: "the session to stay open", false: "the session to end"}
 		got := map[bool]string{true: "it stayed open", false: "it ended"}
 		return w.expected(state[want], got[open], "response.shouldEndSession")
@@ -491,7 +503,7 @@ func (w *world) valueAt(path, value string) error {
 }
 
 func (w *world) apiCalls(scope string) []alexaapi.Request {
-	uid := w.conv.Identity().UserID
+	uid := w.conversation().Identity().UserID
 	var calls []alexaapi.Request
 	for _, r := range w.suite.api.Requests() {
 		if r.UserID == uid && (scope == "" || r.Scope == scope) {

@@ -13,8 +13,14 @@ import (
 // world is one scenario's state: its conversation, what it said and what
 // came back. Each scenario gets a new one, so scenarios never share state.
 type world struct {
-	suite  *Suite
-	conv   *simulator.Conversation
+	suite *Suite
+	// conv is created on first need, so that the Given steps before it set
+	// the consent its first token is minted for: minting one per scenario,
+	// not one per consent change, keeps RSA signatures off the run.
+	conv    *simulator.Conversation
+	pending simulator.Consent
+	locale  string
+	device  *simulator.DeviceProfile
 	linked *simulator.LinkedAccount
 	// linkedAs is the username the account is linked as, "" when not linked.
 	linkedAs string
@@ -28,8 +34,37 @@ type turnRecord struct {
 	err  error
 }
 
-func newWorld(s *Suite) *world {
-	return &world{suite: s, conv: s.sim.NewConversation(simulator.ConsentNone)}
+func newWorld(s *Suite) *world { return &world{suite: s} }
+
+// conversation returns the scenario's conversation, starting it with the
+// consent, locale and device the steps so far chose.
+func (w *world) conversation() *simulator.Conversation {
+	if w.conv == nil {
+		w.conv = w.suite.sim.NewConversation(w.pending)
+		if w.locale != "" {
+			_ = w.conv.SetLocale(w.locale) // checked when the step set it
+		}
+		if w.device != nil {
+			w.conv.SetDevice(*w.device)
+		}
+	}
+	return w.conv
+}
+
+// consent is what the user has allowed so far.
+func (w *world) consent() simulator.Consent {
+	if w.conv == nil {
+		return w.pending
+	}
+	return w.conv.Consent()
+}
+
+func (w *world) setConsent(c simulator.Consent) {
+	if w.conv == nil {
+		w.pending = c
+		return
+	}
+	w.conv.SetConsent(c)
 }
 
 // last returns the latest turn that got an answer, or an error that says
@@ -49,13 +84,15 @@ func (w *world) last() (*simulator.Turn, error) {
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
 	if w.linked != nil {
 		// Alexa refreshes an expired linked token before it sends a request.
-		c, err := w.linked.Consent(ctx, w.conv.Consent())
+		c, err := w.linked.Consent(ctx, w.consent())
 		if err != nil {
 			return w.fail("refresh the linked account's token: %v", err)
 		}
-		w.conv.SetConsent(c)
+		if tok := c.AccessToken; tok != w.consent().AccessToken {
+			w.setConsent(c)
+		}
 	}
-	turn, err := w.conv.Send(ctx, req)
+	turn, err := w.conversation().Send(ctx, req)
 	w.turns = append(w.turns, turnRecord{said: said, turn: turn, err: err})
 	if err != nil {
 		return w.fail("%v", err)
@@ -83,8 +120,7 @@ func (w *world) expected(what, got, path string) error {
 // said, with the session state after it.
 func (w *world) transcript() string {
 	var b strings.Builder
-	id := w.conv.Identity()
-	fmt.Fprintf(&b, "Conversation so far (consent %s, user …%s):", w.conv.Consent(), tail(id.UserID, 8))
+	fmt.Fprintf(&b, "Conversation so far (consent %s, user …%s):", w.consent(), tail(w.conversation().Identity().UserID, 8))
 	if len(w.turns) == 0 {
 		b.WriteString("\n  (nothing said yet)")
 	}
@@ -123,7 +159,7 @@ func (w *world) transcript() string {
 			}
 		}
 	}
-	if w.conv.SessionID() == "" {
+	if w.conversation().SessionID() == "" {
 		b.WriteString("\n  Session: closed")
 	} else {
 		b.WriteString("\n  Session: open")

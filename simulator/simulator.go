@@ -238,10 +238,18 @@ func (c *Conversation) SetConsent(consent Consent) {
 	c.sim.signer.Prefetch(c.TokenFor())
 }
 
-// SetLocale changes the locale of later requests.
-func (c *Conversation) SetLocale(locale string) error {
+// CheckLocale reports whether locale has the form Alexa uses, en-US.
+func CheckLocale(locale string) error {
 	if !localePattern.MatchString(locale) {
 		return fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", locale)
+	}
+	return nil
+}
+
+// SetLocale changes the locale of later requests.
+func (c *Conversation) SetLocale(locale string) error {
+	if err := CheckLocale(locale); err != nil {
+		return err
 	}
 	c.locale = locale
 	return nil
