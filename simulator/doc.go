@@ -20,6 +20,15 @@
 //     a millisecond.
 //   - A Simulator holding skill id, locale, device, region and clock, and
 //     Conversations with their own user, device and session.
+//   - Account linking as Alexa performs it (Link): the authorization URL
+//     with state, scopes and optional PKCE, the login form submitted as a
+//     browser submits it, the redirect to Alexa's redirect_uri (never
+//     requested), the code redeemed with HTTP Basic or body credentials
+//     within Alexa's 4.5 s, and one refresh. A LinkReport names each rule
+//     Alexa enforces (LinkRules) as pass, warn or fail, with redacted
+//     evidence; a LinkedAccount refreshes its token on expiry for later
+//     envelopes. AuthorizationRequest and CompleteManual serve a person
+//     logging in in a real browser.
 //
 // Everything random or time dependent can be injected (WithClock,
 // WithIDSource, WithSeed) so that envelopes are reproducible byte for byte.

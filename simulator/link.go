@@ -414,7 +414,13 @@ func (r *linkRun) browse(ctx context.Context, authURL string) (*url.URL, error) 
 			if loginPage {
 				rule = RuleAuthorizeRedir
 			}
-			r.rep.add(rule, false, r.evidence(x), "%s %s: %v", req.Method, r.red.url(req.URL), err)
+			// The *url.Error would repeat the URL unredacted (a GET form
+			// carries the password in it).
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			r.rep.add(rule, false, r.evidence(x), "%s %s: %s", req.Method, r.red.url(req.URL), r.red.text(err.Error()))
 			return nil, nil
 		}
 		resp := x.resp

@@ -3,7 +3,6 @@ package simulator_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/asksim/asksim/simulator"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // golden compares got with testdata/name, rewriting it first with -update;
 // the file is always read back and compared.

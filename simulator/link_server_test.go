@@ -21,7 +21,7 @@ import (
 // fail on exactly the server that breaks it.
 type testAS struct {
 	*httptest.Server
-	t *testing.T
+	t testing.TB
 
 	clientID, secret string
 	bodyOnly         bool // credentials accepted only in the request body
@@ -48,7 +48,7 @@ type testAS struct {
 
 type codeGrant struct{ redirectURI, challenge string }
 
-func newTestAS(t *testing.T, opts ...func(*testAS)) *testAS {
+func newTestAS(t testing.TB, opts ...func(*testAS)) *testAS {
 	t.Helper()
 	as := &testAS{t: t, clientID: "alexa-skill", secret: "s3cret-value", userField: "username", passField: "password",
 		sessions: map[string]string{}, codes: map[string]codeGrant{}, refresh: map[string]bool{}}

@@ -581,3 +581,25 @@ func TestLinkedAccountRefreshesOnce(t *testing.T) {
 		t.Errorf("refused refresh: %v, want ErrRelinkRequired", err)
 	}
 }
+
+func TestLinkGetFormConnectionDropRedacted(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(`<form action="/login"><input name="username"><input type="password" name="password"></form>`))
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	as := &testAS{clientID: "c", secret: "s"}
+	as.Server = newServer(t, mux)
+	res := link(t, linkConfig(as))
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "GET ", "password=[redacted]", "EOF")
+	j, _ := json.Marshal(res.Report)
+	if out := res.Report.String() + string(j); strings.Contains(out, "alice-password") {
+		t.Errorf("password in the report:\n%s", out)
+	}
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/simulator"
+	"github.com/spf13/pflag"
+)
+
+// Environment variables that keep secrets out of the process list.
+const (
+	envLinkPassword     = "ASKSIM_LINK_PASSWORD"
+	envLinkClientSecret = "ASKSIM_LINK_CLIENT_SECRET"
+)
+
+type linkFlags struct {
+	authURL, tokenURL, clientID, clientSecret string
+	scheme                                    string
+	scopes                                    []string
+	username, password                        string
+	userField, passField                      string
+	vendorID, region                          string
+	pkce, manual, json                        bool
+}
+
+func init() {
+	register(&command{
+		name:    "link",
+		summary: "Link an account as Alexa does and report every rule the OAuth server breaks",
+		usage:   "[flags]",
+		long: `Plays Alexa's side of OAuth 2.0 account linking (authorization code grant):
+opens the authorization URL, logs in through the login form, stops at the
+redirect to Alexa's redirect_uri, checks state, redeems the code at the token
+URL, and refreshes once. Prints a report of every rule: PASS, WARN (what
+Alexa's production rules flag but a local server may lack, such as plain
+http) or FAIL.
+
+Without server flags it starts asksim's OAuth fake on a free loopback port
+and links its user alice. With --authorization-url, --token-url and
+--client-id it links against your server. Secrets may come from the
+environment instead of flags: ` + envLinkPassword + `, ` + envLinkClientSecret + `.
+
+--manual prints the authorization URL for you to open in a browser; log in,
+then paste the URL the browser was sent to (it starts with Alexa's redirect
+URI; the page itself does not need to load).
+
+Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
+		examples: `  asksim link
+  asksim link --json
+  asksim link --authorization-url https://auth.example.com/authorize \
+      --token-url https://auth.example.com/token --client-id alexa \
+      --client-secret s3cret --scope profile --scope orders.read \
+      --username tester --password hunter2
+  asksim link --scheme body --username-field email --password-field pass ...
+  asksim link --manual --authorization-url ... --token-url ... --client-id ...`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			var f linkFlags
+			fs.StringVar(&f.authURL, "authorization-url", "", "your authorization URI (default: the in-process OAuth fake)")
+			fs.StringVar(&f.tokenURL, "token-url", "", "your access-token URI")
+			fs.StringVar(&f.clientID, "client-id", "", "client id configured in the skill")
+			fs.StringVar(&f.clientSecret, "client-secret", "", "client secret (or $"+envLinkClientSecret+")")
+			fs.StringVar(&f.scheme, "scheme", simulator.LinkSchemeBasic, "token endpoint authentication: basic (HTTP_BASIC) or body (REQUEST_BODY_CREDENTIALS)")
+			fs.StringArrayVar(&f.scopes, "scope", nil, "scope to request (repeatable)")
+			fs.StringVar(&f.username, "username", "", "user who logs in (fake: alice)")
+			fs.StringVar(&f.password, "password", "", "that user's password (or $"+envLinkPassword+")")
+			fs.StringVar(&f.userField, "username-field", "username", "name of the login form's username input")
+			fs.StringVar(&f.passField, "password-field", "password", "name of the login form's password input")
+			fs.StringVar(&f.vendorID, "vendor-id", simulator.DefaultVendorID, "vendor id in Alexa's redirect URI")
+			fs.StringVar(&f.region, "region", simulator.DefaultRegion, "region of Alexa's redirect URI: NA, EU or FE")
+			fs.BoolVar(&f.pkce, "pkce", false, "send an S256 code challenge (PKCE)")
+			fs.BoolVar(&f.manual, "manual", false, "log in yourself in a browser and paste the redirect URL")
+			fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected argument %q: link takes only flags", args[0])
+				}
+				return runLink(ctx, st, fs, f)
+			}
+		},
+	})
+}
+
+// linkFlagOf maps LinkConfig fields to the flags that set them.
+var linkFlagOf = map[string]string{
+	"AuthorizationURL": "--authorization-url", "TokenURL": "--token-url", "ClientID": "--client-id",
+	"Scheme": "--scheme", "Scopes": "--scope", "Region": "--region", "RedirectURI": "--vendor-id",
+}
+
+func (f *linkFlags) config(fs *pflag.FlagSet) (simulator.LinkConfig, error) {
+	if f.clientSecret == "" {
+		f.clientSecret = os.Getenv(envLinkClientSecret)
+	}
+	if f.password == "" {
+		f.password = os.Getenv(envLinkPassword)
+	}
+	server := false
+	for _, n := range []string{"authorization-url", "token-url", "client-id", "client-secret"} {
+		server = server || fs.Changed(n)
+	}
+	if server {
+		for _, n := range []string{"authorization-url", "token-url", "client-id"} {
+			if !fs.Changed(n) {
+				return simulator.LinkConfig{}, usagef("--%s is required when linking against your own server (with --authorization-url, --token-url, --client-id)", n)
+			}
+		}
+		if !f.manual && (f.username == "" || f.password == "") {
+			return simulator.LinkConfig{}, usagef("--username and --password (or $%s) are required against your own server, unless --manual", envLinkPassword)
+		}
+	} else {
+		if f.username == "" {
+			f.username, f.password = "alice", "alice-password"
+		} else if f.password == "" && !f.manual {
+			return simulator.LinkConfig{}, usagef("--password is required with --username")
+		}
+	}
+	if f.vendorID == "" {
+		return simulator.LinkConfig{}, usagef("--vendor-id must not be empty")
+	}
+	if f.userField == "" || f.passField == "" {
+		return simulator.LinkConfig{}, usagef("--username-field and --password-field must not be empty")
+	}
+	cfg := simulator.LinkConfig{
+		AuthorizationURL: f.authURL, TokenURL: f.tokenURL, ClientID: f.clientID, ClientSecret: f.clientSecret,
+		Scheme: f.scheme, Scopes: f.scopes, Username: f.username, Password: f.password,
+		UsernameField: f.userField, PasswordField: f.passField, VendorID: f.vendorID, Region: f.region, PKCE: f.pkce,
+	}
+	// Validate now, so that flag mistakes are usage errors before any
+	// server starts; AuthorizationRequest has no side effects.
+	probe := cfg
+	if !server {
+		probe.AuthorizationURL, probe.TokenURL, probe.ClientID = "http://127.0.0.1/authorize", "http://127.0.0.1/token", "alexa-skill"
+	}
+	if _, _, _, err := simulator.AuthorizationRequest(probe); err != nil {
+		return cfg, linkUsage(err)
+	}
+	return cfg, nil
+}
+
+func linkUsage(err error) error {
+	var ce *simulator.LinkConfigError
+	if errors.As(err, &ce) {
+		if flag, ok := linkFlagOf[ce.Field]; ok {
+			return usagef("%s: %s", flag, ce.Msg)
+		}
+	}
+	return err
+}
+
+func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) error {
+	cfg, err := f.config(fs)
+	if err != nil {
+		return err
+	}
+	if cfg.AuthorizationURL == "" {
+		fake, err := startOAuthFake()
+		if err != nil {
+			return err
+		}
+		defer fake.close()
+		def := oauth.DefaultConfig().Clients[0]
+		cfg.AuthorizationURL, cfg.TokenURL = fake.url+"/authorize", fake.url+"/token"
+		cfg.ClientID, cfg.ClientSecret = def.ID, def.Secret
+		fmt.Fprintf(st.err, "asksim link: OAuth fake at %s (client %s, user %s)\n", fake.url, cfg.ClientID, cfg.Username)
+	}
+	var res *simulator.LinkResult
+	if f.manual {
+		res, err = linkManual(ctx, st, cfg)
+	} else {
+		res, err = simulator.Link(ctx, cfg)
+	}
+	if res == nil {
+		return linkUsage(err)
+	}
+	if f.json {
+		enc := json.NewEncoder(st.out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res.Report); err != nil {
+			return err
+		}
+	} else if err := res.Report.WriteText(st.out); err != nil {
+		return err
+	}
+	if res.Report.Failed() {
+		return &exitError{exitFailed}
+	}
+	return nil
+}
+
+// linkManual prints the authorization URL and reads the pasted redirect.
+func linkManual(ctx context.Context, st *stdio, cfg simulator.LinkConfig) (*simulator.LinkResult, error) {
+	authURL, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	if err != nil {
+		return nil, err
+	}
+	redirect, _ := simulator.AlexaRedirectURI(cfg.Region, cfg.VendorID)
+	fmt.Fprintf(st.err, "Open this URL in a browser and log in:\n\n  %s\n\n", authURL)
+	fmt.Fprintf(st.err, "The browser then goes to %s?… (the page need not load).\nPaste that URL here and press Enter:\n", redirect)
+	line := make(chan string, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		s, err := bufio.NewReader(st.in).ReadString('\n')
+		if strings.TrimSpace(s) != "" {
+			line <- s
+			return
+		}
+		if err == nil || err == io.EOF {
+			err = errors.New("no URL pasted on standard input")
+		}
+		readErr <- err
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case err := <-readErr:
+		return nil, err
+	case s := <-line:
+		return simulator.CompleteManual(ctx, cfg, s, state, verifier)
+	}
+}
+
+type oauthFake struct {
+	url   string
+	srv   *http.Server
+	close func()
+}
+
+// startOAuthFake serves the OAuth fake's default configuration on a free
+// loopback port, as httptest does.
+func startOAuthFake() (*oauthFake, error) {
+	h, err := oauth.New(oauth.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			return nil, fmt.Errorf("OAuth fake: no loopback port: %w", err)
+		}
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }() // ends with ErrServerClosed on Shutdown
+	f := &oauthFake{url: "http://" + ln.Addr().String(), srv: srv}
+	f.close = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return f, nil
+}

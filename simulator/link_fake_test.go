@@ -1,0 +1,201 @@
+package simulator_test
+
+// End-to-end: the linker against asksim's strict OAuth fake. This external
+// test package may import fakes; package simulator never does.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/simulator"
+)
+
+type fakeAS struct {
+	*oauth.Server
+	ts *httptest.Server
+}
+
+func newFake(t *testing.T, mod func(*oauth.Config)) *fakeAS {
+	t.Helper()
+	cfg := oauth.DefaultConfig()
+	if mod != nil {
+		mod(&cfg)
+	}
+	srv, err := oauth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reading the body first lets net/http notice a client that hangs up,
+	// so a delayed answer ends when the linker gives up (the server starts
+	// watching the connection only once the body is consumed).
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return &fakeAS{srv, ts}
+}
+
+func (f *fakeAS) config() simulator.LinkConfig {
+	return simulator.LinkConfig{
+		AuthorizationURL: f.ts.URL + "/authorize",
+		TokenURL:         f.ts.URL + "/token",
+		ClientID:         "alexa-skill",
+		ClientSecret:     "alexa-skill-secret",
+		Scopes:           []string{"profile", "email"},
+		Username:         "alice",
+		Password:         "alice-password",
+		HTTPClient:       f.ts.Client(),
+	}
+}
+
+func TestLinkFakeEndToEnd(t *testing.T) {
+	for _, region := range []string{"NA", "EU", "FE"} {
+		t.Run(region, func(t *testing.T) {
+			f := newFake(t, nil)
+			cfg := f.config()
+			cfg.Region = region
+			cfg.PKCE = region == "EU"
+			res := link(t, cfg)
+			if res.Report.Failed() {
+				t.Fatalf("the fake failed:\n%s", res.Report)
+			}
+			for _, c := range res.Report.Checks {
+				if c.Status != simulator.LinkPass && c.Rule != simulator.RuleHTTPS {
+					t.Errorf("%s %s: %s", c.Status, c.Rule, c.Message)
+				}
+			}
+			var grants []string
+			for _, r := range f.RequestsTo("/token") {
+				if r.AuthScheme != oauth.SchemeHTTPBasic || r.Outcome != "ok" {
+					t.Errorf("token request %+v", r)
+				}
+				grants = append(grants, r.Grant)
+			}
+			if strings.Join(grants, ",") != "authorization_code,refresh_token" {
+				t.Errorf("grants %v", grants)
+			}
+			// The token is the fake's own: its resource server knows alice.
+			tok, err := res.Tokens.AccessToken(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/userinfo", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := f.ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var claims map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&claims); err != nil || claims["sub"] != "alice" {
+				t.Errorf("userinfo %d %v %v", resp.StatusCode, claims, err)
+			}
+		})
+	}
+}
+
+func TestLinkFakeRefreshOnExpiry(t *testing.T) {
+	clock := newFakeClock()
+	f := newFake(t, func(c *oauth.Config) { c.Now = clock.Now })
+	cfg := f.config()
+	cfg.Now = clock.Now
+	res := link(t, cfg)
+	before := res.Tokens.Tokens()
+	clock.Advance(time.Hour + time.Second)
+	tok, err := res.Tokens.AccessToken(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok == before.AccessToken || res.Tokens.Tokens().RefreshToken == before.RefreshToken {
+		t.Error("expired token not refreshed (the fake rotates refresh tokens)")
+	}
+	if n := len(f.RequestsTo("/token")); n != 3 {
+		t.Errorf("%d token requests, want 3 (code, link-time refresh, expiry refresh)", n)
+	}
+}
+
+func TestLinkFakeBodySchemeRefused(t *testing.T) {
+	f := newFake(t, nil)
+	cfg := f.config()
+	cfg.Scheme = "body" // the fake's client is registered HTTP_BASIC (row B6)
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "401", "invalid_client")
+	onlyFailure(t, res.Report, simulator.RuleTokenResponse)
+}
+
+func TestLinkFakeWrongPassword(t *testing.T) {
+	f := newFake(t, nil)
+	cfg := f.config()
+	cfg.Password = "wrong"
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "login form came back", "Wrong username or password.")
+}
+
+func TestLinkFakeUnknownVendor(t *testing.T) {
+	f := newFake(t, nil)
+	cfg := f.config()
+	cfg.VendorID = "M9OTHERVENDOR"
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleAuthorizePage, simulator.LinkFail, "400")
+}
+
+func TestLinkFakeScopeRefused(t *testing.T) {
+	f := newFake(t, nil)
+	cfg := f.config()
+	cfg.Scopes = []string{"admin"}
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleAuthorizeCode, simulator.LinkFail, "error=invalid_scope")
+}
+
+// TestLinkFakeSlowToken: the fake delays /token by 6 s; the linker's
+// Timeout is lowered to 100ms so the test does not wait (the default,
+// 4.5 s, is asserted in TestLinkAlexaTimeoutDefault).
+func TestLinkFakeSlowToken(t *testing.T) {
+	f := newFake(t, nil)
+	f.Fail("/token", 1, oauth.Fault{Delay: 6 * time.Second})
+	cfg := f.config()
+	cfg.Timeout = 100 * time.Millisecond
+	start := time.Now()
+	res := link(t, cfg)
+	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "no answer within 100ms")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+func TestLinkFakeFaults(t *testing.T) {
+	cases := []struct {
+		name  string
+		real  int // token answers left alone before the fault
+		fault oauth.Fault
+		rule  string
+		msg   string
+	}{
+		{"malformed JSON", 0, oauth.Fault{Malformed: true}, simulator.RuleTokenResponse, "not a JSON object"},
+		{"server error", 0, oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`}, simulator.RuleTokenResponse, "503 Service Unavailable error=temporarily_unavailable"},
+		{"dropped connection", 0, oauth.Fault{DropConnection: true}, simulator.RuleTokenResponse, "EOF"},
+		{"refresh refused", 1, oauth.Fault{Status: 400, Body: `{"error":"invalid_grant"}`}, simulator.RuleRefreshResponse, "400 Bad Request error=invalid_grant"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, nil)
+			if tc.real > 0 {
+				f.Fail("/token", tc.real, oauth.Fault{}) // an empty fault lets the real handler answer
+			}
+			f.Fail("/token", 1, tc.fault)
+			res := link(t, f.config())
+			wantCheck(t, res.Report, tc.rule, simulator.LinkFail, tc.msg)
+			onlyFailure(t, res.Report, tc.rule)
+		})
+	}
+}
