@@ -109,9 +109,9 @@ func (w *world) fail(format string, a ...any) error {
 // with the path into the response when there is one.
 func (w *world) expected(what, got, path string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "expected %s\n     got %s", what, got)
+	fmt.Fprintf(&b, "expected %s\ngot:     %s", what, got)
 	if path != "" {
-		fmt.Fprintf(&b, "\n      at %s", path)
+		fmt.Fprintf(&b, "\npath:    %s", path)
 	}
 	return w.fail("%s", b.String())
 }

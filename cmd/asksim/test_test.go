@@ -1,0 +1,243 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func writeFile(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const passingFeature = `Feature: greeting
+  Scenario: the skill greets
+    When the user opens the skill
+    Then Alexa says something containing "Welcome"
+`
+
+const failingFeature = `Feature: wrong expectation
+  Scenario: the skill does not say this
+    When the user opens the skill
+    Then Alexa says "Hello there"
+`
+
+func TestTest_DefaultRunPassesAndWritesReports(t *testing.T) {
+	dir := t.TempDir()
+	junit, cucumber := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "cucumber.json")
+	code, stdout, stderr := runCLI(t, "test", "--no-color", "--format", "progress,junit:"+junit, "--format", "cucumber:"+cucumber)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "passed") || strings.Contains(stdout, "failed") {
+		t.Errorf("summary: %s", stdout)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(data, &suites); err != nil {
+		t.Fatalf("junit report is not XML: %v", err)
+	}
+	cases := 0
+	for _, s := range suites.Suites {
+		cases += len(s.Cases)
+	}
+	if suites.Tests == 0 || suites.Failures != 0 || cases != suites.Tests {
+		t.Errorf("junit: tests=%d failures=%d cases=%d", suites.Tests, suites.Failures, cases)
+	}
+	var report []struct {
+		URI      string `json:"uri"`
+		Elements []struct {
+			Steps []struct {
+				Result struct{ Status string } `json:"result"`
+			} `json:"steps"`
+		} `json:"elements"`
+	}
+	data, err = os.ReadFile(cucumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatalf("cucumber report is not JSON: %v", err)
+	}
+	steps := 0
+	for _, f := range report {
+		for _, e := range f.Elements {
+			for _, s := range e.Steps {
+				steps++
+				if s.Result.Status != "passed" {
+					t.Errorf("%s: step status %q", f.URI, s.Result.Status)
+				}
+			}
+		}
+	}
+	if len(report) == 0 || steps == 0 {
+		t.Errorf("cucumber report holds %d features, %d steps", len(report), steps)
+	}
+}
+
+func TestTest_FailingScenarioExits1WithTranscript(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "wrong.feature"), failingFeature)
+	code, stdout, _ := runCLI(t, "test", "--no-color", f)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stdout)
+	}
+	for _, want := range []string{`expected Alexa to say "Hello there"`, `got:     "Welcome to Example Skill.`, "Conversation so far", "1. User: opens the skill", "response.outputSpeech"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("failure output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestTest_UndefinedStepExits2WithSuggestions(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "typo.feature"), `Feature: typo
+  Scenario: a typo
+    When the user opens skill
+    Then Alexa says "hi"
+`)
+	code, _, stderr := runCLI(t, "test", f)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"typo.feature:3", `undefined step "the user opens skill"`, "did you mean", "the user opens the skill"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestTest_UnparsableFeatureExits2NamingFileAndLine(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "broken.feature"), "Feature: x\n  Scenario: y\n    When the user opens the skill\n  Scenari: z\n")
+	code, _, stderr := runCLI(t, "test", f)
+	if code != 2 || !strings.Contains(stderr, "broken.feature:4") {
+		t.Fatalf("exit %d, stderr %q; want 2 naming broken.feature:4", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "test", filepath.Join(t.TempDir(), "missing.feature"))
+	if code != 2 || !strings.Contains(stderr, "missing.feature") {
+		t.Errorf("missing file: exit %d, %q", code, stderr)
+	}
+}
+
+// Every scenario lands in exactly one shard, for any shard count.
+func TestTest_ShardSplitCoversEveryScenarioOnce(t *testing.T) {
+	code, all, _ := runCLI(t, "test", "--list")
+	if code != 0 {
+		t.Fatal("list failed")
+	}
+	want := strings.Fields(all)
+	if len(want) < 5 {
+		t.Fatalf("only %d scenarios listed", len(want))
+	}
+	for n := 1; n <= 5; n++ {
+		var got []string
+		sizes := map[int]bool{}
+		for i := 1; i <= n; i++ {
+			_, out, _ := runCLI(t, "test", "--list", "--shard", strings.Join([]string{itoa(i), itoa(n)}, "/"))
+			got = append(got, strings.Fields(out)...)
+			sizes[len(strings.Fields(out))] = true
+		}
+		slices.Sort(got)
+		sorted := slices.Clone(want)
+		slices.Sort(sorted)
+		if !slices.Equal(got, sorted) {
+			t.Errorf("%d shards: union %v != all %v", n, got, sorted)
+		}
+		if len(sizes) > 2 {
+			t.Errorf("%d shards: sizes %v differ by more than one", n, sizes)
+		}
+	}
+	// A shard runs its scenarios and passes.
+	code, stdout, stderr := runCLI(t, "test", "--no-color", "--format", "progress", "--shard", "2/3")
+	if code != 0 {
+		t.Fatalf("shard 2/3: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
+
+func TestTest_ProjectConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "features", "wrong.feature"), failingFeature)
+	writeFile(t, filepath.Join(dir, "features", "ok.feature"), passingFeature)
+	cfg := writeFile(t, filepath.Join(dir, "asksim.yaml"), `# CI settings
+paths: [features]
+tags: "~@skip"
+format: [progress, "junit:out/junit.xml"]
+concurrency: 2
+`)
+	if err := os.MkdirAll(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "test", "--config", cfg, "--no-color")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (wrong.feature fails)\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "junit.xml")); err != nil {
+		t.Errorf("junit path from the config file, relative to it: %v", err)
+	}
+	// Flags override the file: only the passing feature runs.
+	code, stdout, stderr = runCLI(t, "test", "--config", cfg, "--no-color", filepath.Join(dir, "features", "ok.feature"))
+	if code != 0 {
+		t.Errorf("with a path argument: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A bad setting is named with its line.
+	bad := writeFile(t, filepath.Join(dir, "bad.yaml"), "concurrency: 2\ncolour: true\n")
+	code, _, stderr = runCLI(t, "test", "--config", bad)
+	if code != 2 || !strings.Contains(stderr, "bad.yaml:2") || !strings.Contains(stderr, `"colour"`) {
+		t.Errorf("bad setting: exit %d, %q", code, stderr)
+	}
+	badValue := writeFile(t, filepath.Join(dir, "badvalue.json"), `{"concurrency": "many"}`)
+	code, _, stderr = runCLI(t, "test", "--config", badValue)
+	if code != 2 || !strings.Contains(stderr, "badvalue.json:1") || !strings.Contains(stderr, "concurrency") {
+		t.Errorf("bad value: exit %d, %q", code, stderr)
+	}
+}
+
+func TestTest_ParallelRuns(t *testing.T) {
+	var wg sync.WaitGroup
+	codes := make([]int, 3)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _, _ = runCLI(t, "test", "--format", "progress", "--no-color", "--concurrency", "2")
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 0 {
+			t.Errorf("run %d: exit %d", i, c)
+		}
+	}
+}
+
+func TestTest_UnreachableEndpointFailsTheScenario(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "ok.feature"), passingFeature)
+	code, stdout, _ := runCLI(t, "test", "--no-color", "--endpoint", "http://127.0.0.1:1/alexa", f)
+	if code != 1 || !strings.Contains(stdout, "127.0.0.1:1") {
+		t.Errorf("exit %d, want 1 naming the endpoint:\n%s", code, stdout)
+	}
+}
