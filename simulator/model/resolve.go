@@ -525,6 +525,9 @@ func (m *Model) closest(toks []string, samples []*sample, n int) []string {
 	top := make([]scored, 0, n+1)
 	var buf []int
 	for _, s := range samples {
+		if len(top) == n && distanceFloor(len(toks), len(s.parts)) >= top[n-1].d {
+			continue
+		}
 		var d int
 		d, buf = editDistance(toks, s.parts, buf)
 		if len(top) == n && d >= top[n-1].d {
@@ -551,6 +554,16 @@ func (m *Model) closest(toks []string, samples []*sample, n int) []string {
 		out[i] = t.s.intent.Name + ": " + t.s.text
 	}
 	return out
+}
+
+// distanceFloor is a lower bound of editDistance from the lengths alone:
+// each part beyond the words costs a deletion (2), each word beyond the parts
+// at least a slot's extra word (1).
+func distanceFloor(words, parts int) int {
+	if parts > words {
+		return 2 * (parts - words)
+	}
+	return words - parts
 }
 
 // editDistance reuses buf between calls and returns it.
