@@ -1,6 +1,8 @@
 package oauth
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -57,6 +59,11 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) bool
 	rec := entry(r)
 	rec.Outcome = "fault"
 	if f.Delay > 0 {
+		// net/http notices a client hanging up only once the body is read;
+		// buffer it so the context can end the wait and a late real
+		// handler still sees the body.
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
