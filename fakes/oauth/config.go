@@ -262,8 +262,16 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("%s:%d: invalid JSON: unexpected end of file", name, lineAt(data, int64(len(data))))
 	}
-	// Unknown fields carry no offset; the decoder's position is just past the key.
-	return fmt.Errorf("%s:%d: %s", name, lineAt(data, dec.InputOffset()), strings.TrimPrefix(err.Error(), "json: "))
+	// Unknown fields carry no offset: find the key's last mention before
+	// the decoder's position, which is already past its value.
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	off := dec.InputOffset()
+	if key, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		if i := bytes.LastIndex(data[:min(off, int64(len(data)))], []byte(key)); i >= 0 {
+			off = int64(i)
+		}
+	}
+	return fmt.Errorf("%s:%d: %s", name, lineAt(data, off), msg)
 }
 
 func lineAt(data []byte, offset int64) int {

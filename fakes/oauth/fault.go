@@ -1,6 +1,8 @@
 package oauth
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -52,25 +54,31 @@ func (s *Server) nextFault(path string) (Fault, bool) {
 	return f, true
 }
 
-// playFault reports whether it answered the request itself.
-func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+// playFault reports whether it answered the request itself; drop, when
+// set, closes the hijacked connection once the request is logged, so that
+// a client seeing the drop also sees it in Requests.
+func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) (handled bool, drop func() error) {
 	rec := entry(r)
 	rec.Outcome = "fault"
 	if f.Delay > 0 {
+		// net/http notices a client hanging up only once the body is read;
+		// buffer it so the context can end the wait and a late real
+		// handler still sees the body.
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
 			rec.Outcome = "fault: client gone"
-			return true
+			return true, nil
 		}
 	}
 	switch {
 	case f.DropConnection:
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			conn.Close()
-			return true
+			return true, conn.Close
 		}
 		// HTTP/2 cannot hijack; aborting the handler resets the stream.
 		panic(http.ErrAbortHandler)
@@ -82,7 +90,7 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) bool
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		w.Write([]byte(`{"access_token":"trunc`))
-		return true
+		return true, nil
 	case f.Status != 0:
 		ct := "text/plain; charset=utf-8"
 		if strings.HasPrefix(strings.TrimSpace(f.Body), "{") {
@@ -92,8 +100,8 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) bool
 		noStore(w.Header())
 		w.WriteHeader(f.Status)
 		w.Write([]byte(f.Body))
-		return true
+		return true, nil
 	}
 	rec.Outcome = "" // a pure delay: the real handler decides the outcome
-	return false
+	return false, nil
 }

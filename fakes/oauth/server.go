@@ -152,9 +152,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		u.Path, u.RawPath = path, ""
 		r.URL = &u
 	}
-	defer s.record(rec, sw, r)
-	if f, ok := s.nextFault(path); ok && s.playFault(sw, r, f) {
-		return
+	var drop func() error
+	defer func() { // also when a handler aborts
+		s.record(rec, sw, r)
+		if drop != nil {
+			drop()
+		}
+	}()
+	if f, ok := s.nextFault(path); ok {
+		var handled bool
+		if handled, drop = s.playFault(sw, r, f); handled {
+			return
+		}
 	}
 	s.mux.ServeHTTP(sw, r)
 }

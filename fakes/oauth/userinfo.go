@@ -40,24 +40,35 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.users[t.username].Claims)
 }
 
-// handleIntrospect is RFC 7662. Inactive tokens of any kind answer only
-// {"active":false} (§2.2).
-func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
+// tokenEndpointRequest reads the POST that /introspect and /revoke share:
+// client authentication as at /token (RFC 7009 §2.1, RFC 7662 §2.1) and a
+// token parameter. It writes the error itself when ok is false.
+func (s *Server) tokenEndpointRequest(w http.ResponseWriter, r *http.Request) (c *client, token string, ok bool) {
 	if !allowMethods(w, r, http.MethodPost) {
-		return
+		return nil, "", false
 	}
 	p, e := readParams(r, false)
 	if e == nil {
-		_, e = s.authenticate(r, p, true)
+		c, e = s.authenticate(r, p, true)
 	}
 	if e == nil && !p.Has("token") {
 		e = errRequest("missing token")
 	}
 	if e != nil {
 		writeError(w, r, e)
+		return nil, "", false
+	}
+	return c, p.Get("token"), true
+}
+
+// handleIntrospect is RFC 7662. Inactive tokens of any kind answer only
+// {"active":false} (§2.2).
+func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
+	_, token, ok := s.tokenEndpointRequest(w, r)
+	if !ok {
 		return
 	}
-	t := s.lookupToken(p.Get("token"))
+	t := s.lookupToken(token)
 	if t == nil {
 		writeJSON(w, http.StatusOK, map[string]bool{"active": false})
 		return
@@ -89,22 +100,11 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 // handleRevoke is RFC 7009. The token_type_hint only narrows a search, so
 // it is ignored (§2.1); unknown tokens answer 200 (§2.2).
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	if !allowMethods(w, r, http.MethodPost) {
+	c, token, ok := s.tokenEndpointRequest(w, r)
+	if !ok {
 		return
 	}
-	p, e := readParams(r, false)
-	var c *client
-	if e == nil {
-		c, e = s.authenticate(r, p, true)
-	}
-	if e == nil && !p.Has("token") {
-		e = errRequest("missing token")
-	}
-	if e != nil {
-		writeError(w, r, e)
-		return
-	}
-	if owner := s.revoke(p.Get("token"), c.ID); owner != "" && owner != c.ID {
+	if owner := s.revoke(token, c.ID); owner != "" && owner != c.ID {
 		// §2.1: the server verifies the token was issued to this client.
 		writeError(w, r, newError(ErrorUnauthorizedClient, http.StatusBadRequest, "the token was issued to another client"))
 		return

@@ -1,0 +1,60 @@
+package oauth_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+
+	"github.com/asksim/asksim/fakes/oauth"
+)
+
+// The fake in a test: auto-approve as alice, follow the redirect's code to
+// the token endpoint with HTTP Basic, as Alexa does, then read the log.
+func Example() {
+	cfg := oauth.DefaultConfig()
+	cfg.AutoApprove = "alice"
+	cfg.AccessTokenFormat = oauth.FormatOpaque
+	srv, err := oauth.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	redirect := "https://pitangui.amazon.com/api/skill/link/M2ASKSIMVENDOR"
+	resp, err := client.Get(ts.URL + "/authorize?" + url.Values{
+		"client_id": {"alexa-skill"}, "response_type": {"code"}, "state": {"xyz"},
+		"scope": {"profile"}, "redirect_uri": {redirect},
+	}.Encode())
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	fmt.Println(resp.StatusCode, loc.Host, loc.Query().Get("state"))
+
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect}}
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("alexa-skill", "alexa-skill-secret")
+	resp, err = client.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, strings.Contains(string(body), `"token_type":"Bearer","expires_in":3600`))
+
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Method, r.Endpoint, r.ClientID, r.Grant, r.Outcome)
+	}
+	// Output:
+	// 302 pitangui.amazon.com xyz
+	// 200 true
+	// GET /authorize alexa-skill code auto_approved
+	// POST /token alexa-skill authorization_code ok
+}
