@@ -266,10 +266,7 @@ func gherkinError(file string, err error) string {
 // checkSteps reports every step no definition matches, with its place and
 // the closest defined steps.
 func checkSteps(docs []featureDoc) error {
-	res := make([]*regexp.Regexp, len(steps))
-	for i, st := range steps {
-		res[i] = regexp.MustCompile(st.Pattern)
-	}
+	res := stepRegexps
 	var msgs []string
 	seen := map[string]bool{}
 	for _, d := range docs {
