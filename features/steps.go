@@ -36,6 +36,10 @@ func Steps() []Step { return slices.Clone(steps) }
 // godog. godog calls it once per scenario, so each gets its own world.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		w.close()
+		return ctx, err
+	})
 	for i, st := range steps {
 		// Compiled once: godog would compile a string pattern for every
 		// scenario, which cost a sixth of a large run.

@@ -51,6 +51,14 @@ func (w *world) conversation() *simulator.Conversation {
 	return w.conv
 }
 
+// close releases what the scenario held in shared places, so that a long
+// run keeps flat memory.
+func (w *world) close() {
+	if w.conv != nil {
+		w.conv.Close()
+	}
+}
+
 // consent is what the user has allowed so far.
 func (w *world) consent() simulator.Consent {
 	if w.conv == nil {

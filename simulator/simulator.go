@@ -246,6 +246,14 @@ func CheckLocale(locale string) error {
 	return nil
 }
 
+// Close ends the conversation: its session is dropped and its tokens leave
+// the signer's cache. A closed conversation can still be used; it mints
+// anew.
+func (c *Conversation) Close() {
+	c.EndSession()
+	c.sim.signer.Forget(c.TokenFor())
+}
+
 // SetLocale changes the locale of later requests.
 func (c *Conversation) SetLocale(locale string) error {
 	if err := CheckLocale(locale); err != nil {

@@ -359,6 +359,16 @@ func (s *Signer) Prefetch(f TokenFor) {
 	}
 }
 
+// Forget drops the cached apiAccessToken for f, for a conversation that is
+// over: a long run of short conversations then holds only the tokens of
+// those still going.
+func (s *Signer) Forget(f TokenFor) {
+	k := tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), false}
+	s.mu.Lock()
+	delete(s.cache, k)
+	s.mu.Unlock()
+}
+
 // maxCachedTokens bounds the cache; past it, stale entries are dropped and,
 // if that is not enough, the whole cache.
 const maxCachedTokens = 1 << 14
