@@ -117,3 +117,14 @@ func (ca *CA) ServerConfig(host string) (*tls.Config, error) {
 		MinVersion:   tls.VersionTLS12,
 	}, nil
 }
+
+// TrustInstructions tells how to make a skill's process trust the CA
+// written to caFile, for each SDK's HTTP client.
+func TrustInstructions(caFile string) string {
+	return fmt.Sprintf(`Trust the CA in the skill's process:
+  Node.js:  NODE_EXTRA_CA_CERTS=%[1]s
+  Python:   REQUESTS_CA_BUNDLE=%[1]s  (replaces certifi's bundle for requests)
+  Java:     keytool -importcert -noprompt -alias asksim-ca -file %[1]s -keystore asksim-truststore.p12 -storetype PKCS12 -storepass changeit
+            then run with -Djavax.net.ssl.trustStore=asksim-truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit
+`, caFile)
+}

@@ -37,6 +37,12 @@ type Options struct {
 	ReadHeaderTimeout time.Duration
 }
 
+// Errors of Start about the address, as opposed to failures to listen.
+var (
+	ErrBadAddr     = errors.New("bad address")
+	ErrNotLoopback = errors.New("address is not loopback")
+)
+
 // Server is a running fake.
 type Server struct {
 	// URL is the base URL, without a trailing slash, e.g.
@@ -60,11 +66,11 @@ func Start(h http.Handler, o Options) (*Server, error) {
 	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("address %q: want HOST:PORT, e.g. 127.0.0.1:8700 (%v)", o.Addr, err)
+		return nil, fmt.Errorf("%w %q: want HOST:PORT, e.g. 127.0.0.1:8700 (%v)", ErrBadAddr, o.Addr, err)
 	}
 	loopback := IsLoopback(host)
 	if !loopback && !o.AllowRemote {
-		return nil, fmt.Errorf("address %q is not loopback: fakes serve 127.0.0.1, ::1 or localhost unless remote access is allowed", o.Addr)
+		return nil, fmt.Errorf("%w: %q (fakes serve 127.0.0.1, ::1 or localhost unless remote access is allowed)", ErrNotLoopback, o.Addr)
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {

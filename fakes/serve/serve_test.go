@@ -96,11 +96,11 @@ func TestHTTPSTrustsOnlyTheWrittenCA(t *testing.T) {
 func TestRefusesRemoteAddresses(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:8700", "example.com:80", "[::]:0"} {
 		_, err := serve.Start(hello, serve.Options{Addr: addr})
-		if err == nil || !strings.Contains(err.Error(), "not loopback") {
+		if !errors.Is(err, serve.ErrNotLoopback) {
 			t.Errorf("Start(%q) = %v, want a not-loopback error", addr, err)
 		}
 	}
-	if _, err := serve.Start(hello, serve.Options{Addr: "127.0.0.1"}); err == nil || !strings.Contains(err.Error(), "HOST:PORT") {
+	if _, err := serve.Start(hello, serve.Options{Addr: "127.0.0.1"}); !errors.Is(err, serve.ErrBadAddr) || !strings.Contains(err.Error(), "HOST:PORT") {
 		t.Errorf("no port: %v, want HOST:PORT error", err)
 	}
 }
