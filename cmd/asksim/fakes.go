@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/simulator"
+	"github.com/spf13/pflag"
+)
+
+type fakesOpts struct {
+	apiAddr     string
+	allowRemote bool
+	keyFile     string
+	tls         bool
+	caOut       string
+	profiles    string
+	manifest    string
+	quiet       bool
+}
+
+// shutdownTimeout bounds how long calls in flight may take once asksim is
+// interrupted.
+const shutdownTimeout = 5 * time.Second
+
+func init() {
+	register(&command{
+		name:    "fakes",
+		summary: "Serve the fake Alexa APIs for skills to call",
+		usage:   "[flags]",
+		long: `Serves Customer Profile, Device Address, Settings and progressive responses
+on 127.0.0.1 (a free port unless --api-addr), answering by the consent in each
+apiAccessToken, until interrupted. Envelopes from 'asksim envelope' with the
+same --key and the printed --api-endpoint are accepted. Without --key a key is
+generated into a temporary file, printed, and deleted on exit.
+
+The Python SDK refuses an http:// apiEndpoint: use --tls, and make the skill
+trust the CA certificate that is written to --ca-out.`,
+		examples: `  asksim fakes --key key.pem
+  asksim fakes --key key.pem --api-addr 127.0.0.1:8700 --profiles fixtures/profiles/users.json
+  asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			var o fakesOpts
+			fs.StringVar(&o.apiAddr, "api-addr", serve.DefaultAddr, "HOST:PORT of the Alexa API fake (port 0: a free port)")
+			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr that is not loopback")
+			fs.StringVar(&o.keyFile, "key", "", "PEM RSA key whose tokens the fakes accept, as given to 'asksim envelope --key'")
+			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a locally generated CA")
+			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: write the CA certificate here (default: a temporary file)")
+			fs.StringVar(&o.profiles, "profiles", "", "JSON profiles file (see fixtures/profiles/README.md)")
+			fs.StringVar(&o.manifest, "manifest", "", "skill.json whose manifest.permissions the APIs enforce (403 FORBIDDEN otherwise)")
+			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) > 0 {
+					return usagef("fakes takes no arguments, got %q", args)
+				}
+				return runFakes(ctx, st, o)
+			}
+		},
+	})
+}
+
+func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
+	if o.caOut != "" && !o.tls {
+		return usagef("--ca-out needs --tls")
+	}
+	keyFile, cleanupKey, err := fakesKey(o.keyFile)
+	if err != nil {
+		return err
+	}
+	defer cleanupKey()
+	key, err := simulator.LoadKeyFile(keyFile)
+	if err != nil {
+		return usagef("--key: %v", err)
+	}
+	cfg := alexaapi.Config{Keyfunc: simulator.NewSigner(key).Keyfunc()}
+	if o.profiles != "" {
+		set, err := alexaapi.LoadProfiles(o.profiles)
+		if err != nil {
+			return usagef("--profiles: %v", err)
+		}
+		cfg.Profiles, cfg.DefaultProfile = set.Users, &set.Default
+	}
+	if o.manifest != "" {
+		if cfg.ManifestPermissions, err = alexaapi.LoadManifestPermissions(o.manifest); err != nil {
+			return usagef("--manifest: %v", err)
+		}
+	}
+	if !o.quiet {
+		cfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, "alexa-api: "+format+"\n", a...) }
+	}
+	api, err := alexaapi.New(cfg)
+	if err != nil {
+		return err
+	}
+	sopts := serve.Options{Addr: o.apiAddr, AllowRemote: o.allowRemote,
+		Warnf: func(format string, a ...any) { fmt.Fprintf(st.err, "warning: "+format+"\n", a...) }}
+	caFile := o.caOut
+	if o.tls {
+		if sopts.CA, err = serve.NewCA(); err != nil {
+			return err
+		}
+		if caFile == "" {
+			f, err := os.CreateTemp("", "asksim-ca-*.pem")
+			if err != nil {
+				return err
+			}
+			f.Close()
+			caFile = f.Name()
+			defer os.Remove(caFile)
+		}
+		if err := sopts.CA.WriteFile(caFile); err != nil {
+			return usagef("--ca-out: %v", err)
+		}
+	}
+	srv, err := serve.Start(api, sopts)
+	if err != nil {
+		switch {
+		case errors.Is(err, serve.ErrNotLoopback):
+			return usagef("--api-addr: %v; add --allow-remote to serve it anyway", err)
+		case errors.Is(err, serve.ErrBadAddr):
+			return usagef("--api-addr: %v", err)
+		}
+		return fmt.Errorf("--api-addr: %w", err)
+	}
+	keyNote := ""
+	if o.keyFile == "" {
+		keyNote = " (generated for this run, deleted on exit)"
+	}
+	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
+	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
+	if caFile != "" {
+		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
+	}
+	fmt.Fprintf(st.out, "Envelopes for these fakes:\n  asksim envelope launch --key %s --api-endpoint %s\n", keyFile, srv.URL)
+	fmt.Fprintf(st.out, "Serving until interrupted (Ctrl-C).\n")
+
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	fmt.Fprintln(st.err, "asksim fakes: stopped")
+	return nil
+}
+
+// fakesKey returns the key file to use: the given one, or a new key in a
+// temporary file that cleanup deletes.
+func fakesKey(path string) (file string, cleanup func(), err error) {
+	if path != "" {
+		return path, func() {}, nil
+	}
+	key, err := simulator.GenerateKey()
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.CreateTemp("", "asksim-key-*.pem") // mode 0600
+	if err != nil {
+		return "", nil, err
+	}
+	name := f.Name()
+	if _, err := f.Write(simulator.EncodeKeyPEM(key)); err != nil {
+		f.Close()
+		os.Remove(name)
+		return "", nil, err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return "", nil, err
+	}
+	return name, func() { os.Remove(name) }, nil
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/asksim/asksim/simulator"
+)
+
+// buildAsksim builds the real binary, so that the test crosses processes
+// as a developer's shell does.
+func buildAsksim(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "asksim")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// fakesProc is a running `asksim fakes`.
+type fakesProc struct {
+	cmd    *exec.Cmd
+	lines  map[string]string // "Alexa APIs" → URL, …, from its stdout
+	stderr *bytes.Buffer
+	exited chan struct{} // closed once the process has been waited for
+	err    error         // its exit, valid after exited
+}
+
+// startFakes runs `asksim fakes args…` and reads its banner.
+func startFakes(t *testing.T, bin string, args ...string) *fakesProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"fakes"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fakesProc{cmd: cmd, lines: map[string]string{}, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		select {
+		case <-p.exited:
+		default:
+			cmd.Process.Kill()
+			select {
+			case <-p.exited:
+			case <-time.After(10 * time.Second):
+				t.Error("asksim fakes did not die within 10s of SIGKILL")
+			}
+		}
+	})
+	banner := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			k, v, ok := strings.Cut(sc.Text(), ":")
+			if ok && !strings.HasPrefix(k, " ") {
+				p.lines[k] = strings.TrimSpace(v)
+			}
+			if strings.HasPrefix(sc.Text(), "Serving until interrupted") {
+				banner <- nil
+				io.Copy(io.Discard, stdout)
+				break
+			}
+		}
+		banner <- errors.New("stdout ended before the banner")
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
+	select {
+	case err := <-banner:
+		if err != nil {
+			t.Fatalf("%v; stderr: %s", err, p.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no banner after 30s; stderr: %s", p.stderr)
+	}
+	return p
+}
+
+// stop interrupts the process as Ctrl-C does and wants a clean exit.
+func (p *fakesProc) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exited:
+		if p.err != nil {
+			t.Errorf("asksim fakes exited with %v; stderr: %s", p.err, p.stderr)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("asksim fakes did not stop within 15s of SIGINT")
+	}
+}
+
+// envelope runs `asksim envelope launch args…` and returns the apiEndpoint
+// and apiAccessToken a skill would read.
+func envelope(t *testing.T, bin string, args ...string) (endpoint, token string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, append([]string{"envelope", "launch"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("asksim envelope: %v", err)
+	}
+	var env simulator.Envelope
+	if err := json.Unmarshal(out, &env); err != nil {
+		t.Fatalf("envelope output: %v\n%s", err, out)
+	}
+	return env.Context.System.APIEndpoint, env.Context.System.APIAccessToken
+}
+
+func profileEmail(t *testing.T, client *http.Client, endpoint, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, endpoint+"/v2/accounts/~current/settings/Profile.email", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the asksim binary; skipped with -short")
+	}
+	bin := buildAsksim(t)
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	t.Run("shared key", func(t *testing.T) {
+		key, err := simulator.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyFile := filepath.Join(t.TempDir(), "key.pem")
+		if err := os.WriteFile(keyFile, simulator.EncodeKeyPEM(key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := startFakes(t, bin, "--key", keyFile, "--api-addr", "127.0.0.1:0")
+		url := p.lines["Alexa APIs"]
+		if !strings.HasPrefix(url, "http://127.0.0.1:") {
+			t.Fatalf("Alexa APIs URL %q", url)
+		}
+		endpoint, token := envelope(t, bin, "--consent", "email", "--key", keyFile, "--api-endpoint", url)
+		if endpoint != url {
+			t.Errorf("envelope apiEndpoint %q, want %q", endpoint, url)
+		}
+		if status, body := profileEmail(t, client, endpoint, token); status != 200 || body != `"jane@example.com"` {
+			t.Errorf("Profile.email with consent email = %d %s, want 200", status, body)
+		}
+		_, token = envelope(t, bin, "--consent", "none", "--key", keyFile, "--api-endpoint", url)
+		if status, _ := profileEmail(t, client, endpoint, token); status != 403 {
+			t.Errorf("Profile.email with consent none = %d, want 403", status)
+		}
+		// An envelope signed with another key is refused.
+		_, token = envelope(t, bin, "--consent", "email", "--api-endpoint", url)
+		if status, _ := profileEmail(t, client, endpoint, token); status != 401 {
+			t.Errorf("Profile.email with a token of another key = %d, want 401", status)
+		}
+		p.stop(t)
+		if !strings.Contains(p.stderr.String(), "GET /v2/accounts/~current/settings/Profile.email -> 200 granted") {
+			t.Errorf("stderr does not log the call:\n%s", p.stderr)
+		}
+	})
+
+	t.Run("generated key and TLS", func(t *testing.T) {
+		caFile := filepath.Join(t.TempDir(), "ca.pem")
+		p := startFakes(t, bin, "--tls", "--ca-out", caFile, "--quiet")
+		url, keyFile := p.lines["Alexa APIs"], strings.Fields(p.lines["Signing key"])[0]
+		if !strings.HasPrefix(url, "https://127.0.0.1:") || p.lines["CA cert"] != caFile {
+			t.Fatalf("banner %q", p.lines)
+		}
+		caPEM, err := os.ReadFile(caFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(caPEM) {
+			t.Fatal("no certificate in the CA file")
+		}
+		trusting := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+		endpoint, token := envelope(t, bin, "--consent", "email+linked", "--key", keyFile, "--api-endpoint", url)
+		if status, body := profileEmail(t, trusting, endpoint, token); status != 200 || body != `"jane@example.com"` {
+			t.Errorf("Profile.email over TLS = %d %s, want 200", status, body)
+		}
+		p.stop(t)
+		if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("generated key %s still exists after exit (%v)", keyFile, err)
+		}
+	})
+}
+
+func TestFakesUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--api-addr", "0.0.0.0:0"}, "--allow-remote"},
+		{[]string{"--api-addr", "nope"}, "--api-addr: bad address"},
+		{[]string{"--ca-out", "x.pem"}, "--ca-out needs --tls"},
+		{[]string{"--key", "/does/not/exist.pem"}, "--key:"},
+		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
+		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
+		{[]string{"extra"}, "takes no arguments"},
+	} {
+		var out, errw bytes.Buffer
+		code := run(context.Background(), append([]string{"fakes"}, tc.args...), nil, &out, &errw)
+		if code != exitUsage || !strings.Contains(errw.String(), tc.want) {
+			t.Errorf("fakes %q: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, errw.String(), exitUsage, tc.want)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package serve
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"time"
+)
+
+// CA is a certificate authority made for one run of the fakes. Its PEM goes
+// to the skill's trust store (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, a
+// Java trust store); it then signs the fakes' server certificates. The
+// Python SDK refuses an http:// apiEndpoint, so HTTPS is needed for it.
+type CA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pem  []byte
+	now  func() time.Time
+}
+
+// certLifetime is short: the CA lives for one run, and trusting it longer
+// than needed is a risk.
+const certLifetime = 7 * 24 * time.Hour
+
+// NewCA generates a CA. ECDSA P-256 keys take microseconds to make, where
+// RSA takes tens of milliseconds, and every client the SDKs use accepts them.
+func NewCA() (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial(),
+		Subject:               pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim local CA " + now.UTC().Format(time.RFC3339)},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(certLifetime),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLenZero:        true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return &CA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), now: time.Now}, nil
+}
+
+func serial() *big.Int {
+	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	return n
+}
+
+// PEM returns the CA certificate in PEM form.
+func (ca *CA) PEM() []byte { return ca.pem }
+
+// WriteFile writes the CA certificate to path (mode 0644: it is public).
+func (ca *CA) WriteFile(path string) error {
+	if err := os.WriteFile(path, ca.pem, 0o644); err != nil {
+		return fmt.Errorf("write CA certificate: %w", err)
+	}
+	return nil
+}
+
+// CertPool returns a pool holding only the CA, for clients in tests.
+func (ca *CA) CertPool() *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(ca.cert)
+	return p
+}
+
+// ServerConfig returns a TLS configuration with a fresh server certificate
+// for 127.0.0.1, ::1 and localhost, plus host when it is another name or
+// address (a remote bind). HTTP/1.1 only: a dropped-connection fault
+// hijacks the connection, which HTTP/2 does not allow.
+func (ca *CA) ServerConfig(host string) (*tls.Config, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	now := ca.now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(),
+		Subject:      pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim fakes"},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(certLifetime),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		DNSNames:     []string{"localhost"},
+	}
+	if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() && !ip.IsUnspecified() {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+	} else if ip == nil && host != "" && host != "localhost" {
+		tmpl.DNSNames = append(tmpl.DNSNames, host)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key}},
+		NextProtos:   []string{"http/1.1"},
+		MinVersion:   tls.VersionTLS12,
+	}, nil
+}
+
+// TrustInstructions tells how to make a skill's process trust the CA
+// written to caFile, for each SDK's HTTP client.
+func TrustInstructions(caFile string) string {
+	return fmt.Sprintf(`Trust the CA in the skill's process:
+  Node.js:  NODE_EXTRA_CA_CERTS=%[1]s
+  Python:   REQUESTS_CA_BUNDLE=%[1]s  (replaces certifi's bundle for requests)
+  Java:     keytool -importcert -noprompt -alias asksim-ca -file %[1]s -keystore asksim-truststore.p12 -storetype PKCS12 -storepass changeit
+            then run with -Djavax.net.ssl.trustStore=asksim-truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit
+`, caFile)
+}
