@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
 	"github.com/spf13/pflag"
@@ -15,6 +17,8 @@ import (
 
 type fakesOpts struct {
 	apiAddr     string
+	oauthAddr   string
+	oauthConfig string
 	allowRemote bool
 	keyFile     string
 	tls         bool
@@ -31,11 +35,13 @@ const shutdownTimeout = 5 * time.Second
 func init() {
 	register(&command{
 		name:    "fakes",
-		summary: "Serve the fake Alexa APIs for skills to call",
+		summary: "Serve the fake Alexa APIs and the OAuth account-linking server",
 		usage:   "[flags]",
 		long: `Serves Customer Profile, Device Address, Settings and progressive responses
 on 127.0.0.1 (a free port unless --api-addr), answering by the consent in each
-apiAccessToken, until interrupted. Envelopes from 'asksim envelope' with the
+apiAccessToken, and the OAuth account-linking fake (a free port unless
+--oauth-addr; fixtures/oauth/default.json unless --oauth-config), until
+interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
 same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
@@ -43,11 +49,14 @@ The Python SDK refuses an http:// apiEndpoint: use --tls, and make the skill
 trust the CA certificate that is written to --ca-out.`,
 		examples: `  asksim fakes --key key.pem
   asksim fakes --key key.pem --api-addr 127.0.0.1:8700 --profiles fixtures/profiles/users.json
-  asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json`,
+  asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json
+  asksim fakes --oauth-addr 127.0.0.1:8701 --oauth-config my-oauth.json`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var o fakesOpts
 			fs.StringVar(&o.apiAddr, "api-addr", serve.DefaultAddr, "HOST:PORT of the Alexa API fake (port 0: a free port)")
-			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr that is not loopback")
+			fs.StringVar(&o.oauthAddr, "oauth-addr", serve.DefaultAddr, "HOST:PORT of the OAuth fake (port 0: a free port)")
+			fs.StringVar(&o.oauthConfig, "oauth-config", "", "OAuth fake configuration, JSON (default: fixtures/oauth/default.json)")
+			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr or --oauth-addr that is not loopback")
 			fs.StringVar(&o.keyFile, "key", "", "PEM RSA key whose tokens the fakes accept, as given to 'asksim envelope --key'")
 			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a locally generated CA")
 			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: write the CA certificate here (default: a temporary file)")
@@ -117,21 +126,35 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 			return usagef("--ca-out: %v", err)
 		}
 	}
-	srv, err := serve.Start(api, sopts)
-	if err != nil {
-		switch {
-		case errors.Is(err, serve.ErrNotLoopback):
-			return usagef("--api-addr: %v; add --allow-remote to serve it anyway", err)
-		case errors.Is(err, serve.ErrBadAddr):
-			return usagef("--api-addr: %v", err)
+	oauthCfg := oauth.DefaultConfig()
+	if o.oauthConfig != "" {
+		if oauthCfg, err = oauth.LoadConfig(o.oauthConfig); err != nil {
+			return usagef("--oauth-config: %v", err)
 		}
-		return fmt.Errorf("--api-addr: %w", err)
 	}
+	if !o.quiet {
+		oauthCfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, "oauth: "+format+"\n", a...) }
+	}
+	authServer, err := oauth.New(oauthCfg)
+	if err != nil {
+		return usagef("--oauth-config: %v", err)
+	}
+	srv, err := startFake(api, sopts, o.apiAddr, "--api-addr")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	oauthSrv, err := startFake(authServer, sopts, o.oauthAddr, "--oauth-addr")
+	if err != nil {
+		return err
+	}
+	defer oauthSrv.Close()
 	keyNote := ""
 	if o.keyFile == "" {
 		keyNote = " (generated for this run, deleted on exit)"
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
+	fmt.Fprintf(st.out, "OAuth:        %s/authorize  %s/token  %s/userinfo\n", oauthSrv.URL, oauthSrv.URL, oauthSrv.URL)
 	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
 	if caFile != "" {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
@@ -142,11 +165,30 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("shut down: %w", err)
+	for _, s := range []*serve.Server{srv, oauthSrv} {
+		if err := s.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shut down: %w", err)
+		}
 	}
 	fmt.Fprintln(st.err, "asksim fakes: stopped")
 	return nil
+}
+
+// startFake serves h at addr with the shared options; flag names the
+// address flag in errors.
+func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Server, error) {
+	o.Addr = addr
+	srv, err := serve.Start(h, o)
+	if err != nil {
+		switch {
+		case errors.Is(err, serve.ErrNotLoopback):
+			return nil, usagef("%s: %v; add --allow-remote to serve it anyway", flag, err)
+		case errors.Is(err, serve.ErrBadAddr):
+			return nil, usagef("%s: %v", flag, err)
+		}
+		return nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	return srv, nil
 }
 
 // fakesKey returns the key file to use: the given one, or a new key in a
