@@ -201,8 +201,25 @@ func decodeResponse(req *Request, raw []byte, elapsed time.Duration) decoded {
 	if string(env.SessionAttributes) == "null" {
 		env.SessionAttributes = nil
 	}
+	typeErrs := len(c.v)
 	c.envelope(t, &d, env)
+	if typeErrs > 0 {
+		c.dropEchoes(typeErrs)
+	}
 	return decoded{env: env, violations: c.v}
+}
+
+// dropEchoes removes violations, after the first n, at a path a type
+// violation already names: a value of the wrong type decodes as absent, and
+// "PlainText speech has no text" would only repeat "text is a number".
+func (c *checker) dropEchoes(n int) {
+	bad := map[string]bool{}
+	for _, v := range c.v[:n] {
+		if v.Rule == RuleJSON {
+			bad[v.Path] = true
+		}
+	}
+	c.v = append(c.v[:n], slices.DeleteFunc(c.v[n:], func(v Violation) bool { return bad[v.Path] })...)
 }
 
 type checker struct {

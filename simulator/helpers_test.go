@@ -1,0 +1,101 @@
+package simulator_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asksim/asksim/simulator"
+)
+
+// testSigner spares every test the RSA key generation of New.
+var testSigner = sync.OnceValue(func() *simulator.Signer {
+	s, err := simulator.NewGeneratedSigner()
+	if err != nil {
+		panic(err)
+	}
+	return s
+})
+
+// newSim returns a simulator driving endpoint with the shared test signer.
+func newSim(t testing.TB, ep simulator.Endpoint, opts ...simulator.Option) *simulator.Simulator {
+	t.Helper()
+	sim, err := simulator.New(append([]simulator.Option{simulator.WithSigner(testSigner()), simulator.WithEndpoint(ep)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim
+}
+
+// httpSim starts a skill with handler h and returns a simulator driving it
+// over HTTP.
+func httpSim(t testing.TB, h http.HandlerFunc, opts ...simulator.Option) (*simulator.Simulator, *httptest.Server) {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	ep, err := simulator.HTTPEndpoint(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSim(t, ep, opts...), ts
+}
+
+// answer returns a handler that reads the request and answers body.
+func answer(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// received decodes the envelope a skill received.
+func received(t testing.TB, r *http.Request) (simulator.Envelope, []byte) {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Error(err)
+	}
+	var env simulator.Envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		t.Errorf("skill received a body that is not an envelope: %v", err)
+	}
+	return env, b
+}
+
+// fakeClock is a clock a skill can move forward from its handler.
+type fakeClock struct {
+	base   time.Time
+	offset atomic.Int64
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{base: time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time          { return c.base.Add(time.Duration(c.offset.Load())) }
+func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	check(t, err)
+	return b
+}
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+func ptr[T any](v T) *T { return &v }
+func firstOr[T any](s []T, def T) T {
+	if len(s) == 0 {
+		return def
+	}
+	return s[0]
+}
