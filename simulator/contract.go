@@ -286,42 +286,45 @@ func (c *checker) speech(s *OutputSpeech, path string) {
 	if s == nil {
 		return
 	}
+	// Paths are joined only when a violation needs one: this runs on every
+	// turn.
+	at := func(field string) string { return path + "." + field }
 	if s.PlayBehavior != "" && !playBehaviors[s.PlayBehavior] {
-		c.add(RuleSpeechType, path+".playBehavior", fmt.Sprintf("playBehavior %q: want ENQUEUE, REPLACE_ALL or REPLACE_ENQUEUED", s.PlayBehavior))
+		c.add(RuleSpeechType, at("playBehavior"), fmt.Sprintf("playBehavior %q: want ENQUEUE, REPLACE_ALL or REPLACE_ENQUEUED", s.PlayBehavior))
 	}
 	switch s.Type {
 	case "PlainText":
 		if s.SSML != "" {
-			c.add(RuleSpeechType, path+".ssml", "PlainText speech has ssml: set type SSML or move it to text")
+			c.add(RuleSpeechType, at("ssml"), "PlainText speech has ssml: set type SSML or move it to text")
 		}
 		if s.Text == "" {
-			c.add(RuleSpeechType, path+".text", "PlainText speech has no text")
+			c.add(RuleSpeechType, at("text"), "PlainText speech has no text")
 			return
 		}
-		c.speechLength(s.Text, path+".text")
+		c.speechLength(s.Text, path, "text")
 	case "SSML":
 		if s.Text != "" {
-			c.add(RuleSpeechType, path+".text", "SSML speech has text: set type PlainText or move it to ssml")
+			c.add(RuleSpeechType, at("text"), "SSML speech has text: set type PlainText or move it to ssml")
 		}
 		if s.SSML == "" {
-			c.add(RuleSpeechType, path+".ssml", "SSML speech has no ssml")
+			c.add(RuleSpeechType, at("ssml"), "SSML speech has no ssml")
 			return
 		}
-		checkSSML(s.SSML, path+".ssml", c.add)
-		c.speechLength(s.SSML, path+".ssml")
+		checkSSML(s.SSML, func(rule, msg string) { c.add(rule, at("ssml"), msg) })
+		c.speechLength(s.SSML, path, "ssml")
 	case "":
-		c.add(RuleSpeechType, path+".type", "outputSpeech has no type: want PlainText or SSML")
+		c.add(RuleSpeechType, at("type"), "outputSpeech has no type: want PlainText or SSML")
 	default:
-		c.add(RuleSpeechType, path+".type", fmt.Sprintf("outputSpeech type %q: want PlainText or SSML", s.Type))
+		c.add(RuleSpeechType, at("type"), fmt.Sprintf("outputSpeech type %q: want PlainText or SSML", s.Type))
 	}
 }
 
-func (c *checker) speechLength(s, path string) {
+func (c *checker) speechLength(s, path, field string) {
 	if len(s) <= MaxSpeechChars {
 		return // fewer bytes than the limit means fewer characters too
 	}
 	if n := utf8.RuneCountInString(s); n > MaxSpeechChars {
-		c.add(RuleSpeechLength, path, fmt.Sprintf("speech is %d characters, more than %d", n, MaxSpeechChars))
+		c.add(RuleSpeechLength, path+"."+field, fmt.Sprintf("speech is %d characters, more than %d", n, MaxSpeechChars))
 	}
 }
 

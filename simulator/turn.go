@@ -101,7 +101,7 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(env)
+	body, err := c.encode(env)
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
