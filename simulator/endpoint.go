@@ -147,11 +147,12 @@ func HTTPEndpoint(rawURL string, opts ...HTTPOption) (Endpoint, error) {
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
 		// Parallel conversations each hold a connection; keep them all.
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   cfg.timeout,
-		ResponseHeaderTimeout: cfg.timeout,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: cfg.timeout,
+		// No ResponseHeaderTimeout: the turn's context bounds the wait, so
+		// that a Simulator's longer WithTimeout is not cut short here.
 		// Alexa sends no Accept-Encoding; neither do we, so the skill sees
 		// exactly the headers Send sets.
 		DisableCompression: true,

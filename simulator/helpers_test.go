@@ -80,22 +80,17 @@ func newFakeClock() *fakeClock {
 
 func (c *fakeClock) Now() time.Time          { return c.base.Add(time.Duration(c.offset.Load())) }
 func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
 func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	check(t, err)
 	return b
 }
+
 func check(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-func ptr[T any](v T) *T { return &v }
-func firstOr[T any](s []T, def T) T {
-	if len(s) == 0 {
-		return def
-	}
-	return s[0]
 }
