@@ -201,8 +201,25 @@ func decodeResponse(req *Request, raw []byte, elapsed time.Duration) decoded {
 	if string(env.SessionAttributes) == "null" {
 		env.SessionAttributes = nil
 	}
+	typeErrs := len(c.v)
 	c.envelope(t, &d, env)
+	if typeErrs > 0 {
+		c.dropEchoes(typeErrs)
+	}
 	return decoded{env: env, violations: c.v}
+}
+
+// dropEchoes removes violations, after the first n, at a path a type
+// violation already names: a value of the wrong type decodes as absent, and
+// "PlainText speech has no text" would only repeat "text is a number".
+func (c *checker) dropEchoes(n int) {
+	bad := map[string]bool{}
+	for _, v := range c.v[:n] {
+		if v.Rule == RuleJSON {
+			bad[v.Path] = true
+		}
+	}
+	c.v = append(c.v[:n], slices.DeleteFunc(c.v[n:], func(v Violation) bool { return bad[v.Path] })...)
 }
 
 type checker struct {
@@ -269,42 +286,45 @@ func (c *checker) speech(s *OutputSpeech, path string) {
 	if s == nil {
 		return
 	}
+	// Paths are joined only when a violation needs one: this runs on every
+	// turn.
+	at := func(field string) string { return path + "." + field }
 	if s.PlayBehavior != "" && !playBehaviors[s.PlayBehavior] {
-		c.add(RuleSpeechType, path+".playBehavior", fmt.Sprintf("playBehavior %q: want ENQUEUE, REPLACE_ALL or REPLACE_ENQUEUED", s.PlayBehavior))
+		c.add(RuleSpeechType, at("playBehavior"), fmt.Sprintf("playBehavior %q: want ENQUEUE, REPLACE_ALL or REPLACE_ENQUEUED", s.PlayBehavior))
 	}
 	switch s.Type {
 	case "PlainText":
 		if s.SSML != "" {
-			c.add(RuleSpeechType, path+".ssml", "PlainText speech has ssml: set type SSML or move it to text")
+			c.add(RuleSpeechType, at("ssml"), "PlainText speech has ssml: set type SSML or move it to text")
 		}
 		if s.Text == "" {
-			c.add(RuleSpeechType, path+".text", "PlainText speech has no text")
+			c.add(RuleSpeechType, at("text"), "PlainText speech has no text")
 			return
 		}
-		c.speechLength(s.Text, path+".text")
+		c.speechLength(s.Text, path, "text")
 	case "SSML":
 		if s.Text != "" {
-			c.add(RuleSpeechType, path+".text", "SSML speech has text: set type PlainText or move it to ssml")
+			c.add(RuleSpeechType, at("text"), "SSML speech has text: set type PlainText or move it to ssml")
 		}
 		if s.SSML == "" {
-			c.add(RuleSpeechType, path+".ssml", "SSML speech has no ssml")
+			c.add(RuleSpeechType, at("ssml"), "SSML speech has no ssml")
 			return
 		}
-		checkSSML(s.SSML, path+".ssml", c.add)
-		c.speechLength(s.SSML, path+".ssml")
+		checkSSML(s.SSML, func(rule, msg string) { c.add(rule, at("ssml"), msg) })
+		c.speechLength(s.SSML, path, "ssml")
 	case "":
-		c.add(RuleSpeechType, path+".type", "outputSpeech has no type: want PlainText or SSML")
+		c.add(RuleSpeechType, at("type"), "outputSpeech has no type: want PlainText or SSML")
 	default:
-		c.add(RuleSpeechType, path+".type", fmt.Sprintf("outputSpeech type %q: want PlainText or SSML", s.Type))
+		c.add(RuleSpeechType, at("type"), fmt.Sprintf("outputSpeech type %q: want PlainText or SSML", s.Type))
 	}
 }
 
-func (c *checker) speechLength(s, path string) {
+func (c *checker) speechLength(s, path, field string) {
 	if len(s) <= MaxSpeechChars {
 		return // fewer bytes than the limit means fewer characters too
 	}
 	if n := utf8.RuneCountInString(s); n > MaxSpeechChars {
-		c.add(RuleSpeechLength, path, fmt.Sprintf("speech is %d characters, more than %d", n, MaxSpeechChars))
+		c.add(RuleSpeechLength, path+"."+field, fmt.Sprintf("speech is %d characters, more than %d", n, MaxSpeechChars))
 	}
 }
 

@@ -30,6 +30,29 @@
 //     envelopes. AuthorizationRequest and CompleteManual serve a person
 //     logging in in a real browser.
 //
+// It drives a skill as Alexa does:
+//
+//   - Endpoints: HTTPEndpoint (keep-alive, 8 s timeout, reads capped at
+//     MaxResponseBytes, extra CAs with WithCAFile), LambdaEndpoint for the
+//     AWS Lambda Runtime Interface Emulator, and HandlerEndpoint, which calls
+//     an http.Handler in process for a Go skill's own tests.
+//   - Conversation.Send plays a turn: it sends the envelope with Alexa's
+//     headers (Content-Type, User-Agent, Signature-256, Signature,
+//     SignatureCertChainUrl), checks the answer and carries the session to
+//     the next turn (sessionId, new, sessionAttributes; see Send for when a
+//     session ends). The signatures are real, over the exact body bytes, but
+//     made with a local certificate that no SDK verifier can accept: run
+//     skills with verification off (docs/request-signing.md).
+//   - Every answer is checked against Alexa's response contract
+//     (CheckResponse, Rules, docs/response-contract.md). A violation fails
+//     the turn with a *ContractError unless WithLenient makes it a warning.
+//     A skill that does not answer usably (refused, timeout, non-200,
+//     empty, not JSON, oversize, Lambda function error) fails it with a
+//     *SkillError that says what was sent and how the body starts.
+//   - Tokens are minted ahead of need: a new conversation starts signing its
+//     apiAccessToken and consent token in the background (Signer.Prefetch),
+//     so no turn waits for an RSA signature.
+//
 // Everything random or time dependent can be injected (WithClock,
 // WithIDSource, WithSeed) so that envelopes are reproducible byte for byte.
 package simulator

@@ -379,3 +379,54 @@ func plainASCII(s string) bool {
 	}
 	return true
 }
+
+// encodedContext is the JSON of a conversation's context, cached. The
+// context is the same turn after turn: it changes only with the consent,
+// the device (both counted by Conversation.gen) and the tokens, and its
+// tokens and ids are most of an envelope's bytes.
+type encodedContext struct {
+	gen               uint64
+	token, consentJWT string
+	json              []byte
+}
+
+// encode returns the JSON of env, a turn's envelope built by c.Envelope:
+// the bytes AppendJSON writes, with the context's taken from the cache when
+// it has not changed.
+func (c *Conversation) encode(env *Envelope) ([]byte, error) {
+	if len(env.Context.Extra) > 0 {
+		return env.AppendJSON(nil)
+	}
+	sys := &env.Context.System
+	consentJWT := ""
+	if p := sys.User.Permissions; p != nil {
+		consentJWT = p.ConsentToken
+	}
+	e := &c.encoded
+	if e.json == nil || e.gen != c.gen || e.token != sys.APIAccessToken || e.consentJWT != consentJWT {
+		cw := jsonWriter{}
+		cw.context(&env.Context)
+		if cw.err != nil {
+			return nil, cw.err
+		}
+		*e = encodedContext{gen: c.gen, token: sys.APIAccessToken, consentJWT: consentJWT, json: cw.b}
+	}
+	n := len(e.json) + 1024
+	if env.Session != nil {
+		n += len(e.json) / 2
+	}
+	w := jsonWriter{b: make([]byte, 0, n)}
+	w.open()
+	w.key("version")
+	w.str(env.Version)
+	if env.Session != nil {
+		w.key("session")
+		w.session(env.Session)
+	}
+	w.key("context")
+	w.b = append(w.b, e.json...)
+	w.key("request")
+	w.request(&env.Request)
+	w.close()
+	return w.b, w.err
+}

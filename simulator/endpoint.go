@@ -114,10 +114,13 @@ func WithMaxResponseBytes(n int64) HTTPOption {
 }
 
 type httpEndpoint struct {
-	url     string
-	client  *http.Client
-	timeout time.Duration
-	maxBody int64
+	url string
+	// transport is used directly, not through an http.Client: Alexa follows
+	// no redirects and keeps no cookies, and the Client would copy every
+	// request's headers in case of a redirect.
+	transport *http.Transport
+	timeout   time.Duration
+	maxBody   int64
 }
 
 // HTTPEndpoint returns an endpoint that POSTs to url, an absolute http:// or
@@ -144,11 +147,12 @@ func HTTPEndpoint(rawURL string, opts ...HTTPOption) (Endpoint, error) {
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
 		// Parallel conversations each hold a connection; keep them all.
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   cfg.timeout,
-		ResponseHeaderTimeout: cfg.timeout,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: cfg.timeout,
+		// No ResponseHeaderTimeout: the turn's context bounds the wait, so
+		// that a Simulator's longer WithTimeout is not cut short here.
 		// Alexa sends no Accept-Encoding; neither do we, so the skill sees
 		// exactly the headers Send sets.
 		DisableCompression: true,
@@ -156,17 +160,8 @@ func HTTPEndpoint(rawURL string, opts ...HTTPOption) (Endpoint, error) {
 	if cfg.roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: cfg.roots, MinVersion: tls.VersionTLS12}
 	}
-	return &httpEndpoint{
-		url:     u.String(),
-		client:  &http.Client{Transport: tr, CheckRedirect: noRedirect},
-		timeout: cfg.timeout,
-		maxBody: cfg.maxBody,
-	}, nil
+	return &httpEndpoint{url: u.String(), transport: tr, timeout: cfg.timeout, maxBody: cfg.maxBody}, nil
 }
-
-// noRedirect hands a redirect back as the answer: Alexa does not follow
-// redirects, so a skill that answers 3xx has not answered.
-func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (e *httpEndpoint) String() string { return e.url }
 
@@ -181,7 +176,7 @@ func (e *httpEndpoint) Invoke(ctx context.Context, body []byte, header http.Head
 		return nil, &SkillError{Kind: FaultConnection, Endpoint: e.url, Err: err}
 	}
 	req.Header = header
-	resp, err := e.client.Do(req)
+	resp, err := e.transport.RoundTrip(req)
 	if err != nil {
 		return nil, transportFault(ctx, e.url, err)
 	}

@@ -73,12 +73,7 @@ func (e *SkillError) Error() string {
 	}
 	if e.RequestType != "" {
 		b.WriteString("; sent ")
-		b.WriteString(e.RequestType)
-		if e.Intent != "" {
-			b.WriteString(" (intent ")
-			b.WriteString(e.Intent)
-			b.WriteString(")")
-		}
+		writeRequest(&b, e.RequestType, e.Intent)
 	} else {
 		b.WriteString("; sent a request")
 	}
@@ -122,12 +117,7 @@ type ContractError struct {
 func (e *ContractError) Error() string {
 	var b strings.Builder
 	b.WriteString("response to ")
-	b.WriteString(e.RequestType)
-	if e.Intent != "" {
-		b.WriteString(" (intent ")
-		b.WriteString(e.Intent)
-		b.WriteString(")")
-	}
+	writeRequest(&b, e.RequestType, e.Intent)
 	if len(e.Violations) == 1 {
 		b.WriteString(" breaks 1 rule of Alexa's response contract:")
 	} else {
@@ -138,4 +128,14 @@ func (e *ContractError) Error() string {
 		b.WriteString(v.String())
 	}
 	return b.String()
+}
+
+// writeRequest names what was sent: "IntentRequest (intent OrderIntent)".
+func writeRequest(b *strings.Builder, requestType, intent string) {
+	b.WriteString(requestType)
+	if intent != "" {
+		b.WriteString(" (intent ")
+		b.WriteString(intent)
+		b.WriteString(")")
+	}
 }

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
@@ -39,7 +40,9 @@ type idSource struct {
 
 func newIDSource(r io.Reader) *idSource {
 	if r == nil {
-		r = rand.Reader
+		// Buffered: every turn takes a request id, and an unbuffered read
+		// is a getrandom system call on the turn's critical path.
+		r = bufio.NewReaderSize(rand.Reader, 4096)
 	}
 	return &idSource{r: r}
 }

@@ -201,6 +201,10 @@ type Conversation struct {
 	session *sessionState
 	// asked is the last voice permission request the skill sent.
 	asked *PermissionRequest
+	// gen counts changes of consent and device, which change the context;
+	// encoded caches the context's JSON for Send (encode.go).
+	gen     uint64
+	encoded encodedContext
 }
 
 type sessionState struct {
@@ -235,6 +239,7 @@ func (c *Conversation) SetConsent(consent Consent) {
 		consent.AccessToken = c.sim.ids.linkedToken()
 	}
 	c.consent = consent
+	c.gen++
 	c.sim.signer.Prefetch(c.TokenFor())
 }
 
@@ -264,7 +269,7 @@ func (c *Conversation) SetLocale(locale string) error {
 }
 
 // SetDevice changes the device of later requests; the device id stays.
-func (c *Conversation) SetDevice(d DeviceProfile) { c.device = d }
+func (c *Conversation) SetDevice(d DeviceProfile) { c.device = d; c.gen++ }
 
 // Device returns the device profile of later requests.
 func (c *Conversation) Device() DeviceProfile { return c.device }

@@ -17,7 +17,7 @@ var ssmlTags = map[string]bool{
 // does not know (RuleSSMLTag) and unescaped & and < (RuleSSMLEscape). It is a
 // hand-written scanner rather than encoding/xml: it runs on every turn, and it
 // must tell an unescaped "<" or "&" apart from other malformed XML.
-func checkSSML(ssml, path string, add func(rule, path, msg string)) {
+func checkSSML(ssml string, add func(rule, msg string)) {
 	var seen uint8 // one bit per rule: report the first problem of each kind
 	report := func(rule, msg string) {
 		bit := uint8(1)
@@ -29,14 +29,14 @@ func checkSSML(ssml, path string, add func(rule, path, msg string)) {
 		}
 		if seen&bit == 0 {
 			seen |= bit
-			add(rule, path, msg)
+			add(rule, msg)
 		}
 	}
 	s := strings.TrimSpace(ssml)
 	if !strings.HasPrefix(s, "<speak>") && !strings.HasPrefix(s, "<speak ") || !strings.HasSuffix(s, "</speak>") {
 		report(RuleSSMLWellFormed, "SSML must be wrapped in <speak>…</speak>")
 	}
-	var stack []string
+	stack := make([]string, 0, 8)
 	closedRoot := false
 	for i := 0; i < len(s); {
 		c := s[i]

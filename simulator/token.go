@@ -308,30 +308,49 @@ func (s *Signer) ConsentToken(f TokenFor) (string, error) {
 }
 
 func (s *Signer) cached(f TokenFor, deprecated bool) (string, error) {
+	k, now := s.tokenKey(f, deprecated), s.now()
+	tok, m, owner := s.claim(k, now)
+	switch {
+	case m == nil:
+		return tok, nil
+	case owner:
+		s.mint(f, k, now, m)
+	default:
+		<-m.done
+	}
+	return m.token, m.err
+}
+
+func (s *Signer) tokenKey(f TokenFor, deprecated bool) tokenKey {
 	if deprecated {
 		// The deprecated token names neither user nor device (contract
 		// §3.3), so one token serves every user with the same consent: a
 		// run signs it once per scope set, not once per scenario.
 		f.UserID, f.DeviceID = "", ""
 	}
-	k := tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), deprecated}
-	now := s.now()
+	return tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), deprecated}
+}
+
+// claim returns a fresh cached token, or else the mint of k: a new one the
+// caller owns and must complete, or one under way to wait for.
+func (s *Signer) claim(k tokenKey, now time.Time) (token string, m *minting, owner bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if c, ok := s.cache[k]; ok && now.Before(c.exp.Add(-s.refreshBefore())) {
-		s.mu.Unlock()
-		return c.token, nil
+		return c.token, nil, false
 	}
 	if m, ok := s.inflight[k]; ok {
-		s.mu.Unlock()
-		<-m.done
-		return m.token, m.err
+		return "", m, false
 	}
-	m := &minting{done: make(chan struct{})}
+	m = &minting{done: make(chan struct{})}
 	s.inflight[k] = m
-	s.mu.Unlock()
+	return "", m, true
+}
 
+// mint signs the token of k, caches it and releases its waiters.
+func (s *Signer) mint(f TokenFor, k tokenKey, now time.Time, m *minting) {
 	claims := s.Claims(f)
-	if deprecated {
+	if k.deprecated {
 		claims.PrivateClaims = PrivateClaims{IsDeprecated: "true", ConsentToken: claims.PrivateClaims.ConsentToken}
 	}
 	m.token, m.err = s.Sign(claims)
@@ -345,17 +364,24 @@ func (s *Signer) cached(f TokenFor, deprecated bool) (string, error) {
 	}
 	s.mu.Unlock()
 	close(m.done)
-	return m.token, m.err
 }
 
 // Prefetch starts minting the tokens a conversation for f will send (the
 // apiAccessToken and, with scopes, the consent token) in the background, in
-// parallel, so that no turn waits for an RSA signature. A turn that needs
-// a token still being minted waits for that mint rather than signing again.
+// parallel, so that no turn waits for an RSA signature. The mints are
+// registered before Prefetch returns: a turn that needs one of them waits
+// for it rather than signing again.
 func (s *Signer) Prefetch(f TokenFor) {
-	go func() { _, _ = s.APIAccessToken(f) }()
+	now := s.now()
+	kinds := []bool{false}
 	if len(f.Scopes) > 0 {
-		go func() { _, _ = s.ConsentToken(f) }()
+		kinds = append(kinds, true)
+	}
+	for _, deprecated := range kinds {
+		k := s.tokenKey(f, deprecated)
+		if _, m, owner := s.claim(k, now); owner {
+			go s.mint(f, k, now, m)
+		}
 	}
 }
 
@@ -363,7 +389,7 @@ func (s *Signer) Prefetch(f TokenFor) {
 // over: a long run of short conversations then holds only the tokens of
 // those still going.
 func (s *Signer) Forget(f TokenFor) {
-	k := tokenKey{f.SkillID, f.UserID, f.DeviceID, strings.Join(f.Scopes, " "), false}
+	k := s.tokenKey(f, false)
 	s.mu.Lock()
 	delete(s.cache, k)
 	s.mu.Unlock()

@@ -101,7 +101,7 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(env)
+	body, err := c.encode(env)
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
@@ -143,7 +143,10 @@ func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*
 		turn.Status, turn.Raw = reply.Status, reply.Body
 	}
 	if err == nil {
-		if len(bytes.TrimSpace(reply.Body)) == 0 {
+		switch {
+		case reply == nil: // a custom Endpoint's bug; never a panic
+			err = errors.New("the endpoint returned neither an answer nor an error")
+		case len(bytes.TrimSpace(reply.Body)) == 0:
 			err = &SkillError{Kind: FaultEmptyBody, StatusCode: reply.Status, Err: errors.New("HTTP 200 with an empty body, want a JSON response envelope")}
 		}
 	}

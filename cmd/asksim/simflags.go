@@ -40,8 +40,9 @@ func (f *simFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.at, "time", "", "use this RFC 3339 time instead of now, for reproducible envelopes")
 }
 
-// simulator builds the Simulator and Consent the flags describe.
-func (f *simFlags) simulator() (*simulator.Simulator, simulator.Consent, error) {
+// simulator builds the Simulator and Consent the flags describe, with the
+// extra options of the calling command.
+func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, simulator.Consent, error) {
 	consent, err := simulator.ParseConsent(f.consent)
 	if err != nil {
 		return nil, consent, usagef("--consent: %v", err)
@@ -91,7 +92,7 @@ func (f *simFlags) simulator() (*simulator.Simulator, simulator.Consent, error) 
 		}
 		opts = append(opts, simulator.WithSigner(simulator.NewSigner(key, simulator.WithSignerClock(now))))
 	}
-	sim, err := simulator.New(opts...)
+	sim, err := simulator.New(append(opts, extra...)...)
 	if err != nil {
 		return nil, consent, usagef("%v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,9 @@ type Server struct {
 
 	srv  *http.Server
 	done chan error
+
+	waitOnce sync.Once
+	serveErr error
 }
 
 // Start listens and serves h in the background. The caller should call
@@ -135,16 +139,23 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if err != nil {
 		s.srv.Close()
 	}
-	if serr := <-s.done; err == nil {
+	if serr := s.wait(); err == nil {
 		err = serr
 	}
 	return err
 }
 
-// Close stops the server at once.
+// wait returns how serving ended, waiting for it once; later calls (a
+// deferred Close after Shutdown) return the same at once.
+func (s *Server) wait() error {
+	s.waitOnce.Do(func() { s.serveErr = <-s.done })
+	return s.serveErr
+}
+
+// Close stops the server at once. It may follow Shutdown.
 func (s *Server) Close() error {
 	err := s.srv.Close()
-	if serr := <-s.done; err == nil {
+	if serr := s.wait(); err == nil {
 		err = serr
 	}
 	return err

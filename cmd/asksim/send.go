@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/asksim/asksim/simulator"
+	"github.com/spf13/pflag"
+)
+
+// sendFlags are the flags of 'asksim send' beyond those of 'asksim envelope'.
+type sendFlags struct {
+	endpoint string
+	file     string
+	lenient  bool
+	timeout  time.Duration
+	lambda   bool
+	caFile   string
+	unsigned bool
+	apiAddr  string
+}
+
+func (f *sendFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.endpoint, "endpoint", "", "the skill's URL, e.g. http://localhost:3000/ (required)")
+	fs.StringVar(&f.file, "file", "", "send this envelope JSON file byte for byte instead of building a request ('-' reads stdin)")
+	fs.BoolVar(&f.lenient, "lenient", false, "report contract violations as warnings and exit 0")
+	fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long to wait for the skill")
+	fs.BoolVar(&f.lambda, "lambda", false, "the endpoint is an AWS Lambda Runtime Interface Emulator (base or invocations URL)")
+	fs.StringVar(&f.caFile, "ca", "", "PEM file of a CA to trust for an https endpoint, besides the system's")
+	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
+	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on this address for the call (not yet available)")
+}
+
+// options returns the simulator options for the skill endpoint.
+func (f *sendFlags) options() ([]simulator.Option, error) {
+	if f.endpoint == "" {
+		return nil, usagef("--endpoint is required: the skill's URL, e.g. --endpoint http://localhost:3000/")
+	}
+	if f.timeout <= 0 {
+		return nil, usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
+	}
+	if f.apiAddr != "" {
+		// TODO(lead): serve fakes/alexaapi on f.apiAddr for the duration of
+		// the call and point the envelope's apiEndpoint at it
+		// (simulator.WithAPIEndpoint), once package fakes/alexaapi lands.
+		return nil, usagef("--api-addr: the Alexa API fake is not available in this build")
+	}
+	var hopts []simulator.HTTPOption
+	if f.caFile != "" {
+		hopts = append(hopts, simulator.WithCAFile(f.caFile))
+	}
+	newEndpoint := simulator.HTTPEndpoint
+	if f.lambda {
+		newEndpoint = simulator.LambdaEndpoint
+	}
+	ep, err := newEndpoint(f.endpoint, hopts...)
+	if err != nil {
+		// The message names the endpoint or the CA file at fault.
+		return nil, usagef("%v", err)
+	}
+	return []simulator.Option{
+		simulator.WithEndpoint(ep),
+		simulator.WithTimeout(f.timeout),
+		simulator.WithLenient(f.lenient),
+		simulator.WithRequestSigning(!f.unsigned),
+	}, nil
+}
+
+func init() {
+	register(&command{
+		name:    "send",
+		summary: "Send one request to a skill and check its answer against Alexa's rules",
+		usage:   "--endpoint URL <request as for 'asksim envelope'> [flags]  |  --endpoint URL --file FILE  |  --endpoint URL -",
+		long: `Sends one request as Alexa would, with Alexa's headers, waits for the answer
+(8 s by default), prints it indented on stdout and any contract violations on
+stderr. Give '-' instead of a request, or --file FILE, to send a whole envelope
+byte for byte (the signature headers are made over those bytes).
+
+Exit status: 0 the answer is valid, 1 the skill failed or broke a rule of the
+response contract, 2 usage error. With --lenient violations are warnings.
+
+Request signatures are made with a local certificate; skills must run with
+signature verification off (see docs/request-signing.md).`,
+		examples: `  asksim send --endpoint http://localhost:3000/ launch
+  asksim send --endpoint http://localhost:3000/ intent OrderIntent --slot item=tea --consent email
+  asksim send --endpoint http://localhost:9000 --lambda intent HelloIntent
+  asksim envelope launch | asksim send --endpoint https://localhost:8443/ --ca ca.pem -
+  asksim send --endpoint http://localhost:3000/ --file captured.json --lenient`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			var sf simFlags
+			var rf requestFlags
+			var f sendFlags
+			f.register(fs)
+			sf.register(fs)
+			rf.register(fs)
+			return func(ctx context.Context, st *stdio, args []string) error {
+				return runSend(ctx, st, &f, &sf, &rf, args)
+			}
+		},
+	})
+}
+
+func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *requestFlags, args []string) error {
+	stdinEnvelope := len(args) == 1 && args[0] == "-"
+	switch {
+	case f.file != "" && len(args) > 0:
+		return usagef("give either --file or a request, not both (got --file %s and %q)", f.file, args)
+	case f.file == "" && len(args) == 0:
+		return usagef("missing request: one of %s, or '-' / --file FILE for a whole envelope", requestKinds)
+	}
+	opts, err := f.options()
+	if err != nil {
+		return err
+	}
+	sim, consent, err := sf.simulator(opts...)
+	if err != nil {
+		return err
+	}
+	var turn *simulator.Turn
+	if f.file != "" || stdinEnvelope {
+		name, body, err := readEnvelope(st, f.file)
+		if err != nil {
+			return err
+		}
+		var env simulator.Envelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			return usagef("%s: not an envelope: %v", name, err)
+		}
+		if env.Request.Type == "" {
+			return usagef("%s: request.type is missing", name)
+		}
+		turn, err = sim.SendEnvelope(ctx, body)
+		return report(st, turn, err)
+	}
+	req, err := rf.build(args)
+	if err != nil {
+		return err
+	}
+	turn, err = sim.NewConversation(consent).Send(ctx, req)
+	return report(st, turn, err)
+}
+
+func readEnvelope(st *stdio, file string) (name string, body []byte, err error) {
+	if file == "" || file == "-" {
+		body, err = io.ReadAll(io.LimitReader(st.in, simulator.MaxResponseBytes))
+		name = "stdin"
+	} else {
+		body, err = os.ReadFile(file)
+		name = file
+	}
+	if err != nil {
+		return name, nil, usagef("--file: %v", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return name, nil, usagef("%s: empty, want an envelope JSON", name)
+	}
+	return name, body, nil
+}
+
+// report prints the answer and what is wrong with it; a fault or a
+// violation makes the exit status 1.
+func report(st *stdio, turn *simulator.Turn, err error) error {
+	var se *simulator.SkillError
+	var ce *simulator.ContractError
+	if turn != nil && turn.Response != nil {
+		var out bytes.Buffer
+		if json.Indent(&out, bytes.TrimSpace(turn.Raw), "", "  ") == nil {
+			out.WriteByte('\n')
+			_, _ = st.out.Write(out.Bytes())
+		}
+	}
+	switch {
+	case err == nil:
+		for _, w := range turn.Warnings {
+			fmt.Fprintf(st.err, "warning: %s\n", w)
+		}
+		return nil
+	case errors.As(err, &ce):
+		for _, v := range ce.Violations {
+			fmt.Fprintf(st.err, "violation: %s\n", v)
+		}
+		fmt.Fprintf(st.err, "%s %s: the answer breaks %d rule(s) of Alexa's response contract\n", programName, "send", len(ce.Violations))
+		return &exitError{exitFailed}
+	case errors.As(err, &se):
+		fmt.Fprintf(st.err, "%s send: %v\n", programName, err)
+		return &exitError{exitFailed}
+	}
+	return err
+}
