@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/asksim/asksim/simulator/model"
 )
@@ -141,11 +140,11 @@ func (v *Voice) Dialog() DialogStep {
 //   - While a dialog step is open (Dialog): an answer to a confirmation ("yes",
 //     "no", the model's own Yes/No samples) sets confirmationStatus CONFIRMED
 //     or DENIED on the slot or intent; an answer to an elicitation fills the
-//     slot from the slot's own samples, with entity resolution. A built-in
-//     intent such as "stop" or "help" leaves the dialog; so does an utterance
-//     that does not fill the slot, or that fills a custom slot with words the
-//     type does not know while matching another intent's sample: it is taken
-//     as a fresh utterance, as Alexa does. An utterance that matches the
+//     slot from the slot's own samples, with entity resolution. An utterance
+//     that answers neither, or that fills the slot only with words its type
+//     does not know while it is another intent's sample ("stop", "help", "what's
+//     the weather"), leaves the dialog: it is taken as a fresh utterance, as
+//     Alexa does. An utterance that matches the
 //     dialog's own intent fills every slot it carries.
 //     Then the intent goes back to the skill with dialogState IN_PROGRESS
 //     (the directive's updatedIntent, else the intent sent last, plus the
@@ -235,7 +234,7 @@ func (v *Voice) slotFrom(sm model.SlotMatch) Slot {
 // answer reads the utterance as an answer to the open step p. ok is false
 // when it is not one, and the utterance is then taken afresh.
 func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (Intent, bool) {
-	if res != nil && (res.Kind == model.KindLaunch || res.NewSession || leavesDialog(res)) {
+	if res != nil && (res.Kind == model.KindLaunch || res.NewSession) {
 		return Intent{}, false
 	}
 	intent := p.intent.clone()
@@ -285,18 +284,6 @@ func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (I
 		return intent, true
 	}
 	return Intent{}, false
-}
-
-// leavesDialog reports whether res is a built-in intent that takes the user
-// out of a dialog ("stop", "cancel", "help", "start over", …) rather than
-// answering it. Yes and No answer confirmations; FallbackIntent means
-// nothing matched.
-func leavesDialog(res *model.Resolution) bool {
-	switch res.Intent {
-	case "AMAZON.YesIntent", "AMAZON.NoIntent", model.FallbackIntent:
-		return false
-	}
-	return strings.HasPrefix(res.Intent, "AMAZON.")
 }
 
 // sendIntent sends intent with dialogState state (dropped for intents with

@@ -520,3 +520,23 @@ func TestCheckPermissions(t *testing.T) {
 		t.Errorf("no manifest permissions: %+v", v)
 	}
 }
+
+// TestVoice_ExampleSkillRejectsItem: after the auto-delegated dialog, the
+// example skill elicits an item that is not on the menu itself; the answer
+// goes back IN_PROGRESS with the skill's updatedIntent.
+func TestVoice_ExampleSkillRejectsItem(t *testing.T) {
+	v := exampleVoice(t)
+	wantSpeech(t, sayOK(t, v, "order two pizzas"), "That's 2 pizzas. Shall I place the order?")
+	ex := sayOK(t, v, "yes")
+	wantSpeech(t, ex, "Sorry, we don't have pizzas. You can order coffee, latte, or tea. What would you like?")
+	wantStep(t, ex, simulator.DialogStep{Intent: "OrderIntent", ElicitSlot: "item", Directive: "Dialog.ElicitSlot"})
+	if item := ex.Last().Request.Request.Intent.Slots["item"]; item.Resolutions.ResolutionsPerAuthority[0].Status.Code != "ER_SUCCESS_NO_MATCH" {
+		t.Errorf("pizzas resolved as %+v", item.Resolutions)
+	}
+	ex = sayOK(t, v, "I'd like a latte")
+	r := ex.Last().Request.Request
+	if r.DialogState != "IN_PROGRESS" || r.Intent.Slots["item"].Value != "latte" || r.Intent.Slots["quantity"].Value != "2" || r.Intent.ConfirmationStatus != "CONFIRMED" {
+		t.Errorf("answer sent %s %+v", r.DialogState, r.Intent)
+	}
+	wantSpeech(t, ex, "Ordering 2 lattes.")
+}
