@@ -29,6 +29,13 @@
 //     evidence; a LinkedAccount refreshes its token on expiry for later
 //     envelopes. AuthorizationRequest and CompleteManual serve a person
 //     logging in in a real browser.
+//   - Speaking to the skill (Voice, in voice.go and dialog.go): an utterance
+//     is resolved against the skill's interaction model (package model) into
+//     the request Alexa would send, and Alexa's side of the dialog is played
+//     from the dialog model: Dialog.Delegate and auto delegation with the
+//     model's prompts, ElicitSlot, ConfirmSlot and ConfirmIntent answered by
+//     the next utterance. WithSkillPackage or WithManifestPermissions adds
+//     the rule permission-not-in-manifest (CheckPermissions).
 //
 // It drives a skill as Alexa does:
 //

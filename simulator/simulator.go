@@ -34,6 +34,7 @@ type Simulator struct {
 	timeout      time.Duration
 	lenient      bool
 	signRequests bool
+	manifest     *manifestCheck // manifest.go; nil when the manifest is unknown
 
 	idReader io.Reader
 	seed     *uint64

@@ -162,6 +162,7 @@ func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*
 		return turn, s.fault(env, err)
 	}
 	turn.Response = res.env
+	res.violations = append(res.violations, s.manifest.violations(res.env)...) // manifest.go
 	if len(res.violations) == 0 {
 		return turn, nil
 	}

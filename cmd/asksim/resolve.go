@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/model"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name:    "resolve",
+		summary: "Show which intent and slots an utterance resolves to, and why",
+		usage:   `"<utterance>" [flags]`,
+		long: `Resolves an utterance against the skill's own interaction model as asksim's
+Voice does before sending it: "open <invocation name>" launches, "ask <invocation
+name> to …" starts a new session, anything else is matched against the sample
+utterances. Prints the intent, the sample that matched, each slot with its value
+and entity resolution, and why this intent won.
+
+Exits 1 when nothing matches (and the model has no AMAZON.FallbackIntent), listing
+the closest samples; 2 when the skill package cannot be read.`,
+		examples: `  asksim resolve "order two coffees"
+  asksim resolve "ask example skill to order a latte" --skill-package fixtures/skill/skill-package
+  asksim resolve "book a flight to paris" --skill-package fixtures/models/travel --json`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			var pkg skillPackageFlag
+			pkg.register(fs)
+			locale := fs.String("locale", simulator.DefaultLocale, "locale of the interaction model, e.g. en-GB")
+			skillID := fs.String("skill-id", simulator.DefaultSkillID, "skill id in entity-resolution authorities")
+			asJSON := fs.Bool("json", false, "print the resolution as JSON")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) == 0 {
+					return usagef(`want an utterance, e.g. asksim resolve "order two coffees"`)
+				}
+				utterance := strings.Join(args, " ")
+				src, err := pkg.load(true)
+				if err != nil {
+					return err
+				}
+				m, err := src.model(*locale)
+				if err != nil {
+					return err
+				}
+				m.SkillID = *skillID
+				res, err := m.Resolve(utterance)
+				var nm *model.NoMatchError
+				switch {
+				case errors.As(err, &nm):
+					if *asJSON {
+						if err := printJSON(st.out, noMatchJSON{Utterance: utterance, Match: false, Closest: nonNil(nm.Closest)}); err != nil {
+							return err
+						}
+					}
+					fmt.Fprintf(st.err, "asksim resolve: %v (%s)\n", err, src.describe())
+					return &exitError{exitFailed}
+				case errors.Is(err, model.ErrEmptyUtterance):
+					return usagef("the utterance has no words")
+				case err != nil:
+					return err
+				}
+				if *asJSON {
+					return printJSON(st.out, resolutionOf(utterance, res))
+				}
+				return printResolution(st.out, utterance, res)
+			}
+		},
+	})
+}
+
+type resolutionJSON struct {
+	Utterance  string     `json:"utterance"`
+	Match      bool       `json:"match"`
+	Request    string     `json:"request"`
+	NewSession bool       `json:"newSession"`
+	Intent     string     `json:"intent,omitempty"`
+	Sample     string     `json:"sample,omitempty"`
+	Score      *scoreJSON `json:"score,omitempty"`
+	Slots      []slotJSON `json:"slots"`
+	Why        []string   `json:"why"`
+}
+
+type scoreJSON struct {
+	Literal    int `json:"literal"`
+	Recognized int `json:"recognized"`
+	FreeWords  int `json:"freeWords"`
+}
+
+type slotJSON struct {
+	Name       string        `json:"name"`
+	Type       string        `json:"type"`
+	Value      string        `json:"value,omitempty"`
+	Spoken     string        `json:"spoken,omitempty"`
+	Recognized bool          `json:"recognized"`
+	Resolution *resolvedJSON `json:"resolution,omitempty"`
+}
+
+type resolvedJSON struct {
+	Authority string          `json:"authority"`
+	Status    string          `json:"status"`
+	Values    []resolvedValue `json:"values"`
+}
+
+type resolvedValue struct {
+	Name string `json:"name"`
+	ID   string `json:"id"`
+}
+
+type noMatchJSON struct {
+	Utterance string   `json:"utterance"`
+	Match     bool     `json:"match"`
+	Closest   []string `json:"closest"`
+}
+
+func resolutionOf(utterance string, r *model.Resolution) resolutionJSON {
+	out := resolutionJSON{Utterance: utterance, Match: true, Request: r.Kind.String(), NewSession: r.NewSession,
+		Intent: r.Intent, Sample: r.Sample, Slots: []slotJSON{}, Why: nonNil(r.Why)}
+	if r.Kind == model.KindIntent {
+		out.Score = &scoreJSON{r.Score.Literal, r.Score.Recognized, r.Score.FreeWords}
+	}
+	for _, s := range r.Slots {
+		sj := slotJSON{Name: s.Name, Type: s.Type, Value: s.Value, Spoken: s.Spoken, Recognized: s.Recognized}
+		if er := s.Resolved; er != nil {
+			sj.Resolution = &resolvedJSON{Authority: er.Authority, Status: er.Status, Values: []resolvedValue{}}
+			for _, v := range er.Values {
+				sj.Resolution.Values = append(sj.Resolution.Values, resolvedValue{v.Name, v.ID})
+			}
+		}
+		out.Slots = append(out.Slots, sj)
+	}
+	return out
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeJSONIndent(w, b)
+}
+
+// printResolution writes the resolution for a person: what Alexa would
+// send, the slots in a table, then the reasons.
+func printResolution(w io.Writer, utterance string, r *model.Resolution) error {
+	session := "in the open session, or a new one when none is open"
+	if r.NewSession {
+		session = "in a new session"
+	}
+	fmt.Fprintf(w, "utterance: %q\n", utterance)
+	if r.Kind == model.KindLaunch {
+		fmt.Fprintf(w, "request:   LaunchRequest %s\n", session)
+	} else {
+		fmt.Fprintf(w, "request:   IntentRequest %s\nintent:    %s\n", session, r.Intent)
+		if r.Sample != "" {
+			fmt.Fprintf(w, "sample:    %q\n", r.Sample)
+		}
+		fmt.Fprintf(w, "score:     %s\n", r.Score)
+	}
+	if len(r.Slots) > 0 {
+		fmt.Fprintln(w, "slots:")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, s := range r.Slots {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Type, slotSummary(s))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(r.Why) > 0 {
+		fmt.Fprintln(w, "why:")
+		for _, line := range r.Why {
+			fmt.Fprintf(w, "  - %s\n", line)
+		}
+	}
+	return nil
+}
+
+func slotSummary(s model.SlotMatch) string {
+	if !s.Filled() {
+		return "(not filled)"
+	}
+	out := fmt.Sprintf("%q", s.Value)
+	if s.Spoken != s.Value {
+		out += fmt.Sprintf(" (heard %q)", s.Spoken)
+	}
+	if er := s.Resolved; er != nil {
+		out += "  " + er.Status
+		for _, v := range er.Values {
+			out += fmt.Sprintf(" %s (id %s)", v.Name, v.ID)
+		}
+	} else if !s.Recognized {
+		out += "  (not a known value of the type)"
+	}
+	return out
+}
