@@ -7,8 +7,8 @@ import (
 	"io"
 	"net/http"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator"

@@ -21,7 +21,7 @@ type world struct {
 	pending simulator.Consent
 	locale  string
 	device  *simulator.DeviceProfile
-	linked *simulator.LinkedAccount
+	linked  *simulator.LinkedAccount
 	// linkedAs is the username the account is linked as, "" when not linked.
 	linkedAs string
 	turns    []turnRecord

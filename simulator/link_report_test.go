@@ -10,7 +10,6 @@ import (
 	"github.com/asksim/asksim/simulator"
 )
 
-
 // golden compares got with testdata/name, rewriting it first with -update;
 // the file is always read back and compared.
 func golden(t *testing.T, name string, got []byte) {

@@ -35,7 +35,7 @@ func exampleVoice(t testing.TB, opts ...simulator.Option) *simulator.Voice {
 	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m)
 }
 
-// tripModel is a small model for scripted skills: a manually delegated
+// tripModel is a small model for voiceScript skills: a manually delegated
 // dialog with slot and intent confirmation, an intent without a dialog
 // model, and no AMAZON.FallbackIntent.
 const tripModel = `{"interactionModel":{"languageModel":{"invocationName":"trip planner",
@@ -77,15 +77,15 @@ func tripModelFor(t testing.TB) *model.Model {
 	return m
 }
 
-// scripted is a skill whose answers a test writes: it records each request
+// voiceScript is a skill whose answers a test writes: it records each request
 // envelope, decoded, and answers with reply's value as JSON.
-type scripted struct {
+type voiceScript struct {
 	mu    sync.Mutex
 	reqs  []map[string]any
 	reply func(req map[string]any) any
 }
 
-func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *voiceScript) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var env map[string]any
 	if err := json.NewDecoder(r.Body).Decode(&env); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -98,19 +98,19 @@ func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(s.reply(env))
 }
 
-func (s *scripted) requests() []map[string]any {
+func (s *voiceScript) requests() []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]map[string]any(nil), s.reqs...)
 }
 
-func scriptedVoice(t testing.TB, s *scripted, m *model.Model, opts []simulator.Option, vopts ...simulator.VoiceOption) *simulator.Voice {
+func scriptedVoice(t testing.TB, s *voiceScript, m *model.Model, opts []simulator.Option, vopts ...simulator.VoiceOption) *simulator.Voice {
 	t.Helper()
 	sim := newDeterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(s))}, opts...)...)
 	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m, vopts...)
 }
 
-// Answers of scripted skills.
+// Answers of voiceScript skills.
 
 func say(text string, directives ...map[string]any) map[string]any {
 	r := map[string]any{"outputSpeech": map[string]any{"type": "PlainText", "text": text}, "shouldEndSession": false}

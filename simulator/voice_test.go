@@ -139,7 +139,7 @@ func TestVoice_NoDialogStateWithoutDialogModel(t *testing.T) {
 // entity resolution in both places, NO_MATCH for values outside the type,
 // dialogState STARTED.
 func TestVoice_SlotsInRequest(t *testing.T) {
-	s := &scripted{reply: func(map[string]any) any { return say("Okay.") }}
+	s := &voiceScript{reply: func(map[string]any) any { return say("Okay.") }}
 	v := scriptedVoice(t, s, tripModelFor(t), nil)
 	auth := simulator.CustomAuthority(simulator.DefaultSkillID, "CityType")
 	cases := []struct {
@@ -189,8 +189,8 @@ func TestVoice_SlotsInRequest(t *testing.T) {
 
 // bookingSkill delegates every BookIntent turn until COMPLETED and then
 // books.
-func bookingSkill() *scripted {
-	return &scripted{reply: func(env map[string]any) any {
+func bookingSkill() *voiceScript {
+	return &voiceScript{reply: func(env map[string]any) any {
 		if reqType(env) == "LaunchRequest" {
 			return say("Welcome to trip planner.")
 		}
@@ -263,7 +263,7 @@ func TestVoice_DelegateWalksTheDialogModel(t *testing.T) {
 // ConfirmSlot and ConfirmIntent, each answered into an IN_PROGRESS request.
 func TestVoice_SkillDirectives(t *testing.T) {
 	turn := 0
-	s := &scripted{reply: func(env map[string]any) any {
+	s := &voiceScript{reply: func(env map[string]any) any {
 		turn++
 		switch turn {
 		case 1: // STARTED: ask for the date, adding a city the skill chose
@@ -328,7 +328,7 @@ func TestVoice_UtteranceThatDoesNotFillIsFresh(t *testing.T) {
 		{"city", "stop", "AMAZON.StopIntent"},
 		{"date", "help", "AMAZON.HelpIntent"},
 	} {
-		s := &scripted{reply: func(env map[string]any) any {
+		s := &voiceScript{reply: func(env map[string]any) any {
 			if intentName(env) == "BookIntent" {
 				return say("Which?", map[string]any{"type": "Dialog.ElicitSlot", "slotToElicit": c.eliciting})
 			}
@@ -350,7 +350,7 @@ func TestVoice_UtteranceThatDoesNotFillIsFresh(t *testing.T) {
 
 	// Nothing matches: an error with the closest samples, nothing sent, the
 	// question still open.
-	s := &scripted{reply: func(env map[string]any) any {
+	s := &voiceScript{reply: func(env map[string]any) any {
 		return say("Which day?", map[string]any{"type": "Dialog.ElicitSlot", "slotToElicit": "date"})
 	}}
 	v := scriptedVoice(t, s, tripModelFor(t), nil)
@@ -392,7 +392,7 @@ func TestVoice_NoMatchWithoutFallback(t *testing.T) {
 // nothing to ask gets COMPLETED back up to the cap, then Say fails naming
 // the loop.
 func TestVoice_DelegateLoopIsCapped(t *testing.T) {
-	s := &scripted{reply: func(map[string]any) any { return delegateAnswer() }}
+	s := &voiceScript{reply: func(map[string]any) any { return delegateAnswer() }}
 	v := scriptedVoice(t, s, tripModelFor(t), nil, simulator.WithMaxAutoTurns(3))
 	ex, err := v.Say(context.Background(), "loop forever")
 	if !errors.Is(err, simulator.ErrDialogLoop) || !strings.Contains(err.Error(), "LoopIntent") {
@@ -419,7 +419,7 @@ func TestVoice_BadDialogDirective(t *testing.T) {
 		{map[string]any{"type": "Dialog.ConfirmSlot"}, "response.directives.0.slotToConfirm"},
 		{map[string]any{"type": "Dialog.Delegate", "updatedIntent": map[string]any{"name": "NopeIntent"}}, `response.directives.0.updatedIntent.name: "NopeIntent" is not an intent`},
 	} {
-		s := &scripted{reply: func(map[string]any) any { return say("Hm.", c.directive) }}
+		s := &voiceScript{reply: func(map[string]any) any { return say("Hm.", c.directive) }}
 		v := scriptedVoice(t, s, tripModelFor(t), nil)
 		_, err := v.Say(context.Background(), "book a trip")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
