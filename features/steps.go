@@ -257,6 +257,7 @@ func (w *world) profile(table *godog.Table) error {
 		return err
 	}
 	w.suite.api.SetProfile(uid, set.Users[uid])
+	w.ownProfile = true
 	return nil
 }
 

@@ -49,6 +49,12 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Bounds of the Alexa API fake's caches in a suite.
+const (
+	suiteTokenCache     = 512
+	suiteLoggedRequests = 1024
+)
+
 // Suite is what one run of features shares. Create it with NewSuite, hand
 // InitializeScenario to godog, and Close it when the run is over.
 type Suite struct {
@@ -87,7 +93,10 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	}
 
 	// The Alexa API fake.
-	apiCfg := alexaapi.Config{Keyfunc: cfg.Signer.Keyfunc(), Now: cfg.Now, ManifestPermissions: cfg.ManifestPermissions}
+	apiCfg := alexaapi.Config{Keyfunc: cfg.Signer.Keyfunc(), Now: cfg.Now, ManifestPermissions: cfg.ManifestPermissions,
+		// A scenario's token and calls matter only while it runs: bounds
+		// well above any concurrency keep a long run's memory flat.
+		TokenCacheSize: suiteTokenCache, MaxLoggedRequests: suiteLoggedRequests}
 	s.defaultProfile = alexaapi.DefaultProfile()
 	if cfg.Profiles != nil {
 		s.defaultProfile = cfg.Profiles.Default

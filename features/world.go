@@ -25,6 +25,8 @@ type world struct {
 	// linkedAs is the username the account is linked as, "" when not linked.
 	linkedAs string
 	turns    []turnRecord
+	// ownProfile says the scenario gave its user a profile of their own.
+	ownProfile bool
 }
 
 // turnRecord is one user turn, for the transcript in failure messages.
@@ -55,6 +57,9 @@ func (w *world) conversation() *simulator.Conversation {
 // run keeps flat memory.
 func (w *world) close() {
 	if w.conv != nil {
+		if w.ownProfile {
+			w.suite.api.DeleteProfile(w.conv.Identity().UserID)
+		}
 		w.conv.Close()
 	}
 }

@@ -110,6 +110,14 @@ func (s *Server) SetProfile(userID string, p Profile) {
 	s.mu.Unlock()
 }
 
+// DeleteProfile drops a user's own profile: the user gets the default one
+// again. A harness calls it when a scenario's user is done with.
+func (s *Server) DeleteProfile(userID string) {
+	s.mu.Lock()
+	delete(s.profiles, userID)
+	s.mu.Unlock()
+}
+
 // profile returns the profile of a user, or the default one.
 func (s *Server) profile(userID string) Profile {
 	s.mu.RLock()
