@@ -3,9 +3,11 @@ package features
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
@@ -102,6 +104,9 @@ var steps = []Step{
 		Table: [][]string{{"item", "coffee"}, {"quantity", "2"}},
 		Doc:   "Sends an IntentRequest with the slots of the table, one slot and its spoken value per row.",
 		bind:  func(w *world) any { return w.invokeWith }},
+	{Kind: "When", Pattern: `^the user says ` + quoted + `$`, Example: `the user says "order two coffees"`,
+		Doc:  "Alexa hears the words and resolves them against the skill's interaction model: \"open <invocation name>\" launches, \"ask <invocation name> to …\" opens a new session, an answer fills or confirms the slot Alexa asked about, and Alexa runs the dialog model where the skill delegates.",
+		bind: func(w *world) any { return w.say }},
 	{Kind: "When", Pattern: `^the user ends the session$`, Example: `the user ends the session`,
 		Doc:  "Sends a SessionEndedRequest with reason USER_INITIATED, as when the user says \"exit\".",
 		bind: func(w *world) any { return w.endSession }},
@@ -146,6 +151,37 @@ var steps = []Step{
 	{Kind: "Then", Pattern: `^the response has an? ` + quoted + ` directive$`, Example: `the response has a "Dialog.ElicitSlot" directive`,
 		Doc:  "The response carries a directive of the type.",
 		bind: func(w *world) any { return w.hasDirective }},
+	{Kind: "Then", Pattern: `^Alexa asks for the ` + quoted + ` slot$`, Example: `Alexa asks for the "quantity" slot`,
+		Doc: "Alexa is waiting for a value of the slot (Dialog.ElicitSlot, or the dialog model's next required slot).",
+		bind: func(w *world) any {
+			return func(slot string) error {
+				return w.dialogStep("a value for the "+strconv.Quote(slot)+" slot", slot, "", false)
+			}
+		}},
+	{Kind: "Then", Pattern: `^Alexa asks to confirm the ` + quoted + ` slot$`, Example: `Alexa asks to confirm the "date" slot`,
+		Doc: "Alexa is waiting for a yes or no about the slot's value.",
+		bind: func(w *world) any {
+			return func(slot string) error {
+				return w.dialogStep("a confirmation of the "+strconv.Quote(slot)+" slot", "", slot, false)
+			}
+		}},
+	{Kind: "Then", Pattern: `^Alexa asks to confirm the intent$`, Example: `Alexa asks to confirm the intent`,
+		Doc: "Alexa is waiting for a yes or no about the whole request.",
+		bind: func(w *world) any {
+			return func() error { return w.dialogStep("a confirmation of the intent", "", "", true) }
+		}},
+	{Kind: "Then", Pattern: `^the skill received ` + quoted + `$`, Example: `the skill received "OrderIntent"`,
+		Doc:  "The last request sent to the skill was an IntentRequest for the intent.",
+		bind: func(w *world) any { return func(intent string) error { return w.received(intent, "") } }},
+	{Kind: "Then", Pattern: `^the skill received ` + quoted + ` with dialog state ` + quoted + `$`, Example: `the skill received "OrderIntent" with dialog state "COMPLETED"`,
+		Doc:  "The last request was an IntentRequest for the intent with that dialogState.",
+		bind: func(w *world) any { return w.received }},
+	{Kind: "Then", Pattern: `^the slot ` + quoted + ` is ` + quoted + `$`, Example: `the slot "quantity" is "2"`,
+		Doc:  "The last IntentRequest carried the slot with that value.",
+		bind: func(w *world) any { return func(slot, value string) error { return w.slotIs(slot, value, false) } }},
+	{Kind: "Then", Pattern: `^the slot ` + quoted + ` resolved to ` + quoted + `$`, Example: `the slot "item" resolved to "coffee"`,
+		Doc:  "The last IntentRequest carried the slot with an entity-resolution match of that canonical name.",
+		bind: func(w *world) any { return func(slot, value string) error { return w.slotIs(slot, value, true) } }},
 	{Kind: "Then", Pattern: `^the session ends$`, Example: `the session ends`,
 		Doc:  "After the last turn the session is closed.",
 		bind: func(w *world) any { return func() error { return w.sessionOpen(false) } }},
@@ -346,11 +382,8 @@ func (w *world) answerPermission(status string) func(context.Context) error {
 // Then.
 
 func (w *world) speech() (string, error) {
-	t, err := w.last()
-	if err != nil {
-		return "", err
-	}
-	return normalizeSpeech(t.Response.Speech()), nil
+	sp, _, err := w.lastSpeech()
+	return normalizeSpeech(sp), err
 }
 
 func (w *world) says(text string) error {
@@ -391,22 +424,22 @@ func (w *world) saysMatching(expr string) error {
 }
 
 func (w *world) saysNothing() error {
-	t, err := w.last()
+	sp, _, err := w.lastSpeech()
 	if err != nil {
 		return err
 	}
-	if t.Response.Response.OutputSpeech != nil {
-		return w.expected("no outputSpeech", fmt.Sprintf("%q", t.Response.Speech()), "response.outputSpeech")
+	if sp != "" {
+		return w.expected("Alexa to say nothing", fmt.Sprintf("%q", sp), "response.outputSpeech")
 	}
 	return nil
 }
 
 func (w *world) reprompts(text string) error {
-	t, err := w.last()
+	_, rp, err := w.lastSpeech()
 	if err != nil {
 		return err
 	}
-	got := normalizeSpeech(t.Response.RepromptSpeech())
+	got := normalizeSpeech(rp)
 	if want := normalizeSpeech(unescape(text)); got != want {
 		return w.expected(fmt.Sprintf("Alexa to reprompt %q", want), fmt.Sprintf("%q", got), "response.reprompt.outputSpeech")
 	}
@@ -574,4 +607,90 @@ func unescape(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// dialogStep checks what Alexa waits for after the last utterance.
+func (w *world) dialogStep(what, elicit, confirm string, intent bool) error {
+	if len(w.turns) == 0 || w.turns[len(w.turns)-1].exchange == nil {
+		return errors.New("dialog steps follow `the user says`: no utterance yet")
+	}
+	d := w.turns[len(w.turns)-1].exchange.Dialog
+	if d.ElicitSlot == elicit && d.ConfirmSlot == confirm && d.ConfirmIntent == intent && d.Open() {
+		return nil
+	}
+	got := "nothing: no dialog step is open"
+	if d.Open() {
+		got = d.String()
+	}
+	return w.expected("Alexa to wait for "+what, got, "")
+}
+
+// lastIntent returns the intent of the last request sent to the skill.
+func (w *world) lastRequest() (*simulator.Request, error) {
+	t, err := w.last()
+	if err != nil {
+		return nil, err
+	}
+	return &t.Request.Request, nil
+}
+
+func (w *world) received(intent, state string) error {
+	r, err := w.lastRequest()
+	if err != nil {
+		return err
+	}
+	got := r.Type
+	if r.Intent != nil {
+		got += " " + r.Intent.Name
+	}
+	if r.DialogState != "" {
+		got += " (dialogState " + r.DialogState + ")"
+	}
+	if r.Intent == nil || r.Intent.Name != intent || state != "" && r.DialogState != state {
+		want := "IntentRequest " + intent
+		if state != "" {
+			want += " (dialogState " + state + ")"
+		}
+		return w.expected("the skill to receive "+want, got, "request.intent")
+	}
+	return nil
+}
+
+func (w *world) slotIs(slot, value string, resolved bool) error {
+	r, err := w.lastRequest()
+	if err != nil {
+		return err
+	}
+	path := "request.intent.slots." + slot
+	if r.Intent == nil {
+		return w.expected("an IntentRequest", r.Type, "request.type")
+	}
+	sl, ok := r.Intent.Slots[slot]
+	if !ok {
+		return w.expected(fmt.Sprintf("slot %q", slot), "no such slot", path)
+	}
+	if !resolved {
+		if sl.Value != value {
+			return w.expected(fmt.Sprintf("%q", value), fmt.Sprintf("%q", sl.Value), path+".value")
+		}
+		return nil
+	}
+	var got []string
+	if sl.Resolutions != nil {
+		for _, rpa := range sl.Resolutions.ResolutionsPerAuthority {
+			for _, v := range rpa.Values {
+				if v.Value.Name == value {
+					return nil
+				}
+				got = append(got, v.Value.Name)
+			}
+			if len(rpa.Values) == 0 {
+				got = append(got, rpa.Status.Code)
+			}
+		}
+	}
+	if len(got) == 0 {
+		got = []string{"no entity resolution"}
+	}
+	return w.expected(fmt.Sprintf("a match to %q", value), strings.Join(got, ", "), path+".resolutions")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/model"
 )
 
 // Config shapes a Suite. The zero value runs the example skill with every
@@ -41,8 +42,15 @@ type Config struct {
 	// OAuth configures the OAuth fake; nil uses oauth.DefaultConfig().
 	OAuth *oauth.Config
 	// ManifestPermissions, when set, makes the Alexa API fake refuse scopes
-	// the skill's manifest does not declare (403 FORBIDDEN).
+	// the skill's manifest does not declare (403 FORBIDDEN). Defaults to the
+	// skill package's.
 	ManifestPermissions []string
+	// SkillPackage is the skill's ASK skill package: its interaction models
+	// resolve what `the user says`, and its manifest's permissions are
+	// enforced by the Alexa API fake and the response contract. Nil with no
+	// Endpoint uses the example skill's; nil with an Endpoint leaves
+	// `the user says` unavailable.
+	SkillPackage *model.SkillPackage
 	// Signer signs apiAccessTokens; nil generates a key.
 	Signer *simulator.Signer
 	// Now is the clock of envelopes and fakes; defaults to time.Now.
@@ -69,6 +77,8 @@ type Suite struct {
 	client   *http.Client
 	// defaultProfile is the profile of users the scenario gives none.
 	defaultProfile alexaapi.Profile
+	// pkg is the skill package, nil when there is none.
+	pkg *model.SkillPackage
 
 	closeOnce sync.Once
 	closers   []func(context.Context) error
@@ -90,6 +100,16 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		if cfg.Signer, err = simulator.NewGeneratedSigner(simulator.WithSignerClock(cfg.Now)); err != nil {
 			return nil, err
 		}
+	}
+
+	s.pkg = cfg.SkillPackage
+	if s.pkg == nil && cfg.Endpoint == nil {
+		if s.pkg, err = model.LoadSkillPackageFS(skill.Package(), "fixtures/skill/skill-package"); err != nil {
+			return nil, err
+		}
+	}
+	if s.pkg != nil && cfg.ManifestPermissions == nil {
+		cfg.ManifestPermissions = s.pkg.Permissions()
 	}
 
 	// The Alexa API fake.
@@ -158,10 +178,30 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if cfg.Timeout > 0 {
 		opts = append(opts, simulator.WithTimeout(cfg.Timeout))
 	}
+	if s.pkg != nil {
+		opts = append(opts, simulator.WithSkillPackage(s.pkg))
+	}
 	if s.sim, err = simulator.New(opts...); err != nil {
 		return nil, err
 	}
+	if s.pkg != nil {
+		// Models are shared by every scenario: set what Resolve reads now,
+		// before any goroutine does.
+		for _, loc := range s.pkg.Locales() {
+			m, _ := s.pkg.Model(loc)
+			m.SkillID = s.sim.SkillID()
+			m.Clock = cfg.Now
+		}
+	}
 	return s, nil
+}
+
+// model returns the interaction model for locale.
+func (s *Suite) model(locale string) (*model.Model, error) {
+	if s.pkg == nil {
+		return nil, errors.New("no interaction model to resolve what the user says: give the skill package (asksim test --skill-package DIR, or features.Config.SkillPackage)")
+	}
+	return s.pkg.Model(locale)
 }
 
 // serve listens on addr (127.0.0.1:0 when empty) and serves h over HTTP

@@ -18,6 +18,7 @@ type world struct {
 	// the consent its first token is minted for: minting one per scenario,
 	// not one per consent change, keeps RSA signatures off the run.
 	conv    *simulator.Conversation
+	voice   *simulator.Voice
 	pending simulator.Consent
 	locale  string
 	device  *simulator.DeviceProfile
@@ -34,6 +35,9 @@ type turnRecord struct {
 	said string
 	turn *simulator.Turn
 	err  error
+	// exchange is set for what the user said: Alexa may have answered from
+	// the dialog model without asking the skill, or asked it twice.
+	exchange *simulator.Exchange
 }
 
 func newWorld(s *Suite) *world { return &world{suite: s} }
@@ -80,30 +84,83 @@ func (w *world) setConsent(c simulator.Consent) {
 	w.conv.SetConsent(c)
 }
 
-// last returns the latest turn that got an answer, or an error that says
-// there is none.
+// last returns the skill's latest answer, or an error that says there is
+// none. After an utterance Alexa answered alone, it is the answer before.
 func (w *world) last() (*simulator.Turn, error) {
 	if len(w.turns) == 0 {
 		return nil, errors.New("no turn yet: a When step such as `the user opens the skill` must come first")
 	}
-	rec := w.turns[len(w.turns)-1]
-	if rec.turn == nil || rec.turn.Response == nil {
-		return nil, fmt.Errorf("the last turn (%s) got no usable answer: %v", rec.said, rec.err)
+	for i := len(w.turns) - 1; i >= 0; i-- {
+		rec := w.turns[i]
+		if rec.exchange != nil && rec.err == nil && len(rec.exchange.Turns) == 0 {
+			continue // Alexa answered from the dialog model
+		}
+		if rec.turn == nil || rec.turn.Response == nil {
+			return nil, fmt.Errorf("the last turn (%s) got no usable answer: %v", rec.said, rec.err)
+		}
+		return rec.turn, nil
 	}
-	return rec.turn, nil
+	return nil, errors.New("the skill has not answered yet: Alexa handled every utterance from the dialog model")
+}
+
+// lastSpeech returns what Alexa said last and its reprompt: for an
+// utterance, what Alexa spoke (a dialog prompt, or the skill's speech).
+func (w *world) lastSpeech() (speech, reprompt string, err error) {
+	if n := len(w.turns); n > 0 && w.turns[n-1].exchange != nil && w.turns[n-1].err == nil {
+		ex := w.turns[n-1].exchange
+		return ex.Speech, ex.Reprompt, nil
+	}
+	t, err := w.last()
+	if err != nil {
+		return "", "", err
+	}
+	return t.Response.Speech(), t.Response.RepromptSpeech(), nil
+}
+
+// say speaks an utterance through the scenario's Voice.
+func (w *world) say(ctx context.Context, text string) error {
+	if w.voice == nil {
+		m, err := w.suite.model(w.conversation().Locale())
+		if err != nil {
+			return err
+		}
+		w.voice = simulator.NewVoice(w.conversation(), m)
+	}
+	if err := w.refreshLinked(ctx); err != nil {
+		return err
+	}
+	ex, err := w.voice.Say(ctx, text)
+	rec := turnRecord{said: fmt.Sprintf("says %q", text), exchange: ex, err: err}
+	if ex != nil {
+		rec.turn = ex.Last()
+	}
+	w.turns = append(w.turns, rec)
+	if err != nil {
+		return w.fail("%v", err)
+	}
+	return nil
+}
+
+// refreshLinked puts a fresh linked-account token into the consent: Alexa
+// refreshes an expired token before it sends a request.
+func (w *world) refreshLinked(ctx context.Context) error {
+	if w.linked == nil {
+		return nil
+	}
+	c, err := w.linked.Consent(ctx, w.consent())
+	if err != nil {
+		return w.fail("refresh the linked account's token: %v", err)
+	}
+	if c.AccessToken != w.consent().AccessToken {
+		w.setConsent(c)
+	}
+	return nil
 }
 
 // send plays one user turn. said describes it for the transcript.
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
-	if w.linked != nil {
-		// Alexa refreshes an expired linked token before it sends a request.
-		c, err := w.linked.Consent(ctx, w.consent())
-		if err != nil {
-			return w.fail("refresh the linked account's token: %v", err)
-		}
-		if tok := c.AccessToken; tok != w.consent().AccessToken {
-			w.setConsent(c)
-		}
+	if err := w.refreshLinked(ctx); err != nil {
+		return err
 	}
 	turn, err := w.conversation().Send(ctx, req)
 	w.turns = append(w.turns, turnRecord{said: said, turn: turn, err: err})
@@ -139,6 +196,28 @@ func (w *world) transcript() string {
 	}
 	for i, rec := range w.turns {
 		fmt.Fprintf(&b, "\n  %d. User: %s", i+1, rec.said)
+		if ex := rec.exchange; ex != nil {
+			if ex.Resolution != nil && ex.Resolution.Intent != "" {
+				fmt.Fprintf(&b, "\n     heard: %s", ex.Resolution.Intent)
+			}
+			for _, t := range ex.Turns {
+				if t != nil && t.Request != nil {
+					r := t.Request.Request
+					if r.Intent != nil {
+						fmt.Fprintf(&b, "\n     sent: %s %s %s", r.Type, r.Intent.Name, r.DialogState)
+					} else {
+						fmt.Fprintf(&b, "\n     sent: %s", r.Type)
+					}
+				}
+			}
+			if rec.err == nil && len(ex.Turns) == 0 {
+				fmt.Fprintf(&b, "\n     Alexa (dialog model): %q", ex.Speech)
+				continue
+			}
+			if ex.Dialog.Open() {
+				fmt.Fprintf(&b, "\n     Alexa is %s", ex.Dialog)
+			}
+		}
 		switch {
 		case rec.turn == nil || rec.turn.Response == nil:
 			fmt.Fprintf(&b, "\n     Alexa: (no answer: %v)", firstLine(rec.err))

@@ -244,6 +244,9 @@ func (c *Conversation) SetConsent(consent Consent) {
 	c.sim.signer.Prefetch(c.TokenFor())
 }
 
+// Locale returns the locale of later requests.
+func (c *Conversation) Locale() string { return c.locale }
+
 // CheckLocale reports whether locale has the form Alexa uses, en-US.
 func CheckLocale(locale string) error {
 	if !localePattern.MatchString(locale) {

@@ -45,12 +45,28 @@ func LoadSkillPackage(dir string) (*SkillPackage, error) {
 			dir = filepath.Join(dir, "skill-package")
 		}
 	}
+	return loadPackage(os.DirFS(dir), dir)
+}
+
+// LoadSkillPackageFS reads a skill package from the root of fsys, such as an
+// embed.FS; name stands for it in errors.
+func LoadSkillPackageFS(fsys fs.FS, name string) (*SkillPackage, error) {
+	return loadPackage(fsys, name)
+}
+
+// loadPackage reads skill.json and interactionModels/custom/*.json from
+// fsys; dir names fsys's root in errors and in SkillPackage.Dir.
+func loadPackage(fsys fs.FS, dir string) (*SkillPackage, error) {
 	p := &SkillPackage{Dir: dir, models: map[string]*Model{}}
-	if err := p.readManifest(filepath.Join(dir, "skill.json")); err != nil {
+	data, err := fs.ReadFile(fsys, "skill.json")
+	if err != nil {
+		return nil, &LoadError{File: filepath.Join(dir, "skill.json"), Msg: "cannot read skill manifest", Err: err}
+	}
+	if err := p.readManifest(filepath.Join(dir, "skill.json"), data); err != nil {
 		return nil, err
 	}
 	modelDir := filepath.Join(dir, "interactionModels", "custom")
-	entries, err := os.ReadDir(modelDir)
+	entries, err := fs.ReadDir(fsys, "interactionModels/custom")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, &LoadError{File: modelDir, Msg: "cannot read directory", Err: err}
 	}
@@ -58,7 +74,12 @@ func LoadSkillPackage(dir string) (*SkillPackage, error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
-		m, err := LoadModelFile(filepath.Join(modelDir, e.Name()))
+		name := filepath.Join(modelDir, e.Name())
+		data, err := fs.ReadFile(fsys, "interactionModels/custom/"+e.Name())
+		if err != nil {
+			return nil, &LoadError{File: name, Msg: "cannot read interaction model", Err: err}
+		}
+		m, err := ParseModel(name, data)
 		if err != nil {
 			return nil, err
 		}
@@ -71,11 +92,7 @@ func LoadSkillPackage(dir string) (*SkillPackage, error) {
 	return p, nil
 }
 
-func (p *SkillPackage) readManifest(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return &LoadError{File: path, Msg: "cannot read skill manifest", Err: err}
-	}
+func (p *SkillPackage) readManifest(path string, data []byte) error {
 	fe := &fileErrors{name: path, data: data}
 	var raw manifestFileJSON
 	if err := fe.decode(&raw); err != nil {
