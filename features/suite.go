@@ -51,6 +51,9 @@ type Config struct {
 	// Endpoint uses the example skill's; nil with an Endpoint leaves
 	// `the user says` unavailable.
 	SkillPackage *model.SkillPackage
+	// Model is a bare interaction model, for every locale, when there is no
+	// skill package.
+	Model *model.Model
 	// Signer signs apiAccessTokens; nil generates a key.
 	Signer *simulator.Signer
 	// Now is the clock of envelopes and fakes; defaults to time.Now.
@@ -77,8 +80,9 @@ type Suite struct {
 	client   *http.Client
 	// defaultProfile is the profile of users the scenario gives none.
 	defaultProfile alexaapi.Profile
-	// pkg is the skill package, nil when there is none.
-	pkg *model.SkillPackage
+	// pkg is the skill package, nil when there is none; bare a bare model.
+	pkg  *model.SkillPackage
+	bare *model.Model
 
 	closeOnce sync.Once
 	closers   []func(context.Context) error
@@ -102,8 +106,8 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		}
 	}
 
-	s.pkg = cfg.SkillPackage
-	if s.pkg == nil && cfg.Endpoint == nil {
+	s.pkg, s.bare = cfg.SkillPackage, cfg.Model
+	if s.pkg == nil && s.bare == nil && cfg.Endpoint == nil {
 		if s.pkg, err = model.LoadSkillPackageFS(skill.Package(), "fixtures/skill/skill-package"); err != nil {
 			return nil, err
 		}
@@ -184,20 +188,30 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if s.sim, err = simulator.New(opts...); err != nil {
 		return nil, err
 	}
+	// Models are shared by every scenario: set what Resolve reads now,
+	// before any goroutine does.
+	var models []*model.Model
 	if s.pkg != nil {
-		// Models are shared by every scenario: set what Resolve reads now,
-		// before any goroutine does.
 		for _, loc := range s.pkg.Locales() {
 			m, _ := s.pkg.Model(loc)
-			m.SkillID = s.sim.SkillID()
-			m.Clock = cfg.Now
+			models = append(models, m)
 		}
+	}
+	if s.bare != nil {
+		models = append(models, s.bare)
+	}
+	for _, m := range models {
+		m.SkillID = s.sim.SkillID()
+		m.Clock = cfg.Now
 	}
 	return s, nil
 }
 
 // model returns the interaction model for locale.
 func (s *Suite) model(locale string) (*model.Model, error) {
+	if s.bare != nil {
+		return s.bare, nil
+	}
 	if s.pkg == nil {
 		return nil, errors.New("no interaction model to resolve what the user says: give the skill package (asksim test --skill-package DIR, or features.Config.SkillPackage)")
 	}

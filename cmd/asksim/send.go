@@ -10,7 +10,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
 )
 
@@ -24,6 +27,7 @@ type sendFlags struct {
 	caFile   string
 	unsigned bool
 	apiAddr  string
+	pkg      skillPackageFlag
 }
 
 func (f *sendFlags) register(fs *pflag.FlagSet) {
@@ -34,7 +38,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.lambda, "lambda", false, "the endpoint is an AWS Lambda Runtime Interface Emulator (base or invocations URL)")
 	fs.StringVar(&f.caFile, "ca", "", "PEM file of a CA to trust for an https endpoint, besides the system's")
 	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
-	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on this address for the call (not yet available)")
+	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on HOST:PORT for the call (port 0: a free one) and put it in the envelope's apiEndpoint")
 }
 
 // options returns the simulator options for the skill endpoint.
@@ -44,12 +48,6 @@ func (f *sendFlags) options() ([]simulator.Option, error) {
 	}
 	if f.timeout <= 0 {
 		return nil, usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
-	}
-	if f.apiAddr != "" {
-		// TODO(lead): serve fakes/alexaapi on f.apiAddr for the duration of
-		// the call and point the envelope's apiEndpoint at it
-		// (simulator.WithAPIEndpoint), once package fakes/alexaapi lands.
-		return nil, usagef("--api-addr: the Alexa API fake is not available in this build")
 	}
 	var hopts []simulator.HTTPOption
 	if f.caFile != "" {
@@ -76,11 +74,15 @@ func init() {
 	register(&command{
 		name:    "send",
 		summary: "Send one request to a skill and check its answer against Alexa's rules",
-		usage:   "--endpoint URL <request as for 'asksim envelope'> [flags]  |  --endpoint URL --file FILE  |  --endpoint URL -",
+		usage:   "--endpoint URL <request as for 'asksim envelope' | say UTTERANCE> [flags]  |  --endpoint URL --file FILE  |  --endpoint URL -",
 		long: `Sends one request as Alexa would, with Alexa's headers, waits for the answer
 (8 s by default), prints it indented on stdout and any contract violations on
 stderr. Give '-' instead of a request, or --file FILE, to send a whole envelope
-byte for byte (the signature headers are made over those bytes).
+byte for byte (the signature headers are made over those bytes). 'say
+UTTERANCE' resolves the words against the skill's interaction model
+(--skill-package, default ./skill-package) as Alexa would and sends what they
+resolve to; with a skill package, asking for a permission the manifest does
+not declare is a contract violation.
 
 Exit status: 0 the answer is valid, 1 the skill failed or broke a rule of the
 response contract, 2 usage error. With --lenient violations are warnings.
@@ -91,7 +93,9 @@ signature verification off (see docs/request-signing.md).`,
   asksim send --endpoint http://localhost:3000/ intent OrderIntent --slot item=tea --consent email
   asksim send --endpoint http://localhost:9000 --lambda intent HelloIntent
   asksim envelope launch | asksim send --endpoint https://localhost:8443/ --ca ca.pem -
-  asksim send --endpoint http://localhost:3000/ --file captured.json --lenient`,
+  asksim send --endpoint http://localhost:3000/ --file captured.json --lenient
+  asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 intent GetEmailIntent --consent email
+  asksim send --endpoint http://localhost:3000/ --skill-package skill-package say "order two coffees"`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var sf simFlags
 			var rf requestFlags
@@ -99,6 +103,7 @@ signature verification off (see docs/request-signing.md).`,
 			f.register(fs)
 			sf.register(fs)
 			rf.register(fs)
+			f.pkg.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				return runSend(ctx, st, &f, &sf, &rf, args)
 			}
@@ -118,6 +123,23 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 	if err != nil {
 		return err
 	}
+	if f.apiAddr != "" {
+		if sf.apiEndpoint != "" {
+			return usagef("give --api-addr (serve the fake for this call) or --api-endpoint (use one running elsewhere), not both")
+		}
+		fakeOpts, stop, err := serveAPIForCall(st, f.apiAddr, sf.keyFile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		opts = append(opts, fakeOpts...)
+	}
+	required := len(args) > 0 && args[0] == "say"
+	src, err := f.pkg.load(required)
+	if err != nil {
+		return err
+	}
+	opts = append(opts, src.simulatorOptions()...)
 	sim, consent, err := sf.simulator(opts...)
 	if err != nil {
 		return err
@@ -138,12 +160,43 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 		turn, err = sim.SendEnvelope(ctx, body)
 		return report(st, turn, err)
 	}
+	if required {
+		return sendUtterance(ctx, st, sim, consent, src, args[1:])
+	}
 	req, err := rf.build(args)
 	if err != nil {
 		return err
 	}
 	turn, err = sim.NewConversation(consent).Send(ctx, req)
 	return report(st, turn, err)
+}
+
+// sendUtterance says the words to the skill through Alexa's ears: resolved
+// against the interaction model, with the dialog model followed.
+func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, consent simulator.Consent, src *skillSource, words []string) error {
+	if len(words) != 1 {
+		return usagef("say takes one argument, the utterance in quotes, got %d: %q", len(words), words)
+	}
+	m, err := src.model(sim.Locale())
+	if err != nil {
+		return err
+	}
+	m.SkillID = sim.SkillID()
+	ex, err := simulator.NewVoice(sim.NewConversation(consent), m).Say(ctx, words[0])
+	if ex != nil && ex.Resolution != nil {
+		fmt.Fprintf(st.err, "heard: %s\n", ex.Resolution.Intent)
+	}
+	if ex != nil && len(ex.Turns) == 0 && err == nil {
+		// Alexa answered from the dialog model without asking the skill.
+		fmt.Fprintf(st.out, "Alexa (dialog model): %s\n", ex.Speech)
+		return nil
+	}
+	var nm *model.NoMatchError
+	if errors.As(err, &nm) {
+		fmt.Fprintf(st.err, "%s send: %v\n", programName, err)
+		return &exitError{exitFailed}
+	}
+	return report(st, ex.Last(), err)
 }
 
 func readEnvelope(st *stdio, file string) (name string, body []byte, err error) {
@@ -192,4 +245,38 @@ func report(st *stdio, turn *simulator.Turn, err error) error {
 		return &exitError{exitFailed}
 	}
 	return err
+}
+
+// serveAPIForCall serves the Alexa API fake on addr for one call, so that
+// the skill can read the profile, and returns the options that point the
+// envelope at it and sign its token with the key the fake trusts.
+func serveAPIForCall(st *stdio, addr, keyFile string) ([]simulator.Option, func(), error) {
+	var signer *simulator.Signer
+	if keyFile != "" {
+		key, err := simulator.LoadKeyFile(keyFile)
+		if err != nil {
+			return nil, nil, usagef("--key: %v", err)
+		}
+		signer = simulator.NewSigner(key)
+	} else {
+		var err error
+		if signer, err = simulator.NewGeneratedSigner(); err != nil {
+			return nil, nil, err
+		}
+	}
+	api, err := alexaapi.New(alexaapi.Config{Keyfunc: signer.Keyfunc(),
+		Logf: func(format string, a ...any) { fmt.Fprintf(st.err, "alexa-api: "+format+"\n", a...) }})
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := startFake(api, serve.Options{}, addr, "--api-addr")
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return []simulator.Option{simulator.WithAPIEndpoint(srv.URL), simulator.WithSigner(signer)}, stop, nil
 }

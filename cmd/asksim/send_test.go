@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	exampleskill "github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -144,7 +145,6 @@ func TestSendUsageErrors(t *testing.T) {
 		{`{"request":{}}`, []string{"send", "--endpoint", "http://127.0.0.1:1/", "-"}, "request.type is missing"},
 		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--timeout", "0s", "launch"}, "--timeout"},
 		{"", []string{"send", "--endpoint", "https://127.0.0.1:1/", "--ca", "/nonexistent/ca.pem", "launch"}, "/nonexistent/ca.pem"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--api-addr", "127.0.0.1:0", "launch"}, "--api-addr"},
 		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "intent"}, "intent takes one argument"},
 	} {
 		code, _, errs := runCLIStdin(t, tc.stdin, tc.args...)
@@ -161,5 +161,51 @@ func TestSendConnectionRefusedExits1(t *testing.T) {
 	code, _, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--timeout", "2s", "launch")
 	if code != 1 || !strings.Contains(errs, "skill fault (connection)") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// exampleSkill serves the example skill, which reads the profile through
+// the envelope's apiEndpoint.
+func exampleSkill(t *testing.T) string {
+	t.Helper()
+	ts := httptest.NewServer(exampleskill.New(exampleskill.Options{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func TestSendServesTheAlexaAPIForTheCall(t *testing.T) {
+	url := exampleSkill(t)
+	code, out, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "intent", "GetEmailIntent", "--consent", "email")
+	if code != 0 || !strings.Contains(out, "Your email is jane@example.com.") || !strings.Contains(errs, "Profile.email -> 200") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	code, out, _ = runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "intent", "GetEmailIntent")
+	if code != 0 || !strings.Contains(out, `"AskForPermissionsConsent"`) {
+		t.Errorf("without consent: exit %d, %s", code, out)
+	}
+	code, _, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "--api-endpoint", "http://x", "launch")
+	if code != 2 || !strings.Contains(errs, "--api-addr") {
+		t.Errorf("both --api-addr and --api-endpoint: exit %d, %s", code, errs)
+	}
+}
+
+func TestSendSay(t *testing.T) {
+	url := exampleSkill(t)
+	pkg := filepath.Join("..", "..", "fixtures", "skill", "skill-package")
+	code, out, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "open example skill")
+	if code != 0 || !strings.Contains(out, "Welcome to Example Skill") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "order two coffees")
+	if code != 0 || !strings.Contains(out, "Alexa (dialog model): ") {
+		t.Errorf("auto-delegated dialog: exit %d, %s", code, out)
+	}
+	code, out, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "the weather on mars in spring")
+	if code != 0 || !strings.Contains(errs, "heard: AMAZON.FallbackIntent") || !strings.Contains(out, "Sorry, I didn&apos;t get that.") {
+		t.Errorf("no match goes to the model's fallback intent: exit %d, %s %s", code, out, errs)
+	}
+	code, _, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", filepath.Join(t.TempDir(), "none"), "say", "hi")
+	if code != 2 || !strings.Contains(errs, "--skill-package") {
+		t.Errorf("missing package: exit %d, %s", code, errs)
 	}
 }

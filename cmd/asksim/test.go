@@ -39,6 +39,7 @@ type testFlags struct {
 	timeout     time.Duration
 	noColor     bool
 	list        bool
+	pkg         skillPackageFlag
 }
 
 func init() {
@@ -87,6 +88,7 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
 			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")
 			fs.BoolVar(&f.list, "list", false, "list the scenarios (file:line) the run would include, and exit")
+			f.pkg.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if err := applyProjectConfig(fs, f.config, &args); err != nil {
 					return err
@@ -116,7 +118,7 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 		return usagef("%v", err)
 	}
 	dir := filepath.Dir(path)
-	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true}
+	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "skill-package": true}
 	for _, s := range settings {
 		if s.Key == "paths" {
 			if len(*args) == 0 {
@@ -209,6 +211,17 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		}
 	} else if f.lambda || f.ca != "" {
 		return usagef("--lambda and --ca need --endpoint")
+	}
+	if f.endpoint != "" || f.pkg.path != "" {
+		// The example skill brings its own package; any other skill's comes
+		// from --skill-package or ./skill-package.
+		src, err := f.pkg.load(false)
+		if err != nil {
+			return err
+		}
+		if src != nil {
+			cfg.SkillPackage, cfg.Model = src.pkg, src.bare
+		}
 	}
 	if f.profiles != "" {
 		set, err := alexaapi.LoadProfiles(f.profiles)

@@ -241,3 +241,22 @@ func TestTest_UnreachableEndpointFailsTheScenario(t *testing.T) {
 		t.Errorf("exit %d, want 1 naming the endpoint:\n%s", code, stdout)
 	}
 }
+
+// Another skill's utterances resolve against the package given.
+func TestTest_SkillPackageForUtterances(t *testing.T) {
+	url := exampleSkill(t)
+	voice := filepath.Join("..", "..", "features", "voice.feature")
+	pkg := filepath.Join("..", "..", "fixtures", "skill", "skill-package")
+	code, stdout, stderr := runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, "--skill-package", pkg, voice)
+	if code != 0 {
+		t.Fatalf("with --skill-package: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, voice)
+	if code != 1 || !strings.Contains(stdout, "--skill-package") {
+		t.Errorf("without a package: exit %d, want 1 and a hint at --skill-package:\n%s", code, stdout)
+	}
+	code, _, stderr = runCLI(t, "test", "--endpoint", url, "--skill-package", filepath.Join(t.TempDir(), "nope"), voice)
+	if code != 2 || !strings.Contains(stderr, "--skill-package") {
+		t.Errorf("missing package: exit %d, %s", code, stderr)
+	}
+}
