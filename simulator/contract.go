@@ -76,6 +76,7 @@ func Rules() []Rule {
 		{RuleDialogEndSession, "Dialog directives are not combined with shouldEndSession true"},
 		{RuleSpeechOnSessionless, "answers to SessionEndedRequest, AudioPlayer and System.ExceptionEncountered requests have no outputSpeech, reprompt or card"},
 		{RuleTimeout, "the skill answers within 8 seconds"},
+		{RulePermissionNotInManifest, "with a skill package: a consent card or voice permission request asks only for scopes the manifest declares"},
 	}
 }
 

@@ -174,7 +174,9 @@ func TestEachRuleThroughHTTP(t *testing.T) {
 		})
 	}
 	for _, r := range simulator.Rules() {
-		if !covered[r.ID] {
+		// The manifest rule needs a skill package; TestVoice_ManifestViolation
+		// has its cases.
+		if !covered[r.ID] && r.ID != simulator.RulePermissionNotInManifest {
 			t.Errorf("rule %s has no test case", r.ID)
 		}
 	}
@@ -232,8 +234,8 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 17 {
-		t.Errorf("%d rules, want 17", len(seen))
+	if len(seen) != 18 {
+		t.Errorf("%d rules, want 18", len(seen))
 	}
 }
 
