@@ -2,6 +2,7 @@ package features
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -98,6 +99,14 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 	}
 	if err := checkFormats(opts.Formats); err != nil {
 		return 2, err
+	}
+	if opts.Tags == "" {
+		// With a tag filter, which scenarios run is godog's to say; minting
+		// for the others would waste signatures.
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s.startPremint(ctx, plan(shardDocs(docs, opts.Shard)), 2*max(opts.Concurrency, 1))
+		defer s.premint.Store(nil)
 	}
 	status := godog.TestSuite{
 		Name:                "asksim",
@@ -485,4 +494,50 @@ func ShardScenarios(paths []string, sh Shard) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// shardDocs returns docs with only the pickles of scenarios in shard sh.
+func shardDocs(docs []featureDoc, sh Shard) []featureDoc {
+	if sh.Total <= 1 {
+		return docs
+	}
+	mine := map[scenarioRef]bool{}
+	for i, r := range scenarios(docs) {
+		if i%sh.Total == sh.Index-1 {
+			mine[r] = true
+		}
+	}
+	var out []featureDoc
+	for _, d := range docs {
+		lines := scenarioLines(d.doc)
+		nd := featureDoc{uri: d.uri, doc: d.doc}
+		for _, p := range d.pickles {
+			if len(p.AstNodeIds) > 0 && mine[scenarioRef{d.uri, lines[p.AstNodeIds[0]]}] {
+				nd.pickles = append(nd.pickles, p)
+			}
+		}
+		out = append(out, nd)
+	}
+	return out
+}
+
+// scenarioLines maps scenario ids to their lines.
+func scenarioLines(doc *messages.GherkinDocument) map[string]int64 {
+	lines := map[string]int64{}
+	if doc.Feature == nil {
+		return lines
+	}
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil {
+			lines[c.Scenario.Id] = c.Scenario.Location.Line
+		}
+		if c.Rule != nil {
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil {
+					lines[rc.Scenario.Id] = rc.Scenario.Location.Line
+				}
+			}
+		}
+	}
+	return lines
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
@@ -80,6 +81,9 @@ type Suite struct {
 	client   *http.Client
 	// defaultProfile is the profile of users the scenario gives none.
 	defaultProfile alexaapi.Profile
+	// premint holds identities whose first tokens were minted ahead; nil
+	// outside Run.
+	premint atomic.Pointer[premintPool]
 	// pkg is the skill package, nil when there is none; bare a bare model.
 	pkg  *model.SkillPackage
 	bare *model.Model

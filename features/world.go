@@ -46,7 +46,7 @@ func newWorld(s *Suite) *world { return &world{suite: s} }
 // consent, locale and device the steps so far chose.
 func (w *world) conversation() *simulator.Conversation {
 	if w.conv == nil {
-		w.conv = w.suite.sim.NewConversation(w.pending)
+		w.conv = w.suite.newConversation(w.pending)
 		if w.locale != "" {
 			_ = w.conv.SetLocale(w.locale) // checked when the step set it
 		}

@@ -217,9 +217,22 @@ type sessionState struct {
 // NewConversation starts a conversation of a new user and device with the
 // given consent.
 func (s *Simulator) NewConversation(c Consent) *Conversation {
-	conv := &Conversation{sim: s, identity: s.NewIdentity(), locale: s.locale, device: s.device}
+	return s.NewConversationAs(s.NewIdentity(), c)
+}
+
+// NewConversationAs starts a conversation of a given user and device, for
+// a caller that minted its token ahead (Signer.APIAccessToken with the same
+// TokenFor) so that the first turn finds it cached.
+func (s *Simulator) NewConversationAs(id Identity, c Consent) *Conversation {
+	conv := &Conversation{sim: s, identity: id, locale: s.locale, device: s.device}
 	conv.SetConsent(c)
 	return conv
+}
+
+// TokenFor returns what the apiAccessToken of a conversation of id with
+// consent c speaks for.
+func (s *Simulator) TokenFor(id Identity, c Consent) TokenFor {
+	return TokenFor{SkillID: s.skillID, UserID: id.UserID, DeviceID: id.DeviceID, Scopes: c.normalized().Scopes}
 }
 
 // Simulator returns the simulator conv belongs to.
@@ -313,7 +326,7 @@ func (c *Conversation) EndSession() {
 
 // TokenFor returns what the conversation's apiAccessToken speaks for.
 func (c *Conversation) TokenFor() TokenFor {
-	return TokenFor{SkillID: c.sim.skillID, UserID: c.identity.UserID, DeviceID: c.identity.DeviceID, Scopes: c.consent.normalized().Scopes}
+	return c.sim.TokenFor(c.identity, c.consent)
 }
 
 // Envelope builds the envelope of the next turn for req. It fills the
