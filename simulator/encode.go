@@ -192,44 +192,43 @@ func (w *jsonWriter) system(s *System) {
 
 // sortedRaw writes a map of raw values with sorted keys, {} when empty.
 func (w *jsonWriter) sortedRaw(m map[string]json.RawMessage) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	w.open()
-	for _, k := range keys {
-		if w.comma {
-			w.b = append(w.b, ',')
-		}
-		w.str(k)
-		w.b = append(w.b, ':')
-		w.comma = true
+	for _, k := range sortedKeys(m, nil) {
+		w.member(k)
 		w.raw(m[k])
 	}
 	w.close()
 }
 
+// extra writes the keys of extra that the struct does not model, sorted.
 func (w *jsonWriter) extra(extra map[string]json.RawMessage, known map[string]bool) {
-	if len(extra) == 0 {
-		return
+	for _, k := range sortedKeys(extra, known) {
+		w.member(k)
+		w.raw(extra[k])
 	}
-	keys := make([]string, 0, len(extra))
-	for k := range extra {
-		if !known[k] {
+}
+
+// member writes the name of an object member whose key may need escaping.
+func (w *jsonWriter) member(k string) {
+	if w.comma {
+		w.b = append(w.b, ',')
+	}
+	w.str(k)
+	w.b = append(w.b, ':')
+	w.comma = true
+}
+
+// sortedKeys returns m's keys that are not in skip, sorted, as
+// encoding/json orders map keys.
+func sortedKeys[V any](m map[string]V, skip map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if !skip[k] {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		if w.comma {
-			w.b = append(w.b, ',')
-		}
-		w.str(k)
-		w.b = append(w.b, ':')
-		w.comma = true
-		w.raw(extra[k])
-	}
+	return keys
 }
 
 func (w *jsonWriter) request(r *Request) {
@@ -295,20 +294,10 @@ func (w *jsonWriter) intent(in *Intent) {
 	w.key("confirmationStatus")
 	w.str(in.ConfirmationStatus)
 	if len(in.Slots) > 0 {
-		names := make([]string, 0, len(in.Slots))
-		for n := range in.Slots {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		w.key("slots")
 		w.open()
-		for _, n := range names {
-			if w.comma {
-				w.b = append(w.b, ',')
-			}
-			w.str(n)
-			w.b = append(w.b, ':')
-			w.comma = true
+		for _, n := range sortedKeys(in.Slots, nil) {
+			w.member(n)
 			s := in.Slots[n]
 			w.slot(&s)
 		}
