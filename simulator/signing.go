@@ -94,12 +94,21 @@ func SigningCertificate() (*x509.Certificate, error) {
 func warmRequestSigner() { go func() { _, _ = processSigner() }() }
 
 // sign returns base64 ECDSA signatures of body's SHA-256 and SHA-1 digests.
+// The two run side by side, so a turn waits for one signature, not two.
 func (s *requestSigner) sign(body []byte) (sig256, sig1 string, err error) {
-	h1 := sha1.Sum(body)
-	b1, err1 := ecdsa.SignASN1(rand.Reader, s.key, h1[:])
-	sig1 = base64.StdEncoding.EncodeToString(b1)
+	var wg sync.WaitGroup
+	var err1 error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		h1 := sha1.Sum(body)
+		var b1 []byte
+		b1, err1 = ecdsa.SignASN1(rand.Reader, s.key, h1[:])
+		sig1 = base64.StdEncoding.EncodeToString(b1)
+	}()
 	h := sha256.Sum256(body)
 	b, err := ecdsa.SignASN1(rand.Reader, s.key, h[:])
+	wg.Wait()
 	if err = errors.Join(err, err1); err != nil {
 		return "", "", err
 	}
