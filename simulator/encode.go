@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"sort"
@@ -14,6 +15,21 @@ import (
 // output), so the envelope has a hand-written appender. Its output is exactly
 // what encoding/json writes with SetEscapeHTML(false), which the tests check;
 // < > & stay unescaped as in Alexa's own (Jackson-written) requests.
+
+// Indent returns the envelope as indented JSON, for people: the same bytes
+// as AppendJSON with two-space indentation (json.MarshalIndent would
+// HTML-escape < > & in it).
+func (e *Envelope) Indent() ([]byte, error) {
+	b, err := e.AppendJSON(nil)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
 
 // MarshalJSON encodes the envelope.
 func (e *Envelope) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil) }

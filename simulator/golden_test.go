@@ -2,7 +2,6 @@ package simulator_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +37,7 @@ func TestGoldenEnvelopes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := json.MarshalIndent(env, "", "  ")
+				got, err := env.Indent()
 				if err != nil {
 					t.Fatal(err)
 				}

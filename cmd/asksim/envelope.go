@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/spf13/pflag"
 )
@@ -38,7 +37,7 @@ same --key to 'asksim fakes' and the fake Alexa APIs accept the token.`,
 				if err != nil {
 					return err
 				}
-				b, err := json.MarshalIndent(env, "", "  ")
+				b, err := env.Indent()
 				if err != nil {
 					return err
 				}
