@@ -316,6 +316,7 @@ func setPath(m map[string]any, path string, v any) error {
 }
 
 func (w *world) setLocale(l string) error {
+	w.voice = nil // the model is the locale's
 	if w.conv != nil {
 		return w.conv.SetLocale(l)
 	}

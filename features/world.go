@@ -117,14 +117,24 @@ func (w *world) lastSpeech() (speech, reprompt string, err error) {
 	return t.Response.Speech(), t.Response.RepromptSpeech(), nil
 }
 
-// say speaks an utterance through the scenario's Voice.
-func (w *world) say(ctx context.Context, text string) error {
+// voiceIfModel returns the scenario's Voice, nil when the skill has no
+// interaction model for the locale.
+func (w *world) voiceIfModel() *simulator.Voice {
 	if w.voice == nil {
 		m, err := w.suite.model(w.conversation().Locale())
 		if err != nil {
-			return err
+			return nil
 		}
 		w.voice = simulator.NewVoice(w.conversation(), m)
+	}
+	return w.voice
+}
+
+// say speaks an utterance through the scenario's Voice.
+func (w *world) say(ctx context.Context, text string) error {
+	if w.voiceIfModel() == nil {
+		_, err := w.suite.model(w.conversation().Locale())
+		return err
 	}
 	if err := w.refreshLinked(ctx); err != nil {
 		return err
@@ -161,6 +171,22 @@ func (w *world) refreshLinked(ctx context.Context) error {
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
 	if err := w.refreshLinked(ctx); err != nil {
 		return err
+	}
+	if req.Type == simulator.TypeIntentRequest {
+		if v := w.voiceIfModel(); v != nil {
+			// Alexa follows the skill's Dialog directives: a Delegate
+			// answer is spoken from the dialog model.
+			ex, err := v.Send(ctx, req)
+			rec := turnRecord{said: said, exchange: ex, err: err}
+			if ex != nil {
+				rec.turn = ex.Last()
+			}
+			w.turns = append(w.turns, rec)
+			if err != nil {
+				return w.fail("%v", err)
+			}
+			return nil
+		}
 	}
 	turn, err := w.conversation().Send(ctx, req)
 	w.turns = append(w.turns, turnRecord{said: said, turn: turn, err: err})

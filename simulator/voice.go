@@ -286,6 +286,23 @@ func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (I
 	return Intent{}, false
 }
 
+// Send sends req as built, not resolved from words (an IntentRequest a test
+// wrote, say), and then plays Alexa's part as after Say: a Dialog.Delegate
+// answer makes Alexa speak the dialog model's prompt or send the intent back
+// COMPLETED, and an ElicitSlot, ConfirmSlot or ConfirmIntent opens the step
+// the next Say answers.
+func (v *Voice) Send(ctx context.Context, req Request) (*Exchange, error) {
+	ex := &Exchange{Heard: HeardIntent}
+	v.pending = nil
+	var sent *Intent
+	if req.Intent != nil {
+		in := req.Intent.clone()
+		sent = &in
+	}
+	turn, err := v.conv.Send(ctx, req)
+	return ex, v.follow(ctx, ex, turn, err, sent)
+}
+
 // sendIntent sends intent with dialogState state (dropped for intents with
 // no dialog model) and follows the skill's answer.
 func (v *Voice) sendIntent(ctx context.Context, ex *Exchange, intent Intent, state string) error {

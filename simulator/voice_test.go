@@ -540,3 +540,26 @@ func TestVoice_ExampleSkillRejectsItem(t *testing.T) {
 	}
 	wantSpeech(t, ex, "Ordering 2 lattes.")
 }
+
+// TestVoice_SendFollowsDelegate: a request built by hand (not from words)
+// answered with Dialog.Delegate makes Alexa speak the model's prompt, and
+// the next utterance answers it.
+func TestVoice_SendFollowsDelegate(t *testing.T) {
+	s := bookingSkill()
+	v := scriptedVoice(t, s, tripModelFor(t), nil)
+	ex, err := v.Send(context.Background(), simulator.IntentRequest("BookIntent",
+		simulator.WithSlot("city", ""), simulator.WithSlot("date", ""), simulator.WithDialogState(simulator.DialogStarted)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Speech != "Where to?" || ex.Dialog.ElicitSlot != "city" || len(ex.Turns) != 1 {
+		t.Fatalf("speech %q, dialog %v, %d turns; want the model's elicitation prompt for city", ex.Speech, ex.Dialog, len(ex.Turns))
+	}
+	ex, err = v.Say(context.Background(), "paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Heard != simulator.HeardSlotValue || ex.Dialog.ConfirmSlot != "city" {
+		t.Errorf("answer: heard %s, dialog %v", ex.Heard, ex.Dialog)
+	}
+}
