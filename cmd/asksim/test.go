@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -86,7 +87,7 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.StringVar(&f.oauthConfig, "oauth-config", "", "OAuth fake configuration (default fixtures/oauth/default.json)")
 			fs.StringVar(&f.ca, "ca", "", "extra CA certificate (PEM) to trust for an https endpoint")
 			fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
-			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")
+			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output (the default when stdout is not a terminal, or NO_COLOR is set)")
 			fs.BoolVar(&f.list, "list", false, "list the scenarios (file:line) the run would include, and exit")
 			f.pkg.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
@@ -244,7 +245,7 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	defer suite.Close()
 	status, err := suite.Run(features.RunOptions{
 		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
-		Random: f.random, FailFast: f.failFast, NoColors: f.noColor, Output: st.out,
+		Random: f.random, FailFast: f.failFast, NoColors: f.noColor || !colorful(st.out), Output: st.out,
 	})
 	if err != nil {
 		return &configError{err.Error()}
@@ -298,4 +299,15 @@ func init() {
 			}
 		},
 	})
+}
+
+// colorful reports whether w is a terminal that wants colours: not a file
+// or pipe (CI logs), and no NO_COLOR in the environment (no-color.org).
+func colorful(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
