@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
@@ -222,27 +222,15 @@ func (s *Suite) model(locale string) (*model.Model, error) {
 	return s.pkg.Model(locale)
 }
 
-// serve listens on addr (127.0.0.1:0 when empty) and serves h over HTTP
-// until Close. what names the server in errors.
+// serve serves h on addr (127.0.0.1 on a free port when empty) until
+// Close; what names the server in errors.
 func (s *Suite) serve(h http.Handler, addr, what string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	host, _, err := net.SplitHostPort(addr)
+	srv, err := serve.Start(h, serve.Options{Addr: addr})
 	if err != nil {
-		return "", fmt.Errorf("%s %q: %v", what, addr, err)
+		return "", fmt.Errorf("%s: %w", what, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return "", fmt.Errorf("%s %q: the fakes serve on loopback only (127.0.0.1 or [::1])", what, addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("%s %q: %w", what, addr, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
 	s.closers = append(s.closers, srv.Shutdown)
-	return "http://" + ln.Addr().String(), nil
+	return srv.URL, nil
 }
 
 // Close stops the servers the suite started.
