@@ -32,6 +32,9 @@ type Config struct {
 	Timeout time.Duration
 	// Lenient turns response-contract violations into warnings.
 	Lenient bool
+	// Unsigned leaves out the Signature, Signature-256 and
+	// SignatureCertChainUrl headers (docs/request-signing.md).
+	Unsigned bool
 	// APIAddr and OAuthAddr are HOST:PORT for the Alexa API and OAuth fakes,
 	// for a skill that must know them in advance. Empty means 127.0.0.1 on
 	// a free port.
@@ -173,6 +176,7 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		simulator.WithEndpoint(endpoint),
 		simulator.WithClock(cfg.Now),
 		simulator.WithLenient(cfg.Lenient),
+		simulator.WithRequestSigning(!cfg.Unsigned),
 	}
 	if cfg.SkillID != "" {
 		opts = append(opts, simulator.WithSkillID(cfg.SkillID))

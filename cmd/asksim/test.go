@@ -32,6 +32,7 @@ type testFlags struct {
 	random      int64
 	failFast    bool
 	lenient     bool
+	unsigned    bool
 	apiAddr     string
 	oauthAddr   string
 	profiles    string
@@ -81,6 +82,7 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.Lookup("random").NoOptDefVal = "-1"
 			fs.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed scenario")
 			fs.BoolVar(&f.lenient, "lenient", false, "report response-contract violations as warnings instead of failures")
+			fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
 			fs.StringVar(&f.apiAddr, "api-addr", "", "HOST:PORT of the Alexa API fake (default 127.0.0.1, a free port)")
 			fs.StringVar(&f.oauthAddr, "oauth-addr", "", "HOST:PORT of the OAuth fake (default 127.0.0.1, a free port)")
 			fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
@@ -192,7 +194,7 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		return nil
 	}
 	cfg := features.Config{SkillID: f.skillID, Locale: f.locale, Device: f.device, Timeout: f.timeout,
-		Lenient: f.lenient, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
+		Lenient: f.lenient, Unsigned: f.unsigned, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return usagef("--device: %v", err)
 	}
