@@ -1,9 +1,6 @@
 package alexaapi
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // Decisions recorded in Request.Decision.
 const (
@@ -46,37 +43,3 @@ type Directive struct {
 
 // DefaultMaxLoggedRequests is the default of Config.MaxLoggedRequests.
 const DefaultMaxLoggedRequests = 10000
-
-// ring keeps the last max entries. It trims by copying once every max
-// appends, so that appending stays cheap under load.
-type ring[T any] struct {
-	mu  sync.Mutex
-	max int
-	buf []T
-}
-
-func (l *ring[T]) add(e T) {
-	l.mu.Lock()
-	if len(l.buf) >= 2*l.max {
-		n := copy(l.buf, l.buf[len(l.buf)-l.max:])
-		clear(l.buf[n:])
-		l.buf = l.buf[:n]
-	}
-	l.buf = append(l.buf, e)
-	l.mu.Unlock()
-}
-
-func (l *ring[T]) all() []T {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	start := max(0, len(l.buf)-l.max)
-	out := make([]T, len(l.buf)-start)
-	copy(out, l.buf[start:])
-	return out
-}
-
-func (l *ring[T]) reset() {
-	l.mu.Lock()
-	l.buf = nil
-	l.mu.Unlock()
-}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/asksim/asksim/internal/ring"
 )
 
 // Config configures a Server.
@@ -59,8 +61,8 @@ type Server struct {
 	def      Profile
 
 	faults     faultPlan
-	requests   ring[Request]
-	directives ring[Directive]
+	requests   *ring.Buffer[Request]
+	directives *ring.Buffer[Directive]
 }
 
 // New returns a Server for cfg.
@@ -83,8 +85,8 @@ func New(cfg Config) (*Server, error) {
 		logf:       cfg.Logf,
 		profiles:   make(map[string]Profile, len(cfg.Profiles)),
 		def:        DefaultProfile(),
-		requests:   ring[Request]{max: cfg.MaxLoggedRequests},
-		directives: ring[Directive]{max: cfg.MaxLoggedRequests},
+		requests:   ring.New[Request](cfg.MaxLoggedRequests),
+		directives: ring.New[Directive](cfg.MaxLoggedRequests),
 	}
 	s.table = s.routes()
 	if cfg.DefaultProfile != nil {
@@ -129,17 +131,17 @@ func (s *Server) profile(userID string) Profile {
 }
 
 // Requests returns the calls answered so far, oldest first.
-func (s *Server) Requests() []Request { return s.requests.all() }
+func (s *Server) Requests() []Request { return s.requests.All() }
 
 // ResetRequests forgets the calls answered so far, and the directives.
 func (s *Server) ResetRequests() {
-	s.requests.reset()
-	s.directives.reset()
+	s.requests.Reset()
+	s.directives.Reset()
 }
 
 // Directives returns the progressive responses received so far, oldest
 // first.
-func (s *Server) Directives() []Directive { return s.directives.all() }
+func (s *Server) Directives() []Directive { return s.directives.All() }
 
 // Fail makes the next n answers on path be f. path is a URL path
 // ("/v2/accounts/~current/settings/Profile.email") or a route pattern with
@@ -253,7 +255,7 @@ func (s *Server) fail(w http.ResponseWriter, c *call, decision string, e apiErro
 
 // finish logs the call.
 func (s *Server) finish(c *call, status int, decision string) {
-	s.requests.add(Request{Time: c.start, Method: c.method, Path: c.path, UserID: c.user, DeviceID: c.device,
+	s.requests.Add(Request{Time: c.start, Method: c.method, Path: c.path, UserID: c.user, DeviceID: c.device,
 		Scope: c.scope, Decision: decision, Status: status, Detail: c.detail})
 	if s.logf != nil {
 		line := fmt.Sprintf("%s %s -> %d %s", c.method, c.path, status, decision)
@@ -306,7 +308,7 @@ func (s *Server) handleDirective(w http.ResponseWriter, r *http.Request, c *call
 		s.fail(w, c, DecisionBadRequest, apiError{http.StatusBadRequest, "INVALID_DIRECTIVE", problem})
 		return
 	}
-	s.directives.add(Directive{Time: c.start, UserID: c.user, RequestID: req.Header.RequestID,
+	s.directives.Add(Directive{Time: c.start, UserID: c.user, RequestID: req.Header.RequestID,
 		Type: req.Directive.Type, Speech: req.Directive.Speech})
 	w.WriteHeader(http.StatusNoContent)
 	s.finish(c, http.StatusNoContent, DecisionGranted)
