@@ -22,6 +22,13 @@ const (
 	DefaultAccessTokenTTL = 3600 * time.Second
 )
 
+// Bounds applied by New when the Config leaves them zero: a fake serving
+// for days holds no more than one serving for a minute.
+const (
+	DefaultMaxLoggedRequests = 10000
+	DefaultMaxTokens         = 10000
+)
+
 // Config describes the authorization server: who may log in, which clients
 // exist, and how long things live. The zero value of every optional field is
 // the strict, documented default.
@@ -62,6 +69,16 @@ type Config struct {
 
 	// Logf, when set, receives one redacted line per request.
 	Logf func(format string, args ...any)
+
+	// MaxLoggedRequests bounds Requests: older entries are dropped.
+	// Defaults to DefaultMaxLoggedRequests.
+	MaxLoggedRequests int
+	// MaxTokens bounds the codes, and separately the tokens, held at once.
+	// Expired and revoked ones are forgotten anyway; past MaxTokens live
+	// ones, the oldest are forgotten first (rotated-out refresh tokens
+	// before any other) and then answer as unknown, and Logf hears of it.
+	// Defaults to DefaultMaxTokens.
+	MaxTokens int
 }
 
 // Client is a registered OAuth client (for Alexa: the skill's account-linking
@@ -298,6 +315,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("access token TTL %v is negative", c.AccessTokenTTL)
 	case c.RefreshTokenTTL < 0:
 		return fmt.Errorf("refresh token TTL %v is negative", c.RefreshTokenTTL)
+	case c.MaxLoggedRequests < 0:
+		return fmt.Errorf("MaxLoggedRequests %d is negative", c.MaxLoggedRequests)
+	case c.MaxTokens < 0:
+		return fmt.Errorf("MaxTokens %d is negative", c.MaxTokens)
 	}
 	switch c.AccessTokenFormat {
 	case "", FormatJWT, FormatOpaque:

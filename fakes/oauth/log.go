@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/asksim/asksim/internal/logsafe"
 )
 
 // Request is one entry of the request log. Secrets, codes, tokens,
@@ -71,11 +73,13 @@ func (s *Server) record(rec *Request, w *statusWriter, r *http.Request) {
 		scheme, _, _ := strings.Cut(a, " ")
 		rec.Params["authorization"] = scheme + " " + Redact(a)
 	}
-	s.logMu.Lock()
-	s.requests = append(s.requests, *rec)
-	s.logMu.Unlock()
+	s.requests.Add(*rec)
 	if s.cfg.Logf != nil {
-		s.cfg.Logf("oauth: %s %s client=%q grant=%q -> %d %s %s", rec.Method, rec.Endpoint, rec.ClientID, rec.Grant, rec.Status, rec.Outcome, formatParams(rec.Params))
+		// Everything but the status and outcome came from the client:
+		// quoted when it is more than a plain word, so no CR or LF in it
+		// can start a line of its own.
+		s.cfg.Logf("oauth: %s %s client=%q grant=%q -> %d %s %s", logsafe.Quote(rec.Method), logsafe.Quote(rec.Endpoint),
+			rec.ClientID, rec.Grant, rec.Status, rec.Outcome, formatParams(rec.Params))
 	}
 }
 
@@ -105,19 +109,14 @@ func formatParams(p map[string]string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(k + "=" + p[k])
+		b.WriteString(logsafe.Quote(k) + "=" + logsafe.Quote(p[k]))
 	}
 	return b.String()
 }
 
-// Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	out := make([]Request, len(s.requests))
-	copy(out, s.requests)
-	return out
-}
+// Requests returns a copy of the request log, oldest first: the last
+// Config.MaxLoggedRequests requests.
+func (s *Server) Requests() []Request { return s.requests.All() }
 
 // RequestsTo returns the logged requests to one endpoint path.
 func (s *Server) RequestsTo(endpoint string) []Request {
@@ -133,12 +132,8 @@ func (s *Server) RequestsTo(endpoint string) []Request {
 // Reset forgets the request log, codes, tokens and pending faults;
 // configuration and signing key stay.
 func (s *Server) Reset() {
-	s.logMu.Lock()
-	s.requests = nil
-	s.logMu.Unlock()
-	s.mu.Lock()
-	s.codes, s.tokens = map[string]*codeRecord{}, map[string]*tokenRecord{}
-	s.mu.Unlock()
+	s.requests.Reset()
+	s.resetStore()
 	s.faultMu.Lock()
 	s.faults = map[string][]*pendingFault{}
 	s.faultMu.Unlock()

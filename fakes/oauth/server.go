@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/asksim/asksim/internal/ring"
 )
 
 // Server is the fake authorization server. It is an http.Handler and never
@@ -31,12 +33,9 @@ type Server struct {
 	kid     string
 	keyErr  error
 
-	mu     sync.Mutex // guards codes and tokens
-	codes  map[string]*codeRecord
-	tokens map[string]*tokenRecord
+	store // codes and tokens
 
-	logMu    sync.Mutex
-	requests []Request
+	requests *ring.Buffer[Request]
 
 	faultMu sync.Mutex
 	faults  map[string][]*pendingFault
@@ -76,16 +75,22 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxLoggedRequests == 0 {
+		cfg.MaxLoggedRequests = DefaultMaxLoggedRequests
+	}
+	if cfg.MaxTokens == 0 {
+		cfg.MaxTokens = DefaultMaxTokens
+	}
 	cfg.Issuer = strings.TrimSuffix(cfg.Issuer, "/")
 	s := &Server{
-		cfg:     cfg,
-		clients: map[string]*client{},
-		users:   map[string]*user{},
-		codes:   map[string]*codeRecord{},
-		tokens:  map[string]*tokenRecord{},
-		faults:  map[string][]*pendingFault{},
-		csrfKey: make([]byte, 32),
-		key:     cfg.SigningKey,
+		cfg:      cfg,
+		clients:  map[string]*client{},
+		users:    map[string]*user{},
+		store:    newStore(),
+		requests: ring.New[Request](cfg.MaxLoggedRequests),
+		faults:   map[string][]*pendingFault{},
+		csrfKey:  make([]byte, 32),
+		key:      cfg.SigningKey,
 	}
 	rand.Read(s.csrfKey)
 	for _, c := range cfg.Clients {

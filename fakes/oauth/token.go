@@ -205,7 +205,7 @@ func (s *Server) exchangeCode(p url.Values, g grantInfo) (TokenResponse, *Error)
 	if code == "" {
 		return TokenResponse{}, &Error{Type: ErrorInvalidRequest, Description: "missing code", Status: http.StatusBadRequest, param: "code"}
 	}
-	c, e := s.redeemCode(code, g.client.ID)
+	c, gen, e := s.redeemCode(code, g.client.ID)
 	if e != nil {
 		return TokenResponse{}, e
 	}
@@ -231,7 +231,18 @@ func (s *Server) exchangeCode(p url.Values, g grantInfo) (TokenResponse, *Error)
 	}
 	g.username, g.scopes, g.family = c.username, c.scopes, c.family
 	g.refresh = g.client.allows(GrantRefreshToken)
-	return s.issue(g)
+	resp, recs, err := s.mint(g)
+	if err != nil {
+		return TokenResponse{}, errSigning()
+	}
+	if !s.fileTokens(recs, gen) {
+		return TokenResponse{}, errGrant("code", "the server was reset while the code was redeemed")
+	}
+	return resp, nil
+}
+
+func errSigning() *Error {
+	return newError(ErrorServerError, http.StatusInternalServerError, "cannot sign the access token")
 }
 
 // s256 is RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(ASCII(verifier))), unpadded.
@@ -244,7 +255,7 @@ func s256(verifier string) string {
 func (s *Server) issue(g grantInfo) (TokenResponse, *Error) {
 	resp, recs, err := s.mint(g)
 	if err != nil {
-		return TokenResponse{}, newError(ErrorServerError, http.StatusInternalServerError, "cannot sign the access token")
+		return TokenResponse{}, errSigning()
 	}
 	s.addTokens(recs)
 	return resp, nil
@@ -255,7 +266,7 @@ func (s *Server) refresh(p url.Values, g grantInfo) (TokenResponse, *Error) {
 	if value == "" {
 		return TokenResponse{}, &Error{Type: ErrorInvalidRequest, Description: "missing refresh_token", Status: http.StatusBadRequest, param: "refresh_token"}
 	}
-	old, replay, e := s.checkRefresh(value, g.client)
+	old, replay, gen, e := s.checkRefresh(value, g.client)
 	if e != nil || replay != nil {
 		return derefResponse(replay), e
 	}
@@ -271,24 +282,33 @@ func (s *Server) refresh(p url.Values, g grantInfo) (TokenResponse, *Error) {
 	g.refresh = rotate
 	resp, recs, err := s.mint(g)
 	if err != nil {
-		return TokenResponse{}, newError(ErrorServerError, http.StatusInternalServerError, "cannot sign the access token")
+		return TokenResponse{}, errSigning()
 	}
+	if s.hookBeforeRotate != nil {
+		s.hookBeforeRotate()
+	}
+	gone := errGrant("refresh_token", "refresh token expired or revoked")
 	if !rotate {
 		resp.RefreshToken = value // the same refresh token stays valid
-		s.addTokens(recs)
+		if !s.fileTokens(recs, gen) {
+			return TokenResponse{}, gone
+		}
 		return resp, nil
 	}
-	// Commit the rotation only if no concurrent refresh got there first.
+	// Commit the rotation only if no concurrent refresh got there first,
+	// and the token is still there: a Reset or a sweep may have forgotten
+	// it since checkRefresh.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tokens[digest(value)]
-	if t.successor != nil || !t.active(s.now()) {
+	switch {
+	case t == nil || s.gen != gen:
+		return TokenResponse{}, gone
+	case t.rotated || !t.active(s.now()):
 		return s.replayLocked(t, g.client)
 	}
-	t.rotatedAt, t.successor = s.now(), &resp
-	for v, rec := range recs {
-		s.tokens[digest(v)] = rec
-	}
+	t.rotated, t.rotatedAt, t.successor = true, s.now(), &resp
+	s.addTokensLocked(recs)
 	return resp, nil
 }
 
@@ -301,26 +321,27 @@ func derefResponse(r *TokenResponse) TokenResponse {
 
 // checkRefresh validates a refresh token. A rotated-out token yields its
 // successor inside the grace window (replay != nil), else revokes the family.
-func (s *Server) checkRefresh(value string, c *client) (old *tokenRecord, replay *TokenResponse, e *Error) {
+// gen is the store's generation, for fileTokens.
+func (s *Server) checkRefresh(value string, c *client) (old *tokenRecord, replay *TokenResponse, gen uint64, e *Error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tokens[digest(value)]
 	switch {
 	case t == nil || t.kind != refreshToken:
-		return nil, nil, errGrant("refresh_token", "unknown refresh token")
+		return nil, nil, 0, errGrant("refresh_token", "unknown refresh token")
 	case t.clientID != c.ID:
-		return nil, nil, errGrant("refresh_token", "refresh token was issued to another client")
-	case t.successor != nil:
+		return nil, nil, 0, errGrant("refresh_token", "refresh token was issued to another client")
+	case t.rotated:
 		resp, e := s.replayLocked(t, c)
 		if e != nil {
-			return nil, nil, e
+			return nil, nil, 0, e
 		}
-		return nil, &resp, nil
+		return nil, &resp, 0, nil
 	case !t.active(s.now()):
-		return nil, nil, errGrant("refresh_token", "refresh token expired or revoked")
+		return nil, nil, 0, errGrant("refresh_token", "refresh token expired or revoked")
 	}
 	cp := *t
-	return &cp, nil, nil
+	return &cp, nil, s.gen, nil
 }
 
 // replayLocked answers a rotated-out refresh token (RFC 9700 §4.14.2).
@@ -328,7 +349,7 @@ func (s *Server) replayLocked(t *tokenRecord, c *client) (TokenResponse, *Error)
 	if t.successor != nil && !t.family.revoked && c.RefreshGraceWindow > 0 && s.now().Sub(t.rotatedAt) <= c.RefreshGraceWindow {
 		return *t.successor, nil
 	}
-	if t.successor != nil {
+	if t.rotated {
 		t.family.revoked = true
 		return TokenResponse{}, errGrant("refresh_token", "refresh token was already rotated; its token family is revoked")
 	}
