@@ -1,6 +1,7 @@
 package alexaapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -10,7 +11,9 @@ import (
 // Fault is an injected failure for the next answers on a path (see
 // Server.Fail). Delay applies first; then the first of DropConnection,
 // MalformedBody and Status that is set decides the answer. A Fault with
-// only a Delay delays the normal answer.
+// only a Delay delays the normal answer. Fail refuses a Status outside
+// 200–999 (net/http panics outside 100–999, and a 1xx is no final answer),
+// a negative Delay, and a Body that would never be sent.
 type Fault struct {
 	// Status answers this HTTP status, e.g. 429 or 500, with Body.
 	Status int
@@ -37,6 +40,19 @@ func (f Fault) String() string {
 		return fmt.Sprintf("status %d", f.Status)
 	}
 	return fmt.Sprintf("delay %s", f.Delay)
+}
+
+// check reports why f cannot be played as documented.
+func (f Fault) check() error {
+	switch {
+	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
+		return fmt.Errorf("status %d is not a final HTTP status (200–999)", f.Status)
+	case f.Delay < 0:
+		return fmt.Errorf("negative delay %v", f.Delay)
+	case f.Body != "" && (f.Status == 0 || f.MalformedBody || f.DropConnection):
+		return errors.New("Body without a Status, or with MalformedBody or DropConnection, is never sent")
+	}
+	return nil
 }
 
 type plannedFault struct {

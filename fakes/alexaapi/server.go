@@ -148,7 +148,20 @@ func (s *Server) Directives() []Directive { return s.directives.All() }
 // {deviceId} ("/v1/devices/{deviceId}/settings/address") for any device;
 // an exact path's faults are used first. Faults queue: Fail twice and the
 // second applies once the first is used up. n <= 0 clears path's faults.
-func (s *Server) Fail(path string, n int, f Fault) { s.faults.add(path, n, f) }
+// A fault that cannot be played is refused with an error, and nothing is
+// queued: see Fault for what is checked.
+func (s *Server) Fail(path string, n int, f Fault) error {
+	if !strings.HasPrefix(path, "/") {
+		return fmt.Errorf("alexaapi: Fail: path %q does not start with \"/\"", path)
+	}
+	if n > 0 {
+		if err := f.check(); err != nil {
+			return fmt.Errorf("alexaapi: Fail(%q): %w", path, err)
+		}
+	}
+	s.faults.add(path, n, f)
+	return nil
+}
 
 // call is the state of one call, for the log.
 type call struct {

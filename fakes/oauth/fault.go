@@ -2,6 +2,8 @@ package oauth
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -28,16 +30,41 @@ type pendingFault struct {
 }
 
 // Fail makes the next n answers on path (e.g. "/token") play f. Calls add
-// up in order; n <= 0 removes the faults pending on path.
-func (s *Server) Fail(path string, n int, f Fault) {
+// up in order; n <= 0 removes the faults pending on path. A fault that
+// cannot be played is refused with an error, and nothing is queued: a
+// Status outside 200–999 (net/http panics on a status outside 100–999,
+// and a 1xx is no final answer), a negative Delay, a Body that would never
+// be sent (no Status, or Malformed or DropConnection set), or a path that
+// does not start with '/'.
+func (s *Server) Fail(path string, n int, f Fault) error {
+	if !strings.HasPrefix(path, "/") {
+		return fmt.Errorf("oauth: Fail: path %q does not start with \"/\"", path)
+	}
 	path = canonicalPath(path)
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	if n <= 0 {
 		delete(s.faults, path)
-		return
+		return nil
+	}
+	if err := f.check(); err != nil {
+		return fmt.Errorf("oauth: Fail(%q): %w", path, err)
 	}
 	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
+	return nil
+}
+
+// check reports why f cannot be played as documented.
+func (f Fault) check() error {
+	switch {
+	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
+		return fmt.Errorf("status %d is not a final HTTP status (200–999)", f.Status)
+	case f.Delay < 0:
+		return fmt.Errorf("negative delay %v", f.Delay)
+	case f.Body != "" && (f.Status == 0 || f.Malformed || f.DropConnection):
+		return errors.New("Body without a Status, or with Malformed or DropConnection, is never sent")
+	}
+	return nil
 }
 
 func (s *Server) nextFault(path string) (Fault, bool) {
@@ -49,7 +76,11 @@ func (s *Server) nextFault(path string) (Fault, bool) {
 	}
 	f := q[0].Fault
 	if q[0].left--; q[0].left == 0 {
-		s.faults[path] = q[1:]
+		if q = q[1:]; len(q) == 0 {
+			delete(s.faults, path)
+		} else {
+			s.faults[path] = q
+		}
 	}
 	return f, true
 }

@@ -70,6 +70,43 @@ func TestLog_OutsideInputCannotForgeLines(t *testing.T) {
 	}
 }
 
+// TestFail_RejectsFaultsItCannotPlay is issue 14 defect 8: Fail took any
+// status, and the request that met the fault panicked in WriteHeader.
+func TestFail_RejectsFaultsItCannotPlay(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		path string
+		f    oauth.Fault
+		want string
+	}{
+		{"/token", oauth.Fault{Status: 42}, "status 42"},
+		{"/token", oauth.Fault{Status: 1000}, "status 1000"},
+		{"/token", oauth.Fault{Status: -500}, "status -500"},
+		{"/token", oauth.Fault{Status: 103}, "status 103"},
+		{"/token", oauth.Fault{Malformed: true, Status: 7}, "status 7"},
+		{"/token", oauth.Fault{Delay: -time.Second}, "negative delay"},
+		{"/token", oauth.Fault{Body: `{"error":"x"}`}, "Body without a Status"},
+		{"token", oauth.Fault{Status: 500}, `path "token"`},
+		{"", oauth.Fault{Status: 500}, `path ""`},
+	} {
+		err := e.srv.Fail(tc.path, 1, tc.f)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "oauth: Fail") {
+			t.Errorf("Fail(%q, %+v) = %v, want an error about %s", tc.path, tc.f, err, tc.want)
+		}
+	}
+	// None of them was queued: /token answers for itself.
+	wantError(t, e.exchange("nope"), http.StatusBadRequest, oauth.ErrorInvalidGrant)
+
+	for _, f := range []oauth.Fault{{Status: 200}, {Status: 999}, {Delay: time.Millisecond}, {DropConnection: true}, {Malformed: true}} {
+		if err := e.srv.Fail("/userinfo", 1, f); err != nil {
+			t.Errorf("Fail(%+v) = %v, want nil", f, err)
+		}
+	}
+	if err := e.srv.Fail("/userinfo", 0, oauth.Fault{Status: 42}); err != nil {
+		t.Errorf("clearing with n=0 = %v: the fault is not played, so not checked", err)
+	}
+}
+
 // TestReset_DuringRefreshGrants is issue 14 defect 7: Reset between a
 // refresh grant's check and its rotation left the handler a nil token
 // record, and the connection was dropped (72 times in 200 tries). Every
