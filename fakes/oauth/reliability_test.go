@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -104,6 +105,50 @@ func TestFail_RejectsFaultsItCannotPlay(t *testing.T) {
 	}
 	if err := e.srv.Fail("/userinfo", 0, oauth.Fault{Status: 42}); err != nil {
 		t.Errorf("clearing with n=0 = %v: the fault is not played, so not checked", err)
+	}
+}
+
+// TestTokenJSON_StrictAsTheForm is issue 14 defect 10: the JSON body of
+// /auth/o2/token took duplicate keys (the last won) and data after the
+// object, where the form body refuses a repeated parameter.
+func TestTokenJSON_StrictAsTheForm(t *testing.T) {
+	e := newEnv(t)
+	creds := `"client_id":"` + lwaID + `","client_secret":"` + lwaSecret + `"`
+	ok := `{"grant_type":"client_credentials","scope":"alexa:skill_messaging",` + creds + `}`
+	wantStatus(t, e.postJSON("/auth/o2/token", ok), http.StatusOK)
+	wantStatus(t, e.postJSON("/auth/o2/token", " \n"+ok+"\r\n\t "), http.StatusOK) // whitespace is no data
+
+	for name, tc := range map[string]struct{ body, param string }{
+		"duplicate key":       {`{"grant_type":"client_credentials","scope":"alexa:skill_messaging","scope":"profile",` + creds + `}`, "scope"},
+		"duplicate null":      {`{"grant_type":"client_credentials","scope":null,"scope":"alexa:skill_messaging",` + creds + `}`, "scope"},
+		"duplicate secret":    {`{"grant_type":"client_credentials",` + creds + `,"client_secret":"other"}`, "client_secret"},
+		"trailing garbage":    {ok + `x`, ""},
+		"second object":       {ok + ok, ""},
+		"trailing comma":      {strings.TrimSuffix(ok, "}") + `,}`, ""},
+		"nested value":        {`{"grant_type":{"a":"b"},` + creds + `}`, ""},
+		"deep nesting":        {`{"grant_type":` + strings.Repeat("[", 60000) + `}`, ""},
+		"array at top":        {`[` + ok + `]`, ""},
+		"not JSON":            {`grant_type=client_credentials`, ""},
+		"empty":               {``, ""},
+		"unterminated object": {strings.TrimSuffix(ok, "}"), ""},
+	} {
+		res := e.postJSON("/auth/o2/token", tc.body)
+		wantError(t, res, http.StatusBadRequest, oauth.ErrorInvalidRequest)
+		desc := res.str(t, "error_description")
+		if tc.param != "" && desc != "The request has an invalid parameter : "+tc.param {
+			t.Errorf("%s: description %q, want it to name %s as a repeated form parameter would be", name, desc, tc.param)
+		}
+	}
+	// The form body says the same about a repeated parameter.
+	res := e.post("/auth/o2/token", url.Values{"grant_type": {"client_credentials"}, "scope": {"a", "b"}, "client_id": {lwaID}, "client_secret": {lwaSecret}})
+	wantError(t, res, http.StatusBadRequest, oauth.ErrorInvalidRequest)
+	if desc := res.str(t, "error_description"); desc != "The request has an invalid parameter : scope" {
+		t.Errorf("form: description %q", desc)
+	}
+	for _, r := range e.srv.RequestsTo("/auth/o2/token")[2:] {
+		if r.Outcome != oauth.ErrorInvalidRequest || r.Status != http.StatusBadRequest {
+			t.Errorf("logged %+v, want invalid_request 400", r)
+		}
 	}
 }
 

@@ -80,9 +80,9 @@ func readParams(r *http.Request, allowJSON bool) (url.Values, *Error) {
 		}
 		p = r.PostForm
 	case mt == "application/json" && allowJSON:
-		var err error
-		if p, err = jsonParams(r.Body); err != nil {
-			return nil, errRequest("unreadable JSON body: %v", err)
+		var e *Error
+		if p, e = jsonParams(r.Body); e != nil {
+			return nil, e
 		}
 		entry(r).Params = redactParams(p)
 	default:
@@ -90,31 +90,60 @@ func readParams(r *http.Request, allowJSON bool) (url.Values, *Error) {
 	}
 	for k, v := range p {
 		if len(v) > 1 {
-			return nil, &Error{Type: ErrorInvalidRequest, Description: fmt.Sprintf("parameter %s repeated", k), Status: http.StatusBadRequest, param: k}
+			return nil, errRepeated(k)
 		}
 	}
 	return p, nil
 }
 
-// jsonParams reads a flat JSON object as ask-cli sends it.
-func jsonParams(body io.Reader) (url.Values, error) {
-	var m map[string]any
+func errRepeated(param string) *Error {
+	return &Error{Type: ErrorInvalidRequest, Description: fmt.Sprintf("parameter %s repeated", param), Status: http.StatusBadRequest, param: param}
+}
+
+// jsonParams reads a flat JSON object of strings, numbers and nulls (null:
+// absent), as ask-cli sends it, as strictly as a form body is read: a key
+// that repeats is a repeated parameter, and nothing but white space may
+// follow the object. It reads token by token and refuses any nested value
+// on sight, so no depth of nesting costs more than its first bracket.
+func jsonParams(body io.Reader) (url.Values, *Error) {
+	bad := func(format string, args ...any) *Error {
+		return errRequest("unreadable JSON body: "+format, args...)
+	}
 	dec := json.NewDecoder(body)
 	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, bad("want a JSON object of parameters")
 	}
 	p := url.Values{}
-	for k, v := range m {
-		switch v := v.(type) {
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		k, _ := tok.(string) // the decoder yields only strings as keys
+		if seen[k] {
+			return nil, errRepeated(k)
+		}
+		seen[k] = true
+		if tok, err = dec.Token(); err != nil {
+			return nil, bad("%v", err)
+		}
+		switch v := tok.(type) {
 		case string:
 			p.Set(k, v)
 		case json.Number:
 			p.Set(k, v.String())
 		case nil:
 		default:
-			return nil, fmt.Errorf("field %s is not a string", k)
+			return nil, bad("parameter %s is not a string", k)
 		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, bad("%v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad("data after the JSON object")
 	}
 	return p, nil
 }
