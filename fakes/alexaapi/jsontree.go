@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
 // node is a JSON value that remembers its line, so that errors in
@@ -44,8 +46,14 @@ func (e *fileError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", loc, e.field, e.msg)
 }
 
-// parseTree parses one JSON document into nodes.
+// parseTree parses one JSON document into nodes. Its recursion is one
+// call per level of nesting, so the depth is checked first: 5 MB of '['
+// once ended in a fatal stack overflow.
 func parseTree(data []byte, file string) (*node, error) {
+	var de *jsonlimit.DepthError
+	if err := jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth); errors.As(err, &de) {
+		return nil, &fileError{file: file, line: de.Line, msg: fmt.Sprintf("JSON nests arrays and objects deeper than %d levels", de.Max)}
+	}
 	t := &treeParser{data: data, file: file, dec: json.NewDecoder(bytes.NewReader(data))}
 	t.dec.UseNumber()
 	n, err := t.value()

@@ -1,8 +1,11 @@
 package alexaapi_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,5 +45,67 @@ func TestFail_RejectsFaultsItCannotPlay(t *testing.T) {
 		if err := f.api.Fail("/v1/devices/{deviceId}/settings/address", 1, ok); err != nil {
 			t.Errorf("Fail(%+v) = %v", ok, err)
 		}
+	}
+}
+
+// TestLog_OutsideInputCannotForgeLines is issue 14 defect 6 for the Alexa
+// API fake: %0A in a URL path once started a log line of the sender's
+// choosing; so could a user id in a token or a detail quoting a body.
+func TestLog_OutsideInputCannotForgeLines(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	f := newFixture(t, func(c *alexaapi.Config) {
+		c.Logf = func(format string, args ...any) {
+			mu.Lock()
+			lines = append(lines, fmt.Sprintf(format, args...))
+			mu.Unlock()
+		}
+	})
+	token, err := signer(t).APIAccessToken(simulator.TokenFor{UserID: "amzn1.ask.account.A\r\nGET /", DeviceID: "amzn1.ask.device.D",
+		Scopes: []string{simulator.ScopeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := "%0D%0AGET%20" + url.PathEscape(pathEmail) + "%20-%3E%20200%20granted"
+	call(t, http.MethodGet, f.ts.URL+pathEmail+forged, token, "")
+	call(t, http.MethodGet, f.ts.URL+pathEmail, token, "")
+	call(t, http.MethodPost, f.ts.URL+pathDirectives, token, "{\"header\":\n\u2028")
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) != 3 {
+		t.Fatalf("%d log calls for 3 requests: %q", len(lines), lines)
+	}
+	for _, l := range lines {
+		if strings.ContainsAny(l, "\r\n\u2028\u2029\u0085") {
+			t.Errorf("log line breaks: %q", l)
+		}
+	}
+	for i, want := range []string{
+		`GET "` + pathEmail + `\r\nGET ` + pathEmail + ` -> 200 granted" -> 404 not-found`,
+		`GET ` + pathEmail + ` -> 200 granted user …"A\r\nGET /"`,
+		`POST /v1/directives -> 400 bad-request`,
+	} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s\nwant it to contain %s", i, lines[i], want)
+		}
+	}
+}
+
+// TestParseProfiles_DeepNesting is issue 14 defect 3 for the profiles
+// file: 5 MB of '[' ended in "fatal error: stack overflow" at about 1 GB.
+func TestParseProfiles_DeepNesting(t *testing.T) {
+	_, err := alexaapi.ParseProfiles([]byte(strings.Repeat("[", 5<<20)), "deep.json")
+	if err == nil || err.Error() != "deep.json:1: JSON nests arrays and objects deeper than 64 levels" {
+		t.Errorf("5 MB of '[': %v", err)
+	}
+	// The limit leaves room: a comment may hold nested JSON of its own.
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	if _, err := alexaapi.ParseProfiles([]byte(`{"$comment": `+nest(63)+`, "email": "a@b.c"}`), "ok.json"); err != nil {
+		t.Errorf("64 levels: %v", err)
+	}
+	_, err = alexaapi.ParseProfiles([]byte("{\"users\": {\n\"u\": {\"$comment\": "+nest(63)+"}}}"), "p.json")
+	if err == nil || err.Error() != "p.json:2: JSON nests arrays and objects deeper than 64 levels" {
+		t.Errorf("65 levels: %v", err)
 	}
 }

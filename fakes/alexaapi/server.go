@@ -11,6 +11,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/asksim/asksim/internal/logsafe"
 	"github.com/asksim/asksim/internal/ring"
 )
 
@@ -271,12 +272,15 @@ func (s *Server) finish(c *call, status int, decision string) {
 	s.requests.Add(Request{Time: c.start, Method: c.method, Path: c.path, UserID: c.user, DeviceID: c.device,
 		Scope: c.scope, Decision: decision, Status: status, Detail: c.detail})
 	if s.logf != nil {
-		line := fmt.Sprintf("%s %s -> %d %s", c.method, c.path, status, decision)
+		// The method, path, user id and detail came from the client (the
+		// detail may quote its body): escaped, no CR or LF in them can
+		// start a line of its own.
+		line := fmt.Sprintf("%s %s -> %d %s", logsafe.Quote(c.method), logsafe.Quote(c.path), status, decision)
 		if c.user != "" {
-			line += " user …" + c.user[max(0, len(c.user)-8):]
+			line += " user …" + logsafe.Quote(c.user[max(0, len(c.user)-8):])
 		}
 		if c.detail != "" {
-			line += " (" + c.detail + ")"
+			line += " (" + logsafe.Text(c.detail) + ")"
 		}
 		s.logf("%s", line)
 	}

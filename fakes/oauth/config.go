@@ -13,6 +13,7 @@ import (
 	"time"
 
 	oauthfixture "github.com/asksim/asksim/fixtures/oauth"
+	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
 // Lifetimes applied by New when the Config leaves them zero.
@@ -203,6 +204,11 @@ type fileUser struct {
 // ParseConfig decodes a JSON configuration; name (usually the file path)
 // prefixes every error, together with the line or field at fault.
 func ParseConfig(data []byte, name string) (Config, error) {
+	// User claims take any JSON; nothing a configuration needs nests deep.
+	var de *jsonlimit.DepthError
+	if err := jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth); errors.As(err, &de) {
+		return Config{}, fmt.Errorf("%s:%d: JSON nests arrays and objects deeper than %d levels", name, de.Line, de.Max)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var fc fileConfig

@@ -374,3 +374,14 @@ func TestToken_C1_ReplayAfterASweepStillRevokes(t *testing.T) {
 	wantError(t, e.exchange(code), http.StatusBadRequest, oauth.ErrorInvalidGrant)
 	wantError(t, e.refresh(first.str(t, "refresh_token")), http.StatusBadRequest, oauth.ErrorInvalidGrant)
 }
+
+// TestParseConfig_DeepNesting: user claims take any JSON, so a config file
+// is checked for nesting before it is decoded (issue 14 defect 3), with an
+// error that names the file and line like every other config error.
+func TestParseConfig_DeepNesting(t *testing.T) {
+	data := "{\"users\": [\n{\"username\": \"u\", \"password\": \"p\", \"claims\": {\"x\": " + strings.Repeat("[", 5<<20) + "}}]}"
+	_, err := oauth.ParseConfig([]byte(data), "deep.json")
+	if err == nil || err.Error() != "deep.json:2: JSON nests arrays and objects deeper than 64 levels" {
+		t.Errorf("ParseConfig = %v", err)
+	}
+}
