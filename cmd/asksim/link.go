@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
 	"github.com/spf13/pflag"
 )
@@ -232,26 +231,23 @@ func linkManual(ctx context.Context, st *stdio, cfg simulator.LinkConfig) (*simu
 
 type oauthFake struct {
 	url   string
-	srv   *http.Server
 	close func()
 }
 
 // startOAuthFake serves the OAuth fake's default configuration on a free
-// loopback port, as httptest does.
+// loopback port, with fakes/serve's read, write and idle timeouts.
 func startOAuthFake() (*oauthFake, error) {
 	h, err := oauth.New(oauth.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := serve.Start(h, serve.Options{})
 	if err != nil {
-		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+		if srv, err = serve.Start(h, serve.Options{Addr: "[::1]:0"}); err != nil {
 			return nil, fmt.Errorf("OAuth fake: no loopback port: %w", err)
 		}
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ends with ErrServerClosed on Shutdown
-	f := &oauthFake{url: "http://" + ln.Addr().String(), srv: srv}
+	f := &oauthFake{url: srv.URL}
 	f.close = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -1,8 +1,10 @@
 package alexaapi
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -54,6 +56,10 @@ func (f Fault) check() error {
 	}
 	return nil
 }
+
+// delayWriteSlack is the time left to answer once a scripted delay is
+// over: fakes/serve's default write timeout.
+const delayWriteSlack = 30 * time.Second
 
 type plannedFault struct {
 	f    Fault
@@ -114,6 +120,13 @@ const malformedBody = `{"code":"UNKNOWN_ERROR","message":"trunc`
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, c *call, f Fault) (done bool) {
 	c.detail = "fault: " + f.String()
 	if f.Delay > 0 {
+		// A served fake has read and write timeouts (fakes/serve); this
+		// delay is meant, so the answer it holds back gets the delay on
+		// top, and the body is read now, before the read timeout, which
+		// also lets net/http notice a client that gives up waiting.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(f.Delay + delayWriteSlack))
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxDirectiveBody+1))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -107,5 +108,31 @@ func TestParseProfiles_DeepNesting(t *testing.T) {
 	_, err = alexaapi.ParseProfiles([]byte("{\"users\": {\n\"u\": {\"$comment\": "+nest(63)+"}}}"), "p.json")
 	if err == nil || err.Error() != "p.json:2: JSON nests arrays and objects deeper than 64 levels" {
 		t.Errorf("65 levels: %v", err)
+	}
+}
+
+// TestFault_DelayOutlastsTheServersTimeouts: fakes/serve now bounds how
+// long a request and its answer may take (issue 14 defect 5); a scripted
+// delay is meant to be long, and its answer, scripted or real, arrives.
+func TestFault_DelayOutlastsTheServersTimeouts(t *testing.T) {
+	f := newFixture(t, nil)
+	s, err := serve.Start(f.api, serve.Options{ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, token, _ := f.conversation(simulator.ConsentEmail)
+	delay := 600 * time.Millisecond
+	for path, fault := range map[string]alexaapi.Fault{pathEmail: {Delay: delay, Status: 429}, pathDirectives: {Delay: delay}} {
+		if err := f.api.Fail(path, 1, fault); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := call(t, http.MethodGet, s.URL+pathEmail, token, ""); got.status != 429 {
+		t.Errorf("scripted answer after the delay: %d %s", got.status, got.body)
+	}
+	body := `{"header":{"requestId":"amzn1.echo-api.request.1"},"directive":{"type":"VoicePlayer.Speak","speech":"One moment"}}`
+	if got := call(t, http.MethodPost, s.URL+pathDirectives, token, body); got.status != 204 {
+		t.Errorf("real answer after the delay, body read after the read timeout: %d %s", got.status, got.body)
 	}
 }

@@ -24,6 +24,10 @@ type Fault struct {
 	DropConnection bool
 }
 
+// delayWriteSlack is the time left to answer once a scripted delay is
+// over: fakes/serve's default write timeout.
+const delayWriteSlack = 30 * time.Second
+
 type pendingFault struct {
 	Fault
 	left int
@@ -92,6 +96,9 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) (han
 	rec := entry(r)
 	rec.Outcome = "fault"
 	if f.Delay > 0 {
+		// A served fake has a write timeout (fakes/serve); this delay is
+		// meant, so the answer it holds back gets the delay on top.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(f.Delay + delayWriteSlack))
 		// net/http notices a client hanging up only once the body is read;
 		// buffer it so the context can end the wait and a late real
 		// handler still sees the body.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/fakes/serve"
 )
 
 // logLines collects what Config.Logf receives, one string per call.
@@ -384,4 +385,27 @@ func TestParseConfig_DeepNesting(t *testing.T) {
 	if err == nil || err.Error() != "deep.json:2: JSON nests arrays and objects deeper than 64 levels" {
 		t.Errorf("ParseConfig = %v", err)
 	}
+}
+
+// TestFault_DelayOutlastsTheServersTimeouts: fakes/serve now bounds how
+// long an answer may take (issue 14 defect 5), and a scripted delay is
+// meant to be long (Alexa gives a token endpoint 4.5 s). The delayed
+// answer, scripted or real, still arrives.
+func TestFault_DelayOutlastsTheServersTimeouts(t *testing.T) {
+	e := newEnv(t)
+	s, err := serve.Start(e.srv, serve.Options{ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e.ts.URL = s.URL
+	for _, f := range []oauth.Fault{{Delay: 600 * time.Millisecond, Status: 503, Body: `{"error":"temporarily_unavailable"}`}, {Delay: 600 * time.Millisecond}} {
+		if err := e.srv.Fail("/token", 1, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := e.exchange("nope"); res.status != 503 || !strings.Contains(string(res.body), "temporarily_unavailable") {
+		t.Errorf("scripted answer after the delay: %d %s", res.status, res.body)
+	}
+	wantError(t, e.exchange("nope"), http.StatusBadRequest, oauth.ErrorInvalidGrant) // the real one
 }

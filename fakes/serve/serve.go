@@ -33,10 +33,35 @@ type Options struct {
 	CA *CA
 	// Warnf receives warnings, e.g. about a non-loopback address.
 	Warnf func(format string, args ...any)
+
+	// The timeouts below keep a stalled or idle client from holding a
+	// connection (and its goroutine) forever. Zero means the Default
+	// constant below; negative values are refused.
+
 	// ReadHeaderTimeout bounds how long a client may take to send its
-	// headers. Defaults to 10s.
+	// headers.
 	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds how long a client may take to send a whole
+	// request, body included: a stalled body is dropped when it runs out.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds the time from the end of a request's headers to
+	// the end of its answer, so a client that stops reading cannot hold
+	// the handler. The fakes' scripted delays extend it for their answer.
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection may wait for
+	// its next request.
+	IdleTimeout time.Duration
 }
+
+// Timeouts applied when Options leave them zero, as the example skill
+// sets them: the fakes' requests are a few KiB on loopback, so a client
+// still sending after seconds has stalled.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+)
 
 // Errors of Start about the address, as opposed to failures to listen.
 var (
@@ -65,8 +90,22 @@ func Start(h http.Handler, o Options) (*Server, error) {
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
-	if o.ReadHeaderTimeout == 0 {
-		o.ReadHeaderTimeout = 10 * time.Second
+	for _, t := range []struct {
+		name string
+		d    *time.Duration
+		def  time.Duration
+	}{
+		{"ReadHeaderTimeout", &o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"ReadTimeout", &o.ReadTimeout, DefaultReadTimeout},
+		{"WriteTimeout", &o.WriteTimeout, DefaultWriteTimeout},
+		{"IdleTimeout", &o.IdleTimeout, DefaultIdleTimeout},
+	} {
+		switch {
+		case *t.d < 0:
+			return nil, fmt.Errorf("serve: %s %v is negative", t.name, *t.d)
+		case *t.d == 0:
+			*t.d = t.def
+		}
 	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil {
@@ -96,7 +135,8 @@ func Start(h http.Handler, o Options) (*Server, error) {
 	s := &Server{
 		URL:  scheme + "://" + urlHost(host, ln.Addr()),
 		Addr: ln.Addr(),
-		srv:  &http.Server{Handler: h, ReadHeaderTimeout: o.ReadHeaderTimeout},
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: o.ReadHeaderTimeout, ReadTimeout: o.ReadTimeout,
+			WriteTimeout: o.WriteTimeout, IdleTimeout: o.IdleTimeout},
 		done: make(chan error, 1),
 	}
 	go func() {
