@@ -334,30 +334,40 @@ func decode(t testing.TB, body []byte) map[string]any {
 }
 
 // BenchmarkMemoryFlat drives the request mix of TestMemory_FlatUnderLoad
-// with the default bounds, past a warm-up that fills the request log and
-// the store, and reports the heap (after GC) at both ends and its growth
-// per request. Run with -benchtime=100000x for a long run: flat memory is
-// a growth near 0 B/req, where the unbounded store kept about 1.2 KB.
+// past a warm-up that fills the request log and the store, and reports the
+// heap (after GC) at both ends and its growth per request: with the default
+// bounds, and with bounds out of reach (Config.MaxTokens and
+// MaxLoggedRequests at 1<<30; expiry still sweeps) as the same run's
+// baseline of what the bounds save. Run with -benchtime=100000x: flat
+// memory is a growth near 0 B/req.
 func BenchmarkMemoryFlat(b *testing.B) {
-	clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
-	cfg := oauth.DefaultConfig()
-	cfg.Now = clk.Now
-	cfg.AccessTokenFormat = oauth.FormatOpaque
-	srv, err := oauth.New(cfg)
-	if err != nil {
-		b.Fatal(err)
+	for _, bc := range []struct {
+		name  string
+		bound int
+	}{{"default-bounds", 0}, {"no-bounds", 1 << 30}} {
+		b.Run(bc.name, func(b *testing.B) {
+			clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+			cfg := oauth.DefaultConfig()
+			cfg.Now = clk.Now
+			cfg.AccessTokenFormat = oauth.FormatOpaque
+			cfg.MaxTokens, cfg.MaxLoggedRequests = bc.bound, bc.bound
+			srv, err := oauth.New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			load := newLoad(b, srv, clk)
+			load.run(4 * oauth.DefaultMaxLoggedRequests)
+			warm := heapAfterGC()
+			b.ResetTimer()
+			load.run(max(b.N, 4))
+			b.StopTimer()
+			end := heapAfterGC()
+			runtime.KeepAlive(load) // the server must be alive when the heap is read
+			b.ReportMetric(float64(warm)/(1<<20), "MB-heap-warm")
+			b.ReportMetric(float64(end)/(1<<20), "MB-heap-end")
+			b.ReportMetric((float64(end)-float64(warm))/float64(max(b.N, 4)), "B-growth/req")
+		})
 	}
-	load := newLoad(b, srv, clk)
-	load.run(4 * oauth.DefaultMaxLoggedRequests)
-	warm := heapAfterGC()
-	b.ResetTimer()
-	load.run(max(b.N, 4))
-	b.StopTimer()
-	end := heapAfterGC()
-	runtime.KeepAlive(load) // the server must be alive when the heap is read
-	b.ReportMetric(float64(warm)/(1<<20), "MB-heap-warm")
-	b.ReportMetric(float64(end)/(1<<20), "MB-heap-end")
-	b.ReportMetric((float64(end)-float64(warm))/float64(max(b.N, 4)), "B-growth/req")
 }
 
 // TestToken_C1_ReplayAfterASweepStillRevokes: the sweep that bounds the
