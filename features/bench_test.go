@@ -15,6 +15,8 @@ import (
 
 	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // threeTurnFeature returns a feature of n scenarios of three turns each:
@@ -115,7 +117,7 @@ func BenchmarkSequentialSuiteVsFloor(b *testing.B) {
 	signer := sim.Signer()
 	floor := func() {
 		for i := range n {
-			if _, err := signer.Sign(signer.Claims(simulator.TokenFor{SkillID: sim.SkillID(), UserID: fmt.Sprint(i), Scopes: []string{simulator.ScopeEmail}})); err != nil {
+			if _, err := signer.Sign(signer.Claims(apitoken.For{SkillID: sim.SkillID(), UserID: fmt.Sprint(i), Scopes: []string{alexa.ScopeEmail}})); err != nil {
 				b.Fatal(err)
 			}
 			for _, body := range bodies {

@@ -9,6 +9,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 // An apiAccessToken costs an RSA signature, about 1.5 ms: the largest single
@@ -108,13 +109,13 @@ func plannedScopes(p *messages.Pickle) (scopes []string, ok bool) {
 		case t == "the user has granted no permissions":
 			c = c.Revoke(c.Scopes...)
 		case planGrant.MatchString(t):
-			scope, err := simulator.ParseScope(planGrant.FindStringSubmatch(t)[1])
+			scope, err := alexa.ParseScope(planGrant.FindStringSubmatch(t)[1])
 			if err != nil {
 				return nil, false
 			}
 			c = c.Grant(scope)
 		case planRevoke.MatchString(t):
-			scope, err := simulator.ParseScope(planRevoke.FindStringSubmatch(t)[1])
+			scope, err := alexa.ParseScope(planRevoke.FindStringSubmatch(t)[1])
 			if err != nil {
 				return nil, false
 			}

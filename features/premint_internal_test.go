@@ -7,6 +7,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 func pickle(steps ...string) *messages.Pickle {
@@ -28,8 +29,8 @@ func TestPlannedScopes(t *testing.T) {
 		ok    bool
 	}{
 		{nil, nil, true},
-		{[]string{`the consent scenario "email+linked"`, "When the user opens the skill"}, []string{simulator.ScopeEmail}, true},
-		{[]string{`the consent scenario "name"`, `the user has granted the "email" permission`}, []string{simulator.ScopeEmail, simulator.ScopeName}, true},
+		{[]string{`the consent scenario "email+linked"`, "When the user opens the skill"}, []string{alexa.ScopeEmail}, true},
+		{[]string{`the consent scenario "name"`, `the user has granted the "email" permission`}, []string{alexa.ScopeEmail, alexa.ScopeName}, true},
 		{[]string{`the consent scenario "name"`, "the user has granted no permissions"}, nil, true},
 		{[]string{`the user has granted the "email" permission`, `the user has revoked the "email" permission`}, nil, true},
 		// Only the steps before the first When count.
@@ -55,7 +56,7 @@ func TestPremintPool(t *testing.T) {
 	p := &premintPool{sim: sim, ahead: make(chan struct{}, 4), ready: map[string][]simulator.Identity{}}
 	id := sim.NewIdentity()
 	p.ahead <- struct{}{}
-	p.ready[simulator.ScopeEmail] = []simulator.Identity{id}
+	p.ready[alexa.ScopeEmail] = []simulator.Identity{id}
 	if _, ok := p.take(simulator.ConsentName); ok {
 		t.Error("took an identity minted for another scope set")
 	}

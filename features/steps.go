@@ -12,6 +12,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/cucumber/godog"
 )
 
@@ -232,7 +233,7 @@ func (w *world) grantNone() error {
 }
 
 func (w *world) grant(name string) error {
-	scope, err := simulator.ParseScope(name)
+	scope, err := alexa.ParseScope(name)
 	if err != nil {
 		return err
 	}
@@ -241,7 +242,7 @@ func (w *world) grant(name string) error {
 }
 
 func (w *world) revoke(name string) error {
-	scope, err := simulator.ParseScope(name)
+	scope, err := alexa.ParseScope(name)
 	if err != nil {
 		return err
 	}
@@ -474,7 +475,7 @@ func (w *world) hasNoCard() error {
 }
 
 func (w *world) asksForPermission(name string) error {
-	scope, err := simulator.ParseScope(name)
+	scope, err := alexa.ParseScope(name)
 	if err != nil {
 		return err
 	}
@@ -563,7 +564,7 @@ func (w *world) apiCalls(scope string) []alexaapi.Request {
 }
 
 func (w *world) apiCall(field string, status int) error {
-	scope, err := simulator.ParseScope(field)
+	scope, err := alexa.ParseScope(field)
 	if err != nil {
 		return err
 	}

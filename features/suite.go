@@ -15,6 +15,7 @@ import (
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -59,7 +60,7 @@ type Config struct {
 	// skill package.
 	Model *model.Model
 	// Signer signs apiAccessTokens; nil generates a key.
-	Signer *simulator.Signer
+	Signer *apitoken.Signer
 	// Now is the clock of envelopes and fakes; defaults to time.Now.
 	Now func() time.Time
 }
@@ -108,7 +109,7 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		}
 	}()
 	if cfg.Signer == nil {
-		if cfg.Signer, err = simulator.NewGeneratedSigner(simulator.WithSignerClock(cfg.Now)); err != nil {
+		if cfg.Signer, err = apitoken.NewGeneratedSigner(apitoken.WithClock(cfg.Now)); err != nil {
 			return nil, err
 		}
 	}

@@ -3,7 +3,10 @@ package simulator_test
 import (
 	"testing"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // BenchmarkEnvelope measures one turn's envelope: build it (cached token) and
@@ -13,7 +16,7 @@ func BenchmarkEnvelope(b *testing.B) {
 	for _, scenario := range []string{"none", "email+linked"} {
 		b.Run(scenario, func(b *testing.B) {
 			consent, _ := simulator.ParseConsent(scenario)
-			conv := newDeterministic(b).NewConversation(consent)
+			conv := testutil.Deterministic(b).NewConversation(consent)
 			req := simulator.IntentRequest("OrderIntent", simulator.WithSlot("item", "coffee"))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -30,7 +33,7 @@ func BenchmarkEnvelope(b *testing.B) {
 }
 
 func BenchmarkEnvelopeMarshalOnly(b *testing.B) {
-	conv := newDeterministic(b).NewConversation(simulator.ConsentEmailLinked)
+	conv := testutil.Deterministic(b).NewConversation(simulator.ConsentEmailLinked)
 	env, err := conv.Envelope(simulator.IntentRequest("OrderIntent", simulator.WithSlot("item", "coffee")))
 	if err != nil {
 		b.Fatal(err)
@@ -46,8 +49,8 @@ func BenchmarkEnvelopeMarshalOnly(b *testing.B) {
 // BenchmarkMintToken signs a new apiAccessToken each time (no cache), against
 // BenchmarkCachedToken, the cache hit every later turn pays.
 func BenchmarkMintToken(b *testing.B) {
-	signer := testKey()
-	f := simulator.TokenFor{SkillID: simulator.DefaultSkillID, UserID: "u", DeviceID: "d", Scopes: []string{simulator.ScopeEmail}}
+	signer := testutil.Signer()
+	f := apitoken.For{SkillID: simulator.DefaultSkillID, UserID: "u", DeviceID: "d", Scopes: []string{alexa.ScopeEmail}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := signer.Sign(signer.Claims(f)); err != nil {
@@ -57,8 +60,8 @@ func BenchmarkMintToken(b *testing.B) {
 }
 
 func BenchmarkCachedToken(b *testing.B) {
-	signer := testKey()
-	f := simulator.TokenFor{SkillID: simulator.DefaultSkillID, UserID: "u", DeviceID: "d", Scopes: []string{simulator.ScopeEmail}}
+	signer := testutil.Signer()
+	f := apitoken.For{SkillID: simulator.DefaultSkillID, UserID: "u", DeviceID: "d", Scopes: []string{alexa.ScopeEmail}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := signer.APIAccessToken(f); err != nil {

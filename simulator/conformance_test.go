@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -98,9 +99,9 @@ func TestConformance_GeneratedCarriesEveryCapturedKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
 			want := map[string]string{}
-			keyPaths(generic(t, readCaptured(t, c.file)), "", want)
+			keyPaths(testutil.Generic(t, readCaptured(t, c.file)), "", want)
 
-			sim := newDeterministic(t, c.opts...)
+			sim := testutil.Deterministic(t, c.opts...)
 			conv := sim.NewConversation(c.consent)
 			if c.continued != nil {
 				if _, err := conv.Envelope(simulator.LaunchRequest()); err != nil {
@@ -157,7 +158,7 @@ func TestConformance_RoundTripLosesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w, g := generic(t, raw), generic(t, again); !reflect.DeepEqual(w, g) {
+			if w, g := testutil.Generic(t, raw), testutil.Generic(t, again); !reflect.DeepEqual(w, g) {
 				wp, gp := map[string]string{}, map[string]string{}
 				keyPaths(w, "", wp)
 				keyPaths(g, "", gp)

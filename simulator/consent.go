@@ -4,77 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/asksim/asksim/simulator/alexa"
 )
-
-// Runtime permission scopes, as they appear in apiAccessToken consent,
-// AskForPermissionsConsent cards and the Alexa APIs
-// (../shared/alexa-contract.md §4). The skill manifest names some of them
-// differently (§4.2).
-const (
-	ScopeName                 = "alexa::profile:name:read"
-	ScopeGivenName            = "alexa::profile:given_name:read"
-	ScopeEmail                = "alexa::profile:email:read"
-	ScopeMobileNumber         = "alexa::profile:mobile_number:read"
-	ScopeAddress              = "read::alexa:device:all:address"
-	ScopeCountryAndPostalCode = "read::alexa:device:all:address:country_and_postal_code"
-	ScopeGeolocation          = "alexa::devices:all:geolocation:read"
-	ScopeReminders            = "alexa::alerts:reminders:skill:readwrite"
-	ScopeTimers               = "alexa::alerts:timers:skill:readwrite"
-)
-
-// shortScopes maps the short names accepted by --grant and the feature steps
-// to runtime scopes. Order is the order in which they are listed in errors.
-var shortScopes = []struct{ short, scope string }{
-	{"name", ScopeName},
-	{"given_name", ScopeGivenName},
-	{"email", ScopeEmail},
-	{"mobile_number", ScopeMobileNumber},
-	{"address", ScopeAddress},
-	{"country_and_postal_code", ScopeCountryAndPostalCode},
-	{"geolocation", ScopeGeolocation},
-	{"reminders", ScopeReminders},
-	{"timers", ScopeTimers},
-}
-
-// ShortScopeNames lists the short scope names ParseScope accepts.
-func ShortScopeNames() []string {
-	names := make([]string, len(shortScopes))
-	for i, s := range shortScopes {
-		names[i] = s.short
-	}
-	return names
-}
-
-// ParseScope turns a short name ("email", "given name", "country_and_postal_code")
-// or a full runtime scope string ("alexa::profile:email:read") into the
-// runtime scope string.
-func ParseScope(s string) (string, error) {
-	t := strings.TrimSpace(s)
-	if strings.Contains(t, "::") && !strings.ContainsAny(t, " \t") {
-		return t, nil
-	}
-	short := strings.ToLower(strings.Join(strings.FieldsFunc(t, func(r rune) bool {
-		return r == ' ' || r == '_' || r == '-' || r == '\t'
-	}), "_"))
-	for _, sc := range shortScopes {
-		if sc.short == short {
-			return sc.scope, nil
-		}
-	}
-	return "", fmt.Errorf("unknown permission %q: use a full scope string such as %q or one of: %s",
-		s, ScopeEmail, strings.Join(ShortScopeNames(), ", "))
-}
-
-// ShortScopeName returns the short name of a runtime scope, or the scope
-// itself when it has none.
-func ShortScopeName(scope string) string {
-	for _, sc := range shortScopes {
-		if sc.scope == scope {
-			return sc.short
-		}
-	}
-	return scope
-}
 
 // Consent is what a user has allowed a skill: the permission scopes granted
 // in the Alexa app and, when the account is linked, the access token that the
@@ -107,9 +39,9 @@ func Scenarios() []string {
 // Named scenarios as values.
 var (
 	ConsentNone        = Consent{}
-	ConsentName        = Consent{Scopes: []string{ScopeName}}
-	ConsentEmail       = Consent{Scopes: []string{ScopeEmail}}
-	ConsentEmailLinked = Consent{Scopes: []string{ScopeEmail}, Linked: true}
+	ConsentName        = Consent{Scopes: []string{alexa.ScopeName}}
+	ConsentEmail       = Consent{Scopes: []string{alexa.ScopeEmail}}
+	ConsentEmailLinked = Consent{Scopes: []string{alexa.ScopeEmail}, Linked: true}
 )
 
 // ParseConsent returns the consent of a named scenario. An empty name is
@@ -192,7 +124,7 @@ func (c Consent) String() string {
 	}
 	var parts []string
 	for _, s := range c.normalized().Scopes {
-		parts = append(parts, ShortScopeName(s))
+		parts = append(parts, alexa.ShortName(s))
 	}
 	if c.Linked {
 		parts = append(parts, "linked")

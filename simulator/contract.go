@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 // Violation is one way a response breaks Alexa's response contract: the
@@ -107,22 +109,6 @@ var knownDirectives = map[string]bool{
 	"Display.RenderTemplate":                     true, "Hint": true, "VideoApp.Launch": true,
 	"GadgetController.SetLight": true, "GameEngine.StartInputHandler": true, "GameEngine.StopInputHandler": true,
 	"Alexa.Advertisement.InjectAds": true,
-}
-
-// cardScopes are the runtime scopes an AskForPermissionsConsent card may
-// ask for (§4, §5).
-var cardScopes = map[string]bool{
-	ScopeName: true, ScopeGivenName: true, ScopeEmail: true, ScopeMobileNumber: true,
-	ScopeAddress: true, ScopeCountryAndPostalCode: true, ScopeGeolocation: true,
-	ScopeReminders: true, ScopeTimers: true,
-	"read::alexa:household:list": true, "write::alexa:household:list": true,
-}
-
-// manifestScopes are skill-manifest permission names that are not runtime
-// scopes (§4.2, §10 item 4): the usual mistake on consent cards.
-var manifestScopes = map[string]string{
-	"alexa::devices:all:address:full:read":                   ScopeAddress,
-	"alexa:devices:all:address:country_and_postal_code:read": ScopeCountryAndPostalCode,
 }
 
 var playBehaviors = map[string]bool{"ENQUEUE": true, "REPLACE_ALL": true, "REPLACE_ENQUEUED": true}
@@ -359,11 +345,12 @@ func (c *checker) card(raw []byte, card *Card) {
 			c.add(RulePermissionsCard, p+".permissions", "an AskForPermissionsConsent card needs a non-empty permissions list")
 		}
 		for i, s := range card.Permissions {
+			scope, isManifestName := alexa.ScopeOfManifestName(s)
 			switch {
-			case cardScopes[s]:
-			case manifestScopes[s] != "":
+			case alexa.Known(s):
+			case isManifestName:
 				c.add(RulePermissionsCard, p+".permissions."+strconv.Itoa(i),
-					fmt.Sprintf("%q is a skill-manifest permission name; the card needs the runtime scope %q", s, manifestScopes[s]))
+					fmt.Sprintf("%q is a skill-manifest permission name; the card needs the runtime scope %q", s, scope))
 			default:
 				c.add(RulePermissionsCard, p+".permissions."+strconv.Itoa(i), fmt.Sprintf("unknown permission scope %q", s))
 			}

@@ -1,7 +1,6 @@
 // Package simulator plays Alexa's side of a custom skill's traffic.
 //
-// It builds request envelopes exactly as Alexa sends them and signs the
-// apiAccessToken that a skill forwards to the Alexa APIs:
+// It builds request envelopes exactly as Alexa sends them:
 //
 //   - Envelope types that marshal with Alexa's field names, presence and
 //     absence rules (see Envelope, Request, Context), and that decode a
@@ -9,15 +8,12 @@
 //   - Request builders: LaunchRequest, IntentRequest, SessionEndedRequest,
 //     CanFulfillIntentRequest, PermissionResponse, ExceptionEncountered and
 //     AudioPlayerEvent.
-//   - Consent: the permission scopes a user granted plus an optional
-//     linked-account token, with the named scenarios none, name, email and
-//     email+linked (see ParseConsent).
-//   - A Signer that mints apiAccessToken JWTs shaped like Amazon's (RS256,
-//     kid "1", aud https://api.amazonalexa.com) whose claims alone tell a fake
-//     API server which scopes were granted, for which user and device, and
-//     until when. Its public key is served as a JWKS document and a
-//     jwt.Keyfunc, and tokens are cached because an RSA signature costs about
-//     a millisecond.
+//   - Consent: the permission scopes a user granted (package alexa names
+//     them) plus an optional linked-account token, with the named scenarios
+//     none, name, email and email+linked (see ParseConsent).
+//   - Every envelope carries an apiAccessToken minted by an
+//     apitoken.Signer (WithSigner), whose claims tell a fake API server which
+//     scopes were granted, for which user and device, and until when.
 //   - A Simulator holding skill id, locale, device, region and clock, and
 //     Conversations with their own user, device and session.
 //   - Account linking as Alexa performs it (Link): the authorization URL
@@ -57,7 +53,7 @@
 //     empty, not JSON, oversize, Lambda function error) fails it with a
 //     *SkillError that says what was sent and how the body starts.
 //   - Tokens are minted ahead of need: a new conversation starts signing its
-//     apiAccessToken and consent token in the background (Signer.Prefetch),
+//     apiAccessToken and consent token in the background (apitoken.Signer.Prefetch),
 //     so no turn waits for an RSA signature.
 //
 // Everything random or time dependent can be injected (WithClock,

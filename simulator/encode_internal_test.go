@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // reference encodes e the slow way, through encoding/json's reflection.
@@ -63,7 +66,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			WithSlots(SpokenSlot("city", "paris").Resolved(CustomAuthority(DefaultSkillID, "City"), ResolvedValue{"Paris", "P1"}))),
 		SessionEndedRequest(ReasonError, &Error{Type: "INVALID_RESPONSE", Message: "bad\nthing"}),
 		CanFulfillIntentRequest("Order"),
-		PermissionResponse(PermissionAccepted, []string{ScopeName, ScopeEmail}, "tok"),
+		PermissionResponse(PermissionAccepted, []string{alexa.ScopeName, alexa.ScopeEmail}, "tok"),
 		ExceptionEncountered("", "oops", "amzn1.echo-api.request.x"),
 		ap,
 	}
@@ -131,7 +134,7 @@ func TestPlainASCII(t *testing.T) {
 // TestEncodeCacheIsAppendJSON checks the per-conversation encoder against
 // AppendJSON over a conversation whose context changes under the cache.
 func TestEncodeCacheIsAppendJSON(t *testing.T) {
-	s, err := NewGeneratedSigner()
+	s, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +158,7 @@ func TestEncodeCacheIsAppendJSON(t *testing.T) {
 		{"same context again", nil, IntentRequest("Order")},
 		{"device changed", func() { conv.SetDevice(show) }, IntentRequest("Order")},
 		{"sessionless", nil, ev},
-		{"permission response", nil, PermissionResponse(PermissionAccepted, []string{ScopeReminders}, "tok")},
+		{"permission response", nil, PermissionResponse(PermissionAccepted, []string{alexa.ScopeReminders}, "tok")},
 		{"can fulfill", nil, CanFulfillIntentRequest("Order")},
 		{"extra keys", nil, withExtra},
 		{"consent revoked", func() { conv.SetConsent(ConsentNone) }, SessionEndedRequest(ReasonError, &Error{Type: "INVALID_RESPONSE", Message: "m"})},

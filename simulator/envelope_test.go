@@ -7,13 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 func build(t *testing.T, consent simulator.Consent, req simulator.Request, opts ...simulator.Option) map[string]any {
 	t.Helper()
-	env, err := newDeterministic(t, opts...).NewConversation(consent).Envelope(req)
+	env, err := testutil.Deterministic(t, opts...).NewConversation(consent).Envelope(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +27,7 @@ func TestPresence_NoConsentHasNoPermissionsAndNullConsentToken(t *testing.T) {
 	env := build(t, simulator.ConsentNone, simulator.LaunchRequest())
 	for _, where := range [][]string{{"session", "user"}, {"context", "System", "user"}} {
 		for _, key := range []string{"permissions", "accessToken"} {
-			if _, ok := at(env, append(where, key)...); ok {
+			if _, ok := testutil.At(env, append(where, key)...); ok {
 				t.Errorf("%s.%s present with no consent", strings.Join(where, "."), key)
 			}
 		}
@@ -40,18 +43,18 @@ func TestPresence_GrantHasConsentTokens(t *testing.T) {
 	for _, c := range []struct {
 		consent simulator.Consent
 		scope   string
-	}{{simulator.ConsentName, simulator.ScopeName}, {simulator.ConsentEmail, simulator.ScopeEmail}} {
+	}{{simulator.ConsentName, alexa.ScopeName}, {simulator.ConsentEmail, alexa.ScopeEmail}} {
 		env := build(t, c.consent, simulator.LaunchRequest())
 		for _, where := range [][]string{{"session", "user"}, {"context", "System", "user"}} {
-			ct, ok := at(env, append(where, "permissions", "consentToken")...)
+			ct, ok := testutil.At(env, append(where, "permissions", "consentToken")...)
 			if !ok || ct == "" {
 				t.Fatalf("%s: %s.permissions.consentToken missing", c.consent, strings.Join(where, "."))
 			}
 			// The deprecated consent token is itself a JWT flagged
 			// isDeprecated, naming no user (contract §3.3).
-			var claims simulator.TokenClaims
-			_, err := jwt.ParseWithClaims(ct.(string), &claims, testKey().Keyfunc(),
-				jwt.WithTimeFunc(func() time.Time { return fixedTime }), jwt.WithValidMethods([]string{"RS256"}))
+			var claims apitoken.Claims
+			_, err := jwt.ParseWithClaims(ct.(string), &claims, testutil.Signer().Keyfunc(),
+				jwt.WithTimeFunc(func() time.Time { return testutil.FixedTime }), jwt.WithValidMethods([]string{"RS256"}))
 			if err != nil {
 				t.Fatalf("%s: deprecated consentToken: %v", c.consent, err)
 			}
@@ -68,13 +71,13 @@ func TestPresence_GrantHasConsentTokens(t *testing.T) {
 
 func TestPresence_LinkedHasAccessTokenInBothUsers(t *testing.T) {
 	env := build(t, simulator.ConsentEmailLinked, simulator.LaunchRequest())
-	s, _ := at(env, "session", "user", "accessToken")
-	c, _ := at(env, "context", "System", "user", "accessToken")
+	s, _ := testutil.At(env, "session", "user", "accessToken")
+	c, _ := testutil.At(env, "context", "System", "user", "accessToken")
 	if s == nil || s == "" || s != c {
 		t.Errorf("accessToken session=%v context=%v, want the same non-empty token", s, c)
 	}
 	env = build(t, simulator.ConsentEmail.Link("from-my-oauth"), simulator.LaunchRequest())
-	if s, _ := at(env, "session", "user", "accessToken"); s != "from-my-oauth" {
+	if s, _ := testutil.At(env, "session", "user", "accessToken"); s != "from-my-oauth" {
 		t.Errorf("given access token not used: %v", s)
 	}
 }
@@ -89,13 +92,13 @@ func TestPresence_SessionlessRequestsHaveNoSession(t *testing.T) {
 		if _, ok := env["session"]; ok {
 			t.Errorf("%s carries a session", req.Type)
 		}
-		if off, ok := at(env, "request", "offsetInMilliseconds"); req.Type == simulator.TypePlaybackStarted && (!ok || off != 0.0) {
+		if off, ok := testutil.At(env, "request", "offsetInMilliseconds"); req.Type == simulator.TypePlaybackStarted && (!ok || off != 0.0) {
 			t.Errorf("offsetInMilliseconds = %v (present %v), want 0 present", off, ok)
 		}
 	}
 	for _, req := range []simulator.Request{simulator.LaunchRequest(), simulator.IntentRequest("X"),
 		simulator.SessionEndedRequest("", nil), simulator.CanFulfillIntentRequest("X"),
-		simulator.PermissionResponse(simulator.PermissionAccepted, []string{simulator.ScopeName}, "")} {
+		simulator.PermissionResponse(simulator.PermissionAccepted, []string{alexa.ScopeName}, "")} {
 		if _, ok := build(t, simulator.ConsentNone, req)["session"]; !ok {
 			t.Errorf("%s has no session", req.Type)
 		}
@@ -104,32 +107,32 @@ func TestPresence_SessionlessRequestsHaveNoSession(t *testing.T) {
 
 func TestPresence_AlwaysPresentFields(t *testing.T) {
 	env := build(t, simulator.ConsentNone, simulator.IntentRequest("OrderIntent", simulator.WithSlot("item", "")), simulator.WithDevice("headless"))
-	if v, _ := at(env, "request", "intent", "confirmationStatus"); v != "NONE" {
+	if v, _ := testutil.At(env, "request", "intent", "confirmationStatus"); v != "NONE" {
 		t.Errorf("intent.confirmationStatus = %v", v)
 	}
-	slot, _ := at(env, "request", "intent", "slots", "item")
+	slot, _ := testutil.At(env, "request", "intent", "slots", "item")
 	if want := map[string]any{"name": "item", "confirmationStatus": "NONE"}; !equalJSON(slot, want) {
 		t.Errorf("unfilled slot = %v, want %v", slot, want)
 	}
-	if v, ok := at(env, "context", "System", "device", "supportedInterfaces"); !ok || !equalJSON(v, map[string]any{}) {
+	if v, ok := testutil.At(env, "context", "System", "device", "supportedInterfaces"); !ok || !equalJSON(v, map[string]any{}) {
 		t.Errorf("supportedInterfaces = %v (present %v), want {}", v, ok)
 	}
 	for _, key := range []string{"Viewport", "Viewports", "AudioPlayer"} {
-		if _, ok := at(env, "context", key); ok {
+		if _, ok := testutil.At(env, "context", key); ok {
 			t.Errorf("headless device has context.%s", key)
 		}
 	}
-	if _, ok := at(env, "request", "dialogState"); ok {
+	if _, ok := testutil.At(env, "request", "dialogState"); ok {
 		t.Error("dialogState present without a dialog model")
 	}
-	if _, ok := at(env, "session", "attributes"); ok {
+	if _, ok := testutil.At(env, "session", "attributes"); ok {
 		t.Error("new session carries attributes")
 	}
 }
 
 func TestFilledSlotHasValueSlotValueAndSource(t *testing.T) {
 	env := build(t, simulator.ConsentNone, simulator.IntentRequest("OrderIntent", simulator.WithSlot("item", "a latte")))
-	slot, _ := at(env, "request", "intent", "slots", "item")
+	slot, _ := testutil.At(env, "request", "intent", "slots", "item")
 	want := map[string]any{"name": "item", "value": "a latte", "confirmationStatus": "NONE", "source": "USER",
 		"slotValue": map[string]any{"type": "Simple", "value": "a latte"}}
 	if !equalJSON(slot, want) {
@@ -140,15 +143,15 @@ func TestFilledSlotHasValueSlotValueAndSource(t *testing.T) {
 func TestScreenDeviceHasViewports(t *testing.T) {
 	env := build(t, simulator.ConsentNone, simulator.LaunchRequest(), simulator.WithDevice("echo-show"))
 	for _, key := range []string{"Viewport", "Viewports"} {
-		if _, ok := at(env, "context", key); !ok {
+		if _, ok := testutil.At(env, "context", key); !ok {
 			t.Errorf("echo-show lacks context.%s", key)
 		}
 	}
-	if _, ok := at(env, "context", "System", "device", "supportedInterfaces", "Alexa.Presentation.APL"); !ok {
+	if _, ok := testutil.At(env, "context", "System", "device", "supportedInterfaces", "Alexa.Presentation.APL"); !ok {
 		t.Error("echo-show does not support APL")
 	}
 	env = build(t, simulator.ConsentNone, simulator.LaunchRequest(), simulator.WithDevice("echo-dot"))
-	if _, ok := at(env, "context", "Viewport"); ok {
+	if _, ok := testutil.At(env, "context", "Viewport"); ok {
 		t.Error("echo-dot has a Viewport")
 	}
 }
@@ -177,12 +180,12 @@ func TestIdentifierFormats(t *testing.T) {
 	}
 	doc := envelopeJSON(t, env)
 	for path, re := range formatRes {
-		v, _ := at(doc, strings.Split(path, ".")...)
+		v, _ := testutil.At(doc, strings.Split(path, ".")...)
 		if s, _ := v.(string); !re.MatchString(s) {
 			t.Errorf("%s = %q, want %s", path, s, re)
 		}
 	}
-	if ts, _ := at(doc, "request", "timestamp"); ts != "2026-03-04T04:06:07Z" {
+	if ts, _ := testutil.At(doc, "request", "timestamp"); ts != "2026-03-04T04:06:07Z" {
 		t.Errorf("timestamp = %v, want UTC whole seconds 2026-03-04T04:06:07Z", ts)
 	}
 }
@@ -190,16 +193,16 @@ func TestIdentifierFormats(t *testing.T) {
 func TestRegionsAndAPIEndpoint(t *testing.T) {
 	for region, want := range map[string]string{"NA": "https://api.amazonalexa.com", "EU": "https://api.eu.amazonalexa.com", "FE": "https://api.fe.amazonalexa.com"} {
 		env := build(t, simulator.ConsentNone, simulator.LaunchRequest(), simulator.WithRegion(region))
-		if got, _ := at(env, "context", "System", "apiEndpoint"); got != want {
+		if got, _ := testutil.At(env, "context", "System", "apiEndpoint"); got != want {
 			t.Errorf("region %s: apiEndpoint %v, want %s", region, got, want)
 		}
 		// aud stays the NA URL whatever the region (contract §3.1).
-		if aud := verifiedClaims(t, env)["aud"]; aud != simulator.TokenAudience {
+		if aud := verifiedClaims(t, env)["aud"]; aud != apitoken.Audience {
 			t.Errorf("region %s: aud %v", region, aud)
 		}
 	}
 	env := build(t, simulator.ConsentNone, simulator.LaunchRequest(), simulator.WithRegion("EU"), simulator.WithAPIEndpoint("http://127.0.0.1:8700/"))
-	if got, _ := at(env, "context", "System", "apiEndpoint"); got != "http://127.0.0.1:8700" {
+	if got, _ := testutil.At(env, "context", "System", "apiEndpoint"); got != "http://127.0.0.1:8700" {
 		t.Errorf("override apiEndpoint = %v", got)
 	}
 }
@@ -216,7 +219,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"endpoint": {simulator.WithAPIEndpoint("ftp://x"), "http://"},
 		"query":    {simulator.WithAPIEndpoint("http://x/?a=b"), "query"},
 	} {
-		_, err := simulator.New(c.opt, simulator.WithSigner(testKey()))
+		_, err := simulator.New(c.opt, simulator.WithSigner(testutil.Signer()))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, c.want)
 		}
@@ -224,7 +227,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 }
 
 func TestSessionCarriesAcrossTurns(t *testing.T) {
-	conv := newDeterministic(t).NewConversation(simulator.ConsentNone)
+	conv := testutil.Deterministic(t).NewConversation(simulator.ConsentNone)
 	first, err := conv.Envelope(simulator.LaunchRequest())
 	if err != nil {
 		t.Fatal(err)
@@ -260,21 +263,21 @@ func TestSeedMakesIdsReproducible(t *testing.T) {
 		t.Error("same seed, clock and key gave different envelopes")
 	}
 	c := build(t, simulator.ConsentNone, simulator.LaunchRequest(), simulator.WithSeed(2))
-	if ua, _ := at(a, "session", "user", "userId"); ua == func() any { v, _ := at(c, "session", "user", "userId"); return v }() {
+	if ua, _ := testutil.At(a, "session", "user", "userId"); ua == func() any { v, _ := testutil.At(c, "session", "user", "userId"); return v }() {
 		t.Error("different seeds gave the same user id")
 	}
 }
 
 func TestPermissionResponseShape(t *testing.T) {
-	env := build(t, simulator.ConsentNone, simulator.PermissionResponse(simulator.PermissionDenied, []string{simulator.ScopeName}, "tok-1"))
+	env := build(t, simulator.ConsentNone, simulator.PermissionResponse(simulator.PermissionDenied, []string{alexa.ScopeName}, "tok-1"))
 	req := env["request"]
 	want := map[string]any{
 		"name": "AskFor", "status": map[string]any{"code": "200", "message": "OK"}, "token": "tok-1",
 		"payload": map[string]any{"status": "DENIED", "isCardThrown": false,
-			"permissionScopes": []any{map[string]any{"permissionScope": simulator.ScopeName, "consentLevel": "ACCOUNT"}}},
+			"permissionScopes": []any{map[string]any{"permissionScope": alexa.ScopeName, "consentLevel": "ACCOUNT"}}},
 	}
 	for k, v := range want {
-		if got, _ := at(req, k); !equalJSON(got, v) {
+		if got, _ := testutil.At(req, k); !equalJSON(got, v) {
 			t.Errorf("request.%s = %v, want %v", k, got, v)
 		}
 	}
@@ -290,11 +293,11 @@ func equalJSON(a, b any) bool {
 // and returns its claims as JSON values.
 func verifiedClaims(t *testing.T, env map[string]any) map[string]any {
 	t.Helper()
-	tok, _ := at(env, "context", "System", "apiAccessToken")
-	if _, err := simulator.ParseToken(tok.(string), testKey().Keyfunc(), func() time.Time { return fixedTime }); err != nil {
+	tok, _ := testutil.At(env, "context", "System", "apiAccessToken")
+	if _, err := apitoken.Parse(tok.(string), testutil.Signer().Keyfunc(), func() time.Time { return testutil.FixedTime }); err != nil {
 		t.Fatalf("apiAccessToken does not verify: %v", err)
 	}
-	_, claims, err := simulator.DecodeToken(tok.(string))
+	_, claims, err := apitoken.Decode(tok.(string))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // A conversation builds envelopes turn by turn. A fixed clock and seed make
@@ -29,12 +31,12 @@ func ExampleConversation_Envelope() {
 	fmt.Println("new session:", env.Session.New)
 	fmt.Println("apiEndpoint:", env.Context.System.APIEndpoint)
 
-	claims, err := simulator.ParseToken(env.Context.System.APIAccessToken, sim.Signer().Keyfunc(), sim.Now)
+	claims, err := apitoken.Parse(env.Context.System.APIAccessToken, sim.Signer().Keyfunc(), sim.Now)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("email granted:", claims.Granted(simulator.ScopeEmail))
-	fmt.Println("name granted:", claims.Granted(simulator.ScopeName))
+	fmt.Println("email granted:", claims.Granted(alexa.ScopeEmail))
+	fmt.Println("name granted:", claims.Granted(alexa.ScopeName))
 
 	// The skill answered and kept the session open with attributes.
 	conv.Continue(json.RawMessage(`{"turns":1}`))
@@ -54,7 +56,7 @@ func ExampleParseConsent() {
 	if err != nil {
 		panic(err)
 	}
-	scope, _ := simulator.ParseScope("given name")
+	scope, _ := alexa.ParseScope("given name")
 	c = c.Grant(scope)
 	fmt.Println(c.Scopes)
 	fmt.Println(c.Link("token-from-my-oauth-server"))
@@ -65,27 +67,4 @@ func ExampleParseConsent() {
 	// [alexa::profile:email:read alexa::profile:given_name:read]
 	// email+given_name+linked
 	// unknown consent scenario "all" (valid: none, name, email, email+linked)
-}
-
-// A fake Alexa API verifies the token with the signer's public key, here
-// through its JWKS document, as a fake in another process would.
-func ExampleSigner_JWKS() {
-	signer, err := simulator.NewGeneratedSigner()
-	if err != nil {
-		panic(err)
-	}
-	tok, _ := signer.APIAccessToken(simulator.TokenFor{
-		SkillID: simulator.DefaultSkillID, UserID: "amzn1.ask.account.EXAMPLE",
-		Scopes: []string{simulator.ScopeName},
-	})
-	keyfunc, _ := signer.JWKS().Keyfunc()
-	claims, err := simulator.ParseToken(tok, keyfunc, nil)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(claims.Issuer, claims.Audience)
-	fmt.Println(claims.PrivateClaims.UserID, claims.Granted(simulator.ScopeName))
-	// Output:
-	// AlexaSkillKit https://api.amazonalexa.com
-	// amzn1.ask.account.EXAMPLE true
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -32,7 +33,7 @@ func TestGoldenEnvelopes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sim := newDeterministic(t)
+				sim := testutil.Deterministic(t)
 				env, err := sim.NewConversation(consent).Envelope(gr.req())
 				if err != nil {
 					t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -44,7 +45,7 @@ func WithSkillPackage(p *model.SkillPackage) Option {
 // permissions, Connections.SendRequest AskFor scopes) whose scope needs a
 // permission that manifestPermissions, the skill manifest's permission
 // names, does not hold. Runtime scopes and manifest names differ for the
-// device address and lists (contract §4.2); model.ManifestPermissionFor maps
+// device address and lists (contract §4.2); alexa.ManifestName maps
 // one to the other.
 func CheckPermissions(r *ResponseEnvelope, manifestPermissions []string) []Violation {
 	if r == nil {
@@ -59,7 +60,7 @@ func CheckPermissions(r *ResponseEnvelope, manifestPermissions []string) []Viola
 		if scope == "" {
 			return
 		}
-		name := model.ManifestPermissionFor(scope)
+		name := alexa.ManifestName(scope)
 		if declared[name] {
 			return
 		}

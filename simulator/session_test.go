@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // scriptedSkill answers each request with the next body of its script and
@@ -192,7 +194,7 @@ func TestPermissionRequestAnswered(t *testing.T) {
 	}
 	send(t, conv, simulator.IntentRequest("RemindMeIntent"))
 	pr, ok := conv.PermissionRequest()
-	if !ok || pr.Token != "tok-7" || len(pr.Scopes) != 1 || pr.Scopes[0] != simulator.ScopeReminders || pr.ConsentLevel != "ACCOUNT" {
+	if !ok || pr.Token != "tok-7" || len(pr.Scopes) != 1 || pr.Scopes[0] != alexa.ScopeReminders || pr.ConsentLevel != "ACCOUNT" {
 		t.Fatalf("PermissionRequest = %+v, %v", pr, ok)
 	}
 	if conv.SessionID() == "" {
@@ -206,15 +208,15 @@ func TestPermissionRequestAnswered(t *testing.T) {
 	send(t, conv, req)
 	got := skill.received(1)
 	if got.Request.Type != simulator.TypeConnectionsResponse || *got.Request.Token != "tok-7" ||
-		!strings.Contains(string(got.Request.Payload), `"status":"ACCEPTED"`) || !strings.Contains(string(got.Request.Payload), simulator.ScopeReminders) {
+		!strings.Contains(string(got.Request.Payload), `"status":"ACCEPTED"`) || !strings.Contains(string(got.Request.Payload), alexa.ScopeReminders) {
 		t.Errorf("Connections.Response = %+v payload %s", got.Request, got.Request.Payload)
 	}
 	if got.Session == nil || got.Session.New || string(got.Session.Attributes) != `{"step":"asked"}` {
 		t.Errorf("Connections.Response session %+v, want the asking session continued", got.Session)
 	}
-	claims, err := simulator.ParseToken(got.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
+	claims, err := apitoken.Parse(got.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
 	check(t, err)
-	if !claims.Granted(simulator.ScopeReminders) {
+	if !claims.Granted(alexa.ScopeReminders) {
 		t.Error("after ACCEPTED the apiAccessToken does not grant the scope")
 	}
 	if _, ok := conv.PermissionRequest(); ok {
@@ -244,7 +246,7 @@ func TestParallelConversationsStayApart(t *testing.T) {
 	skill := func(w http.ResponseWriter, r *http.Request) {
 		env, _ := received(t, r)
 		user := env.Context.System.User.UserID
-		claims, err := simulator.ParseToken(env.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
+		claims, err := apitoken.Parse(env.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
 		var attrs struct {
 			Owner string `json:"owner"`
 			N     int    `json:"n"`

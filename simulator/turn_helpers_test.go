@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // testSigner spares every test the RSA key generation of New.
-var testSigner = sync.OnceValue(func() *simulator.Signer {
-	s, err := simulator.NewGeneratedSigner()
+var testSigner = sync.OnceValue(func() *apitoken.Signer {
+	s, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		panic(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fixtures/skill"
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
 )
@@ -31,7 +32,7 @@ func exampleModel(t testing.TB) (*model.SkillPackage, *model.Model) {
 func exampleVoice(t testing.TB, opts ...simulator.Option) *simulator.Voice {
 	t.Helper()
 	_, m := exampleModel(t)
-	sim := newDeterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(skill.New(skill.Options{})))}, opts...)...)
+	sim := testutil.Deterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(skill.New(skill.Options{})))}, opts...)...)
 	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m)
 }
 
@@ -106,7 +107,7 @@ func (s *voiceScript) requests() []map[string]any {
 
 func scriptedVoice(t testing.TB, s *voiceScript, m *model.Model, opts []simulator.Option, vopts ...simulator.VoiceOption) *simulator.Voice {
 	t.Helper()
-	sim := newDeterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(s))}, opts...)...)
+	sim := testutil.Deterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(s))}, opts...)...)
 	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m, vopts...)
 }
 
@@ -126,29 +127,29 @@ func delegateAnswer() map[string]any {
 
 // request fields of a recorded envelope.
 func reqType(env map[string]any) string {
-	v, _ := at(env, "request", "type")
+	v, _ := testutil.At(env, "request", "type")
 	s, _ := v.(string)
 	return s
 }
 
 func dialogState(env map[string]any) (string, bool) {
-	v, ok := at(env, "request", "dialogState")
+	v, ok := testutil.At(env, "request", "dialogState")
 	s, _ := v.(string)
 	return s, ok
 }
 
 func intentName(env map[string]any) string {
-	v, _ := at(env, "request", "intent", "name")
+	v, _ := testutil.At(env, "request", "intent", "name")
 	s, _ := v.(string)
 	return s
 }
 
 func slotField(env map[string]any, slot string, keys ...string) (any, bool) {
-	return at(env, append([]string{"request", "intent", "slots", slot}, keys...)...)
+	return testutil.At(env, append([]string{"request", "intent", "slots", slot}, keys...)...)
 }
 
 // turnEnvelope decodes the request a turn sent.
 func turnEnvelope(t testing.TB, turn *simulator.Turn) map[string]any {
 	t.Helper()
-	return generic(t, turn.RequestBody).(map[string]any)
+	return testutil.Generic(t, turn.RequestBody).(map[string]any)
 }

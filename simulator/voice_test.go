@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -66,10 +68,10 @@ func TestVoice_ExampleSkillOrder(t *testing.T) {
 	if s, _ := dialogState(env); s != "COMPLETED" {
 		t.Errorf("dialogState = %q, want COMPLETED", s)
 	}
-	if c, _ := at(env, "request", "intent", "confirmationStatus"); c != "CONFIRMED" {
+	if c, _ := testutil.At(env, "request", "intent", "confirmationStatus"); c != "CONFIRMED" {
 		t.Errorf("intent.confirmationStatus = %v, want CONFIRMED", c)
 	}
-	if id, _ := at(env, "session", "sessionId"); id != session {
+	if id, _ := testutil.At(env, "session", "sessionId"); id != session {
 		t.Errorf("session %v, want the launch's %s", id, session)
 	}
 	item := ex.Last().Request.Request.Intent.Slots["item"]
@@ -175,11 +177,11 @@ func TestVoice_SlotsInRequest(t *testing.T) {
 				t.Fatalf("%q: %v.resolutionsPerAuthority = %v", c.utt, base, per)
 			}
 			r := list[0].(map[string]any)
-			code, _ := at(r, "status", "code")
+			code, _ := testutil.At(r, "status", "code")
 			if r["authority"] != auth || code != c.status {
 				t.Errorf("%q: %v: authority %v code %v, want %s %s", c.utt, base, r["authority"], code, auth, c.status)
 			}
-			id, _ := at(r, "values")
+			id, _ := testutil.At(r, "values")
 			if c.id == "" && id != nil || c.id != "" && fmt.Sprint(id) != fmt.Sprintf("[map[value:map[id:%s name:%s]]]", c.id, map[string]string{"NYC": "new york", "PAR": "paris"}[c.id]) {
 				t.Errorf("%q: %v values = %v, want id %q", c.utt, base, id, c.id)
 			}
@@ -252,7 +254,7 @@ func TestVoice_DelegateWalksTheDialogModel(t *testing.T) {
 		t.Errorf("re-elicited city = %v", val)
 	}
 	last := reqs[len(reqs)-1]
-	c, _ := at(last, "request", "intent", "confirmationStatus")
+	c, _ := testutil.At(last, "request", "intent", "confirmationStatus")
 	cc, _ := slotField(last, "city", "confirmationStatus")
 	if c != "CONFIRMED" || cc != "CONFIRMED" {
 		t.Errorf("COMPLETED request: intent %v, city %v; want both CONFIRMED", c, cc)
@@ -308,7 +310,7 @@ func TestVoice_SkillDirectives(t *testing.T) {
 	if c, _ := slotField(reqs[2], "date", "confirmationStatus"); c != "CONFIRMED" {
 		t.Errorf("after yep: date confirmationStatus %v, want CONFIRMED", c)
 	}
-	if c, _ := at(reqs[3], "request", "intent", "confirmationStatus"); c != "DENIED" {
+	if c, _ := testutil.At(reqs[3], "request", "intent", "confirmationStatus"); c != "DENIED" {
 		t.Errorf("after nope: intent confirmationStatus %v, want DENIED", c)
 	}
 }
@@ -436,8 +438,8 @@ func TestVoice_AskToEndsSession(t *testing.T) {
 	sayOK(t, v, "what's the weather")
 	ex := sayOK(t, v, "ask trip planner how is the weather")
 	reqs := s.requests()
-	id := func(i int) any { v, _ := at(reqs[i], "session", "sessionId"); return v }
-	isNew := func(i int) any { v, _ := at(reqs[i], "session", "new"); return v }
+	id := func(i int) any { v, _ := testutil.At(reqs[i], "session", "sessionId"); return v }
+	isNew := func(i int) any { v, _ := testutil.At(reqs[i], "session", "new"); return v }
 	if id(0) != id(1) || isNew(1) != false {
 		t.Errorf("second utterance: session %v new %v, want the launch's session continued", id(1), isNew(1))
 	}
@@ -455,7 +457,7 @@ func TestVoice_ManifestViolation(t *testing.T) {
 		t.Fatalf("with the example manifest: %v", err)
 	}
 
-	v = exampleVoice(t, simulator.WithManifestPermissions(simulator.ScopeEmail))
+	v = exampleVoice(t, simulator.WithManifestPermissions(alexa.ScopeEmail))
 	ex, err := v.Say(context.Background(), "use my name")
 	var ce *simulator.ContractError
 	if !errors.As(err, &ce) {

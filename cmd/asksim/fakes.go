@@ -11,7 +11,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/spf13/pflag"
 )
 
@@ -82,11 +82,11 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		return err
 	}
 	defer cleanupKey()
-	key, err := simulator.LoadKeyFile(keyFile)
+	key, err := apitoken.LoadKeyFile(keyFile)
 	if err != nil {
 		return usagef("--key: %v", err)
 	}
-	cfg := alexaapi.Config{Keyfunc: simulator.NewSigner(key).Keyfunc()}
+	cfg := alexaapi.Config{Keyfunc: apitoken.NewSigner(key).Keyfunc()}
 	if o.profiles != "" {
 		set, err := alexaapi.LoadProfiles(o.profiles)
 		if err != nil {
@@ -202,7 +202,7 @@ func fakesKey(path string) (file string, cleanup func(), err error) {
 	if path != "" {
 		return path, func() {}, nil
 	}
-	key, err := simulator.GenerateKey()
+	key, err := apitoken.GenerateKey()
 	if err != nil {
 		return "", nil, err
 	}
@@ -211,7 +211,7 @@ func fakesKey(path string) (file string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	name := f.Name()
-	if _, err := f.Write(simulator.EncodeKeyPEM(key)); err != nil {
+	if _, err := f.Write(apitoken.EncodeKeyPEM(key)); err != nil {
 		f.Close()
 		os.Remove(name)
 		return "", nil, err

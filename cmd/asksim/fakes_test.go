@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // buildAsksim builds the real binary, so that the test crosses processes
@@ -155,12 +156,12 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	t.Run("shared key", func(t *testing.T) {
-		key, err := simulator.GenerateKey()
+		key, err := apitoken.GenerateKey()
 		if err != nil {
 			t.Fatal(err)
 		}
 		keyFile := filepath.Join(t.TempDir(), "key.pem")
-		if err := os.WriteFile(keyFile, simulator.EncodeKeyPEM(key), 0o600); err != nil {
+		if err := os.WriteFile(keyFile, apitoken.EncodeKeyPEM(key), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		p := startFakes(t, bin, "--key", keyFile, "--api-addr", "127.0.0.1:0")

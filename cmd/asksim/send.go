@@ -13,6 +13,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
 )
@@ -251,16 +252,16 @@ func report(st *stdio, turn *simulator.Turn, err error) error {
 // the skill can read the profile, and returns the options that point the
 // envelope at it and sign its token with the key the fake trusts.
 func serveAPIForCall(st *stdio, addr, keyFile string) ([]simulator.Option, func(), error) {
-	var signer *simulator.Signer
+	var signer *apitoken.Signer
 	if keyFile != "" {
-		key, err := simulator.LoadKeyFile(keyFile)
+		key, err := apitoken.LoadKeyFile(keyFile)
 		if err != nil {
 			return nil, nil, usagef("--key: %v", err)
 		}
-		signer = simulator.NewSigner(key)
+		signer = apitoken.NewSigner(key)
 	} else {
 		var err error
-		if signer, err = simulator.NewGeneratedSigner(); err != nil {
+		if signer, err = apitoken.NewGeneratedSigner(); err != nil {
 			return nil, nil, err
 		}
 	}

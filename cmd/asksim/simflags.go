@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/spf13/pflag"
 )
 
@@ -28,7 +30,7 @@ type simFlags struct {
 
 func (f *simFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.consent, "consent", simulator.ScenarioNone, "consent scenario: "+strings.Join(simulator.Scenarios(), ", "))
-	fs.StringArrayVar(&f.grants, "grant", nil, "grant a permission as well: a short name ("+strings.Join(simulator.ShortScopeNames(), ", ")+") or a full scope string (repeatable)")
+	fs.StringArrayVar(&f.grants, "grant", nil, "grant a permission as well: a short name ("+strings.Join(alexa.ShortNames(), ", ")+") or a full scope string (repeatable)")
 	fs.StringVar(&f.accessToken, "access-token", "", "linked account's access token (implies a linked account)")
 	fs.StringVar(&f.locale, "locale", simulator.DefaultLocale, "request locale, e.g. de-DE")
 	fs.StringVar(&f.skillID, "skill-id", simulator.DefaultSkillID, "skill id (amzn1.ask.skill.<uuid>)")
@@ -48,7 +50,7 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 		return nil, consent, usagef("--consent: %v", err)
 	}
 	for _, g := range f.grants {
-		scope, err := simulator.ParseScope(g)
+		scope, err := alexa.ParseScope(g)
 		if err != nil {
 			return nil, consent, usagef("--grant: %v", err)
 		}
@@ -86,11 +88,11 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 		opts = append(opts, simulator.WithSeed(n))
 	}
 	if f.keyFile != "" {
-		key, err := simulator.LoadKeyFile(f.keyFile)
+		key, err := apitoken.LoadKeyFile(f.keyFile)
 		if err != nil {
 			return nil, consent, usagef("--key: %v", err)
 		}
-		opts = append(opts, simulator.WithSigner(simulator.NewSigner(key, simulator.WithSignerClock(now))))
+		opts = append(opts, simulator.WithSigner(apitoken.NewSigner(key, apitoken.WithClock(now))))
 	}
 	sim, err := simulator.New(append(opts, extra...)...)
 	if err != nil {
@@ -180,14 +182,14 @@ func (f *requestFlags) build(args []string) (simulator.Request, error) {
 		}
 		var scopes []string
 		for _, a := range rest {
-			s, err := simulator.ParseScope(a)
+			s, err := alexa.ParseScope(a)
 			if err != nil {
 				return simulator.Request{}, usagef("permission-response: %v", err)
 			}
 			scopes = append(scopes, s)
 		}
 		if len(scopes) == 0 {
-			scopes = []string{simulator.ScopeReminders}
+			scopes = []string{alexa.ScopeReminders}
 		}
 		return simulator.PermissionResponse(status, scopes, f.token), nil
 	case "exception":

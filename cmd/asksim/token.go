@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/spf13/pflag"
 )
 
@@ -38,18 +38,18 @@ audience, issuer and expiry, and exits 1 when they do not hold.`,
 					}
 					tok = strings.TrimSpace(string(b))
 				}
-				header, claims, err := simulator.DecodeToken(tok)
+				header, claims, err := apitoken.Decode(tok)
 				if err != nil {
 					return usagef("TOKEN: %v", err)
 				}
 				out := map[string]any{"header": header, "claims": claims}
 				var verifyErr error
 				if *keyFile != "" {
-					key, err := simulator.LoadKeyFile(*keyFile)
+					key, err := apitoken.LoadKeyFile(*keyFile)
 					if err != nil {
 						return usagef("--key: %v", err)
 					}
-					c, err := simulator.ParseToken(tok, simulator.NewSigner(key).Keyfunc(), nil)
+					c, err := apitoken.Parse(tok, apitoken.NewSigner(key).Keyfunc(), nil)
 					if err != nil {
 						verifyErr = err
 						out["verified"] = false
@@ -62,7 +62,7 @@ audience, issuer and expiry, and exits 1 when they do not hold.`,
 				} else {
 					// Without a key the scopes can still be read; they are only
 					// as trustworthy as the token's source.
-					var c simulator.TokenClaims
+					var c apitoken.Claims
 					b, _ := json.Marshal(claims)
 					if json.Unmarshal(b, &c) == nil {
 						if scopes, err := c.Scopes(); err == nil {
@@ -101,11 +101,11 @@ stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
 				if len(args) > 1 {
 					return usagef("want at most one FILE argument, got %d", len(args))
 				}
-				key, err := simulator.GenerateKey()
+				key, err := apitoken.GenerateKey()
 				if err != nil {
 					return err
 				}
-				pemBytes := simulator.EncodeKeyPEM(key)
+				pemBytes := apitoken.EncodeKeyPEM(key)
 				if len(args) == 0 || args[0] == "-" {
 					_, err := st.out.Write(pemBytes)
 					return err
@@ -128,7 +128,7 @@ stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
 				if err := f.Close(); err != nil {
 					return err
 				}
-				fmt.Fprintf(st.err, "wrote %s (RSA %d, fingerprint %s)\n", args[0], simulator.KeyBits, simulator.KeyFingerprint(&key.PublicKey))
+				fmt.Fprintf(st.err, "wrote %s (RSA %d, fingerprint %s)\n", args[0], apitoken.KeyBits, apitoken.KeyFingerprint(&key.PublicKey))
 				return nil
 			}
 		},

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // BenchmarkProfileEmail measures an authorised Profile.email call over
@@ -88,14 +90,14 @@ func BenchmarkServeHTTP(b *testing.B) {
 // RS256 verification and claims decoding.
 func BenchmarkTokenVerification(b *testing.B) {
 	s := signer(b)
-	token, err := s.APIAccessToken(simulator.TokenFor{UserID: "amzn1.ask.account.A", DeviceID: "amzn1.ask.device.D", Scopes: []string{simulator.ScopeEmail}})
+	token, err := s.APIAccessToken(apitoken.For{UserID: "amzn1.ask.account.A", DeviceID: "amzn1.ask.device.D", Scopes: []string{alexa.ScopeEmail}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	kf := s.Keyfunc()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := simulator.ParseToken(token, kf, nil); err != nil {
+		if _, err := apitoken.Parse(token, kf, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

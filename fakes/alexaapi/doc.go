@@ -16,9 +16,9 @@
 //   - Progressive response: POST /v1/directives, validated and recorded.
 //
 // Every call needs `Authorization: Bearer <apiAccessToken>`; the token is
-// verified with Config.Keyfunc (see simulator.ParseToken) and its consent
+// verified with Config.Keyfunc (see apitoken.Parse) and its consent
 // decides the answer, with the status codes and bodies that the SDK clients
-// parse (../shared/alexa-contract.md §4):
+// parse (docs/alexa-contract.md §4):
 //
 //   - 200 with the value as a JSON literal ("Jane Doe" with its quotes) and
 //     Content-Type application/json; 204 with an empty body when the user has

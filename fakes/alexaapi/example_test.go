@@ -8,12 +8,13 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // A skill reads the apiEndpoint and apiAccessToken from its envelope and
 // calls Profile.email; the fake answers by the consent in the token.
 func Example() {
-	signer, err := simulator.NewGeneratedSigner()
+	signer, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		panic(err)
 	}
@@ -57,11 +58,11 @@ func Example() {
 // Faults make the next answers on a path fail, e.g. to test a skill's
 // handling of throttling.
 func ExampleServer_Fail() {
-	signer, _ := simulator.NewGeneratedSigner()
+	signer, _ := apitoken.NewGeneratedSigner()
 	api, _ := alexaapi.New(alexaapi.Config{Keyfunc: signer.Keyfunc()})
 	ts := httptest.NewServer(api)
 	defer ts.Close()
-	token, _ := signer.APIAccessToken(simulator.TokenFor{UserID: "amzn1.ask.account.A", DeviceID: "amzn1.ask.device.D"})
+	token, _ := signer.APIAccessToken(apitoken.For{UserID: "amzn1.ask.account.A", DeviceID: "amzn1.ask.device.D"})
 
 	api.Fail("/v2/devices/{deviceId}/settings/System.timeZone", 1, alexaapi.Fault{Status: http.StatusTooManyRequests})
 	for range 2 {

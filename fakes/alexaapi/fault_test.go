@@ -11,11 +11,12 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 func TestFaultStatus(t *testing.T) {
 	f := newFixture(t, nil)
-	endpoint, token, id := f.conversation(simulator.ConsentNone.Grant(simulator.ScopeEmail, simulator.ScopeAddress))
+	endpoint, token, id := f.conversation(simulator.ConsentNone.Grant(alexa.ScopeEmail, alexa.ScopeAddress))
 	f.api.Fail(pathEmail, 2, alexaapi.Fault{Status: 429})
 	f.api.Fail(pathEmail, 1, alexaapi.Fault{Status: 503, Body: `{"code":"X","message":"custom"}`})
 	// A pattern reaches every device.

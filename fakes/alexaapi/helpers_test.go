@@ -11,18 +11,19 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // One key for the whole package: generating RSA keys is the slow part.
 var (
 	keyOnce sync.Once
-	testKey *simulator.Signer
+	testKey *apitoken.Signer
 	keyErr  error
 )
 
-func signer(t testing.TB) *simulator.Signer {
+func signer(t testing.TB) *apitoken.Signer {
 	t.Helper()
-	keyOnce.Do(func() { testKey, keyErr = simulator.NewGeneratedSigner() })
+	keyOnce.Do(func() { testKey, keyErr = apitoken.NewGeneratedSigner() })
 	if keyErr != nil {
 		t.Fatal(keyErr)
 	}

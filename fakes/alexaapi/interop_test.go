@@ -14,6 +14,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 // This file plays the ASK SDK clients' role: it sends what they send and
@@ -153,11 +154,11 @@ func pyDecode(status int, body []byte, respType pyType, defs map[int]pyType) pyO
 
 func TestSDKInterop(t *testing.T) {
 	f := newFixture(t, func(c *alexaapi.Config) {
-		c.ManifestPermissions = []string{simulator.ScopeEmail, simulator.ScopeMobileNumber, simulator.ScopeName,
-			alexaapi.PermissionFullAddress, alexaapi.PermissionCountryAndPostalCode}
+		c.ManifestPermissions = []string{alexa.ScopeEmail, alexa.ScopeMobileNumber, alexa.ScopeName,
+			alexa.ManifestName(alexa.ScopeAddress), alexa.ManifestName(alexa.ScopeCountryAndPostalCode)}
 	})
-	endpoint, token, id := f.conversation(simulator.ConsentNone.Grant(simulator.ScopeEmail, simulator.ScopeMobileNumber,
-		simulator.ScopeAddress))
+	endpoint, token, id := f.conversation(simulator.ConsentNone.Grant(alexa.ScopeEmail, alexa.ScopeMobileNumber,
+		alexa.ScopeAddress))
 	_, noConsent, noConsentID := f.conversation(simulator.ConsentNone)
 	noEmail := alexaapi.DefaultProfile()
 	noEmail.Email = nil

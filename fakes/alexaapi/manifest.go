@@ -3,30 +3,7 @@ package alexaapi
 import (
 	"fmt"
 	"os"
-
-	"github.com/asksim/asksim/simulator"
 )
-
-// Manifest permission names (skill.json manifest.permissions[].name) of the
-// scopes this fake serves. Profile scopes are named as at runtime; the
-// address ones are not, and the two address names differ even in their
-// colons [SM PermissionName; ../shared/alexa-contract.md §4.2, §10 item 4].
-const (
-	PermissionFullAddress          = "alexa::devices:all:address:full:read"
-	PermissionCountryAndPostalCode = "alexa:devices:all:address:country_and_postal_code:read"
-)
-
-// ManifestPermission returns the manifest permission name that lets a skill
-// ask for the runtime scope.
-func ManifestPermission(scope string) string {
-	switch scope {
-	case simulator.ScopeAddress:
-		return PermissionFullAddress
-	case simulator.ScopeCountryAndPostalCode:
-		return PermissionCountryAndPostalCode
-	}
-	return scope
-}
 
 // LoadManifestPermissions reads a skill manifest (skill.json) and returns
 // the names in manifest.permissions[].name, for Config.ManifestPermissions.

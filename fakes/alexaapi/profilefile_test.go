@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 func TestDefaultFixtureIsTheBuiltInDefault(t *testing.T) {
@@ -102,7 +103,7 @@ func TestLoadManifestPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"alexa::profile:email:read", alexaapi.PermissionFullAddress}; !reflect.DeepEqual(got, want) {
+	if want := []string{"alexa::profile:email:read", alexa.ManifestName(alexa.ScopeAddress)}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	got, err = alexaapi.LoadManifestPermissions(write("none.json", `{"manifest": {}}`))

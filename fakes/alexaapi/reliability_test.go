@@ -12,6 +12,8 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 // TestFail_RejectsFaultsItCannotPlay is issue 14 defect 8 for the Alexa
@@ -62,8 +64,8 @@ func TestLog_OutsideInputCannotForgeLines(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	token, err := signer(t).APIAccessToken(simulator.TokenFor{UserID: "amzn1.ask.account.A\r\nGET /", DeviceID: "amzn1.ask.device.D",
-		Scopes: []string{simulator.ScopeEmail}})
+	token, err := signer(t).APIAccessToken(apitoken.For{UserID: "amzn1.ask.account.A\r\nGET /", DeviceID: "amzn1.ask.device.D",
+		Scopes: []string{alexa.ScopeEmail}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 // route is one API of the fake.
@@ -40,23 +40,23 @@ func (s *Server) routes() []*route {
 	givenName := str(func(p *Profile) *string { return p.GivenName })
 	mobile := func(p *Profile) (any, bool) { return p.Mobile, p.Mobile != nil }
 	rs := []*route{
-		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.name", scopes: []string{simulator.ScopeName}, value: name},
-		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.givenName", scopes: []string{simulator.ScopeGivenName}, value: givenName},
-		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.email", scopes: []string{simulator.ScopeEmail},
+		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.name", scopes: []string{alexa.ScopeName}, value: name},
+		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.givenName", scopes: []string{alexa.ScopeGivenName}, value: givenName},
+		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.email", scopes: []string{alexa.ScopeEmail},
 			value: str(func(p *Profile) *string { return p.Email })},
-		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.mobileNumber", scopes: []string{simulator.ScopeMobileNumber}, value: mobile},
+		{method: http.MethodGet, pattern: "/v2/accounts/~current/settings/Profile.mobileNumber", scopes: []string{alexa.ScopeMobileNumber}, value: mobile},
 		// Person level: the token carries no recognized speaker (person claims
 		// are UNCONFIRMED, §3.1), so these answer for the token's user.
-		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/name", scopes: []string{simulator.ScopeName}, value: name},
-		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/givenName", scopes: []string{simulator.ScopeGivenName}, value: givenName},
-		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/mobileNumber", scopes: []string{simulator.ScopeMobileNumber}, value: mobile},
+		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/name", scopes: []string{alexa.ScopeName}, value: name},
+		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/givenName", scopes: []string{alexa.ScopeGivenName}, value: givenName},
+		{method: http.MethodGet, pattern: "/v2/persons/~current/profile/mobileNumber", scopes: []string{alexa.ScopeMobileNumber}, value: mobile},
 		{method: http.MethodGet, pattern: "/v1/devices/{deviceId}/settings/address", family: familyAddress,
-			scopes: []string{simulator.ScopeAddress},
+			scopes: []string{alexa.ScopeAddress},
 			value:  func(p *Profile) (any, bool) { return p.Address, p.Address != nil }},
 		// Whoever may read the full address may read part of it; whether
 		// Amazon agrees is UNCONFIRMED.
 		{method: http.MethodGet, pattern: "/v1/devices/{deviceId}/settings/address/countryAndPostalCode", family: familyAddress,
-			scopes: []string{simulator.ScopeCountryAndPostalCode, simulator.ScopeAddress},
+			scopes: []string{alexa.ScopeCountryAndPostalCode, alexa.ScopeAddress},
 			value: func(p *Profile) (any, bool) {
 				if p.Address == nil {
 					return nil, false
@@ -117,7 +117,7 @@ func (r *route) grantedBy(v *verified) string {
 // declared reports whether the manifest lets the skill ask for the route.
 func (r *route) declared(manifest map[string]bool) bool {
 	for _, sc := range r.scopes {
-		if manifest[ManifestPermission(sc)] {
+		if manifest[alexa.ManifestName(sc)] {
 			return true
 		}
 	}

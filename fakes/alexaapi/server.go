@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/asksim/asksim/internal/logsafe"
@@ -18,7 +19,7 @@ import (
 // Config configures a Server.
 type Config struct {
 	// Keyfunc verifies apiAccessTokens: signer.Keyfunc() of the
-	// simulator.Signer that signs the envelopes, or simulator.Keyfunc(pub,
+	// apitoken.Signer that signs the envelopes, or apitoken.Keyfunc(pub,
 	// kid) for a key shared through a file. Required.
 	Keyfunc jwt.Keyfunc
 	// Now is the clock that token expiry is checked against. Defaults to
@@ -219,7 +220,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// An undeclared permission cannot have been granted, whatever the
 		// token says: Amazon answers FORBIDDEN first.
 		if s.manifest != nil && !rt.declared(s.manifest) {
-			c.detail = "manifest lacks " + ManifestPermission(c.scope)
+			c.detail = "manifest lacks " + alexa.ManifestName(c.scope)
 			s.fail(w, c, DecisionNotInManifest, errNotInManifest(c.family))
 			return
 		}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 )
 
 func TestConsentScenarios(t *testing.T) {
@@ -59,8 +61,8 @@ func TestConsentScenarios(t *testing.T) {
 
 func TestEveryAPIGranted(t *testing.T) {
 	f := newFixture(t, nil)
-	all := simulator.ConsentNone.Grant(simulator.ScopeName, simulator.ScopeGivenName, simulator.ScopeEmail,
-		simulator.ScopeMobileNumber, simulator.ScopeAddress)
+	all := simulator.ConsentNone.Grant(alexa.ScopeName, alexa.ScopeGivenName, alexa.ScopeEmail,
+		alexa.ScopeMobileNumber, alexa.ScopeAddress)
 	endpoint, token, id := f.conversation(all)
 	dev := url.PathEscape(id.DeviceID)
 	cases := []struct{ path, body string }{
@@ -100,8 +102,8 @@ func TestSettingsNeedNoConsentButAToken(t *testing.T) {
 
 func TestNoValueAnswers204(t *testing.T) {
 	f := newFixture(t, nil)
-	all := simulator.ConsentNone.Grant(simulator.ScopeEmail, simulator.ScopeName, simulator.ScopeMobileNumber,
-		simulator.ScopeCountryAndPostalCode)
+	all := simulator.ConsentNone.Grant(alexa.ScopeEmail, alexa.ScopeName, alexa.ScopeMobileNumber,
+		alexa.ScopeCountryAndPostalCode)
 	endpoint, token, id := f.conversation(all)
 	p := alexaapi.DefaultProfile()
 	p.Email, p.Mobile, p.Address, p.Settings.TimeZone = nil, nil, nil, nil
@@ -123,14 +125,14 @@ func TestNoValueAnswers204(t *testing.T) {
 }
 
 // tokens returns a set of bad tokens, each with what makes it bad.
-func badTokens(t *testing.T, tf simulator.TokenFor) map[string]string {
+func badTokens(t *testing.T, tf apitoken.For) map[string]string {
 	t.Helper()
 	good := signer(t)
-	other, err := simulator.NewGeneratedSigner()
+	other, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sign := func(mut func(*simulator.TokenClaims)) string {
+	sign := func(mut func(*apitoken.Claims)) string {
 		c := good.Claims(tf)
 		mut(c)
 		tok, err := good.Sign(c)
@@ -153,19 +155,19 @@ func badTokens(t *testing.T, tf simulator.TokenFor) map[string]string {
 		"malformed":      "not-a-jwt",
 		"other key":      foreign,
 		"tampered":       parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2])),
-		"expired":        sign(func(c *simulator.TokenClaims) { c.ExpiresAt = time.Now().Add(-time.Minute).Unix() }),
-		"not yet valid":  sign(func(c *simulator.TokenClaims) { c.NotBefore = time.Now().Add(time.Hour).Unix() }),
-		"wrong audience": sign(func(c *simulator.TokenClaims) { c.Audience = "https://api.eu.amazonalexa.com" }),
-		"wrong issuer":   sign(func(c *simulator.TokenClaims) { c.Issuer = "someone" }),
-		"no user":        sign(func(c *simulator.TokenClaims) { c.PrivateClaims.UserID = "" }),
+		"expired":        sign(func(c *apitoken.Claims) { c.ExpiresAt = time.Now().Add(-time.Minute).Unix() }),
+		"not yet valid":  sign(func(c *apitoken.Claims) { c.NotBefore = time.Now().Add(time.Hour).Unix() }),
+		"wrong audience": sign(func(c *apitoken.Claims) { c.Audience = "https://api.eu.amazonalexa.com" }),
+		"wrong issuer":   sign(func(c *apitoken.Claims) { c.Issuer = "someone" }),
+		"no user":        sign(func(c *apitoken.Claims) { c.PrivateClaims.UserID = "" }),
 	}
 }
 
 func TestBadTokens(t *testing.T) {
 	f := newFixture(t, nil)
 	_, _, id := f.conversation(simulator.ConsentNone)
-	tf := simulator.TokenFor{SkillID: simulator.DefaultSkillID, UserID: id.UserID, DeviceID: id.DeviceID,
-		Scopes: []string{simulator.ScopeEmail, simulator.ScopeAddress}}
+	tf := apitoken.For{SkillID: simulator.DefaultSkillID, UserID: id.UserID, DeviceID: id.DeviceID,
+		Scopes: []string{alexa.ScopeEmail, alexa.ScopeAddress}}
 	for name, tok := range badTokens(t, tf) {
 		t.Run(name, func(t *testing.T) {
 			got := call(t, http.MethodGet, f.ts.URL+pathEmail, tok, "")
@@ -229,7 +231,7 @@ func TestExpiryAfterCaching(t *testing.T) {
 		t.Fatalf("fresh token: %d %s", got.status, got.body)
 	}
 	mu.Lock()
-	now = now.Add(simulator.DefaultTokenLifetime + time.Second)
+	now = now.Add(apitoken.DefaultLifetime + time.Second)
 	mu.Unlock()
 	if got := call(t, http.MethodGet, endpoint+pathEmail, token, ""); got.status != 401 {
 		t.Fatalf("cached token past exp: %d %s, want 401", got.status, got.body)
@@ -242,10 +244,10 @@ func TestExpiryAfterCaching(t *testing.T) {
 
 func TestManifest(t *testing.T) {
 	f := newFixture(t, func(c *alexaapi.Config) {
-		c.ManifestPermissions = []string{simulator.ScopeName, alexaapi.PermissionCountryAndPostalCode}
+		c.ManifestPermissions = []string{alexa.ScopeName, alexa.ManifestName(alexa.ScopeCountryAndPostalCode)}
 	})
-	everything := simulator.ConsentNone.Grant(simulator.ScopeName, simulator.ScopeEmail, simulator.ScopeAddress,
-		simulator.ScopeCountryAndPostalCode)
+	everything := simulator.ConsentNone.Grant(alexa.ScopeName, alexa.ScopeEmail, alexa.ScopeAddress,
+		alexa.ScopeCountryAndPostalCode)
 	endpoint, token, id := f.conversation(everything)
 	addrForbidden := `{"type":"FORBIDDEN","message":"Access to this resource cannot be requested."}`
 	cases := []struct {
@@ -266,12 +268,12 @@ func TestManifest(t *testing.T) {
 	}
 	// The runtime name of the address scope is not a manifest name: declaring
 	// it does not help (../shared/alexa-contract.md §10 item 4).
-	f2 := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{simulator.ScopeAddress} })
+	f2 := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{alexa.ScopeAddress} })
 	endpoint, token, id = f2.conversation(everything)
 	if got := call(t, http.MethodGet, endpoint+pathAddress(id.DeviceID), token, ""); got.status != 403 || got.body != addrForbidden {
 		t.Errorf("runtime scope in manifest: %d %s, want 403 %s", got.status, got.body, addrForbidden)
 	}
-	f3 := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{alexaapi.PermissionFullAddress} })
+	f3 := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{alexa.ManifestName(alexa.ScopeAddress)} })
 	endpoint, token, id = f3.conversation(everything)
 	if got := call(t, http.MethodGet, endpoint+pathAddress(id.DeviceID), token, ""); got.status != 200 {
 		t.Errorf("manifest name declared: %d %s, want 200", got.status, got.body)
@@ -291,12 +293,12 @@ func TestDeviceAddressNotGranted(t *testing.T) {
 		}
 	}
 	// Full address consent covers the country and postal code.
-	endpoint, token, id = f.conversation(simulator.ConsentNone.Grant(simulator.ScopeAddress))
+	endpoint, token, id = f.conversation(simulator.ConsentNone.Grant(alexa.ScopeAddress))
 	if got := call(t, http.MethodGet, endpoint+pathShortAddress(id.DeviceID), token, ""); got.status != 200 {
 		t.Errorf("short address with full consent: %d %s", got.status, got.body)
 	}
 	// And the country and postal code consent does not cover the full address.
-	endpoint, token, id = f.conversation(simulator.ConsentNone.Grant(simulator.ScopeCountryAndPostalCode))
+	endpoint, token, id = f.conversation(simulator.ConsentNone.Grant(alexa.ScopeCountryAndPostalCode))
 	if got := call(t, http.MethodGet, endpoint+pathAddress(id.DeviceID), token, ""); got.status != 403 || got.body != want {
 		t.Errorf("full address with short consent: %d %s", got.status, got.body)
 	}
@@ -305,8 +307,8 @@ func TestDeviceAddressNotGranted(t *testing.T) {
 func TestDeviceIDFromPath(t *testing.T) {
 	f := newFixture(t, nil)
 	// A device id with characters the SDKs escape (encodeURIComponent).
-	tf := simulator.TokenFor{SkillID: simulator.DefaultSkillID, UserID: "amzn1.ask.account.X",
-		DeviceID: "amzn1.ask.device.a/b c?d%e", Scopes: []string{simulator.ScopeAddress}}
+	tf := apitoken.For{SkillID: simulator.DefaultSkillID, UserID: "amzn1.ask.account.X",
+		DeviceID: "amzn1.ask.device.a/b c?d%e", Scopes: []string{alexa.ScopeAddress}}
 	token, err := signer(t).APIAccessToken(tf)
 	if err != nil {
 		t.Fatal(err)
@@ -406,8 +408,8 @@ func TestRequestLog(t *testing.T) {
 		t.Fatalf("%d entries, want 2", len(got))
 	}
 	for i, w := range []alexaapi.Request{
-		{Method: "GET", Path: pathName, UserID: id.UserID, DeviceID: id.DeviceID, Scope: simulator.ScopeName, Decision: "granted", Status: 200},
-		{Method: "GET", Path: pathEmail, UserID: id.UserID, DeviceID: id.DeviceID, Scope: simulator.ScopeEmail, Decision: "not-granted", Status: 403},
+		{Method: "GET", Path: pathName, UserID: id.UserID, DeviceID: id.DeviceID, Scope: alexa.ScopeName, Decision: "granted", Status: 200},
+		{Method: "GET", Path: pathEmail, UserID: id.UserID, DeviceID: id.DeviceID, Scope: alexa.ScopeEmail, Decision: "not-granted", Status: 403},
 	} {
 		if got[i].Time.IsZero() {
 			t.Errorf("entry %d has no time", i)

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -42,7 +42,7 @@ func (c *tokenCache) verify(raw string) (*verified, error) {
 	if v != nil && !now.Before(v.nbf) && now.Before(v.exp) {
 		return v, nil
 	}
-	claims, err := simulator.ParseToken(raw, c.keyfunc, c.now)
+	claims, err := apitoken.Parse(raw, c.keyfunc, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestTokenCacheIsBoundedAndCaches(t *testing.T) {
-	signer, err := simulator.NewGeneratedSigner()
+	signer, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,13 +19,13 @@ func TestTokenCacheIsBoundedAndCaches(t *testing.T) {
 	keyfunc := signer.Keyfunc()
 	counting := func(tok *jwt.Token) (any, error) { verifications++; return keyfunc(tok) }
 	c := newTokenCache(counting, time.Now, 8)
-	tok, err := signer.APIAccessToken(simulator.TokenFor{UserID: "u", DeviceID: "d", Scopes: []string{simulator.ScopeEmail}})
+	tok, err := signer.APIAccessToken(apitoken.For{UserID: "u", DeviceID: "d", Scopes: []string{alexa.ScopeEmail}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 5 {
 		v, err := c.verify(tok)
-		if err != nil || !v.scopes[simulator.ScopeEmail] || v.userID != "u" || v.deviceID != "d" {
+		if err != nil || !v.scopes[alexa.ScopeEmail] || v.userID != "u" || v.deviceID != "d" {
 			t.Fatalf("verify = %+v, %v", v, err)
 		}
 	}
@@ -32,7 +33,7 @@ func TestTokenCacheIsBoundedAndCaches(t *testing.T) {
 		t.Errorf("%d verifications of one token, want 1 (cached)", verifications)
 	}
 	for i := range 50 {
-		tok, err := signer.APIAccessToken(simulator.TokenFor{UserID: fmt.Sprint("u", i)})
+		tok, err := signer.APIAccessToken(apitoken.For{UserID: fmt.Sprint("u", i)})
 		if err != nil {
 			t.Fatal(err)
 		}

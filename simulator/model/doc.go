@@ -97,7 +97,7 @@
 // # Permissions
 //
 // Runtime scopes (consent cards, Alexa API calls) and manifest permission
-// names differ for the device address and lists; ManifestPermissionFor maps
+// names differ for the device address and lists; alexa.ManifestName maps
 // one to the other and SkillPackage.Declares checks the manifest.
 //
 // A Model is safe for concurrent use once SkillID and Clock are set.

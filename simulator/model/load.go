@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/asksim/asksim/simulator/alexa"
 )
 
 // SkillPackage is an ASK CLI skill package: skill.json plus one interaction
@@ -148,7 +150,7 @@ func (p *SkillPackage) Permissions() []string {
 // Declares reports whether the manifest declares the permission a runtime
 // scope (as in a consent card or an Alexa API call) needs.
 func (p *SkillPackage) Declares(runtimeScope string) bool {
-	want := ManifestPermissionFor(runtimeScope)
+	want := alexa.ManifestName(runtimeScope)
 	for _, have := range p.Manifest.Permissions {
 		if have == want {
 			return true

@@ -162,23 +162,6 @@ func TestSkillPackage(t *testing.T) {
 	}
 }
 
-func TestManifestPermissionFor(t *testing.T) {
-	for runtime, manifest := range map[string]string{
-		"read::alexa:device:all:address":                         "alexa::devices:all:address:full:read",
-		"read::alexa:device:all:address:country_and_postal_code": "alexa:devices:all:address:country_and_postal_code:read",
-		"read::alexa:household:list":                             "alexa::household:lists:read",
-		"write::alexa:household:list":                            "alexa::household:lists:write",
-		"alexa::profile:email:read":                              "alexa::profile:email:read",
-		"alexa::profile:name:read":                               "alexa::profile:name:read",
-		"alexa::devices:all:geolocation:read":                    "alexa::devices:all:geolocation:read",
-		"alexa::alerts:reminders:skill:readwrite":                "alexa::alerts:reminders:skill:readwrite",
-	} {
-		if got := model.ManifestPermissionFor(runtime); got != manifest {
-			t.Errorf("ManifestPermissionFor(%q) = %q, want %q", runtime, got, manifest)
-		}
-	}
-}
-
 const minimalModel = `{"interactionModel":{"languageModel":{"invocationName":"x","intents":[{"name":"A","samples":["a"]}]}}}`
 
 func TestLoadSkillPackageLayouts(t *testing.T) {

@@ -1,4 +1,4 @@
-package simulator
+package apitoken
 
 import "testing"
 
@@ -10,7 +10,7 @@ func TestConcurrentCallersShareOneMint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := TokenFor{SkillID: DefaultSkillID, UserID: "u", DeviceID: "d"}
+	f := For{SkillID: "amzn1.ask.skill.00000000-0000-4000-8000-0000a5c51a00", UserID: "u", DeviceID: "d"}
 	k := s.tokenKey(f, false)
 	m := &minting{done: make(chan struct{})}
 	s.mu.Lock()
@@ -29,19 +29,17 @@ func TestConcurrentCallersShareOneMint(t *testing.T) {
 	}
 }
 
-// TestPrefetchFillsTheCache checks that a new conversation's tokens are
-// minted without a turn asking for them.
+// TestPrefetchFillsTheCache checks that Prefetch mints a conversation's
+// tokens, the apiAccessToken and the consent token, without a turn asking
+// for them.
 func TestPrefetchFillsTheCache(t *testing.T) {
 	s, err := NewGeneratedSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := New(WithSigner(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv := sim.NewConversation(ConsentEmail)
-	f := conv.TokenFor()
+	f := For{SkillID: "amzn1.ask.skill.00000000-0000-4000-8000-0000a5c51a00", UserID: "u", DeviceID: "d",
+		Scopes: []string{"alexa::profile:email:read"}}
+	s.Prefetch(f)
 	// Prefetch registers its mints before returning: each token is cached
 	// or being minted; join the mint, then look in the cache.
 	for _, deprecated := range []bool{false, true} {
@@ -55,7 +53,7 @@ func TestPrefetchFillsTheCache(t *testing.T) {
 				break
 			}
 			if !inflight {
-				t.Fatalf("token (deprecated=%v) neither cached nor being minted after NewConversation", deprecated)
+				t.Fatalf("token (deprecated=%v) neither cached nor being minted after Prefetch", deprecated)
 			}
 			<-m.done
 		}
