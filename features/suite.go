@@ -16,6 +16,7 @@ import (
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -271,7 +272,7 @@ func (s *Suite) OAuthServer() *oauth.Server { return s.oauth }
 
 // link runs the account-linking flow as Alexa does, against the OAuth fake,
 // logging in as username.
-func (s *Suite) link(ctx context.Context, username string) (*simulator.LinkedAccount, error) {
+func (s *Suite) link(ctx context.Context, username string) (*link.Account, error) {
 	client := s.oauthCfg.Clients[0]
 	var password string
 	var known []string
@@ -288,7 +289,7 @@ func (s *Suite) link(ctx context.Context, username string) (*simulator.LinkedAcc
 	if client.Scheme == oauth.SchemeRequestBody {
 		scheme = "body"
 	}
-	cfg := simulator.LinkConfig{
+	cfg := link.Config{
 		AuthorizationURL: s.oauthURL + "/authorize",
 		TokenURL:         s.oauthURL + "/token",
 		ClientID:         client.ID,
@@ -303,14 +304,14 @@ func (s *Suite) link(ctx context.Context, username string) (*simulator.LinkedAcc
 	if len(client.RedirectURIs) > 0 {
 		cfg.RedirectURI = client.RedirectURIs[0]
 	}
-	res, err := simulator.Link(ctx, cfg)
+	res, err := link.Run(ctx, cfg)
 	if err != nil {
 		if res != nil && res.Report != nil {
 			return nil, fmt.Errorf("%w\n%s", err, res.Report.String())
 		}
 		return nil, err
 	}
-	return res.Tokens, nil
+	return res.Account, nil
 }
 
 // defaultUser is who "the user has linked their account" logs in as.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
 
 // world is one scenario's state: its conversation, what it said and what
@@ -22,7 +23,7 @@ type world struct {
 	pending simulator.Consent
 	locale  string
 	device  *simulator.DeviceProfile
-	linked  *simulator.LinkedAccount
+	linked  *link.Account
 	// linkedAs is the username the account is linked as, "" when not linked.
 	linkedAs string
 	turns    []turnRecord
@@ -157,12 +158,12 @@ func (w *world) refreshLinked(ctx context.Context) error {
 	if w.linked == nil {
 		return nil
 	}
-	c, err := w.linked.Consent(ctx, w.consent())
+	tok, err := w.linked.AccessToken(ctx)
 	if err != nil {
 		return w.fail("refresh the linked account's token: %v", err)
 	}
-	if c.AccessToken != w.consent().AccessToken {
-		w.setConsent(c)
+	if c := w.consent(); tok != c.AccessToken {
+		w.setConsent(c.Link(tok))
 	}
 	return nil
 }

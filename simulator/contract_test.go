@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -183,9 +184,9 @@ func TestEachRuleThroughHTTP(t *testing.T) {
 }
 
 func TestTimeoutRule(t *testing.T) {
-	clock := newFakeClock()
+	clock := testutil.NewClock(testutil.FixedTime)
 	slow := func(w http.ResponseWriter, r *http.Request) {
-		clock.Advance(simulator.ResponseTimeLimit + time.Second) // the skill "took" 9 s
+		clock.Add(simulator.ResponseTimeLimit + time.Second) // the skill "took" 9 s
 		answer(`{"version":"1.0","response":{}}`)(w, r)
 	}
 	sim, _ := httpSim(t, slow, simulator.WithClock(clock.Now))

@@ -9,22 +9,14 @@
 //     CanFulfillIntentRequest, PermissionResponse, ExceptionEncountered and
 //     AudioPlayerEvent.
 //   - Consent: the permission scopes a user granted (package alexa names
-//     them) plus an optional linked-account token, with the named scenarios
-//     none, name, email and email+linked (see ParseConsent).
+//     them) plus an optional linked-account token (generated, or from a real
+//     link made with package link), with the named scenarios none, name,
+//     email and email+linked (see ParseConsent).
 //   - Every envelope carries an apiAccessToken minted by an
 //     apitoken.Signer (WithSigner), whose claims tell a fake API server which
 //     scopes were granted, for which user and device, and until when.
 //   - A Simulator holding skill id, locale, device, region and clock, and
 //     Conversations with their own user, device and session.
-//   - Account linking as Alexa performs it (Link): the authorization URL
-//     with state, scopes and optional PKCE, the login form submitted as a
-//     browser submits it, the redirect to Alexa's redirect_uri (never
-//     requested), the code redeemed with HTTP Basic or body credentials
-//     within Alexa's 4.5 s, and one refresh. A LinkReport names each rule
-//     Alexa enforces (LinkRules) as pass, warn or fail, with redacted
-//     evidence; a LinkedAccount refreshes its token on expiry for later
-//     envelopes. AuthorizationRequest and CompleteManual serve a person
-//     logging in in a real browser.
 //   - Speaking to the skill (Voice, in voice.go and dialog.go): an utterance
 //     is resolved against the skill's interaction model (package model) into
 //     the request Alexa would send, and Alexa's side of the dialog is played

@@ -13,7 +13,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 	"github.com/spf13/pflag"
 )
 
@@ -69,14 +69,14 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 			fs.StringVar(&f.tokenURL, "token-url", "", "your access-token URI")
 			fs.StringVar(&f.clientID, "client-id", "", "client id configured in the skill")
 			fs.StringVar(&f.clientSecret, "client-secret", "", "client secret (or $"+envLinkClientSecret+")")
-			fs.StringVar(&f.scheme, "scheme", simulator.LinkSchemeBasic, "token endpoint authentication: basic (HTTP_BASIC) or body (REQUEST_BODY_CREDENTIALS)")
+			fs.StringVar(&f.scheme, "scheme", link.SchemeBasic, "token endpoint authentication: basic (HTTP_BASIC) or body (REQUEST_BODY_CREDENTIALS)")
 			fs.StringArrayVar(&f.scopes, "scope", nil, "scope to request (repeatable)")
 			fs.StringVar(&f.username, "username", "", "user who logs in (fake: alice)")
 			fs.StringVar(&f.password, "password", "", "that user's password (or $"+envLinkPassword+")")
 			fs.StringVar(&f.userField, "username-field", "username", "name of the login form's username input")
 			fs.StringVar(&f.passField, "password-field", "password", "name of the login form's password input")
-			fs.StringVar(&f.vendorID, "vendor-id", simulator.DefaultVendorID, "vendor id in Alexa's redirect URI")
-			fs.StringVar(&f.region, "region", simulator.DefaultRegion, "region of Alexa's redirect URI: NA, EU or FE")
+			fs.StringVar(&f.vendorID, "vendor-id", link.DefaultVendorID, "vendor id in Alexa's redirect URI")
+			fs.StringVar(&f.region, "region", link.DefaultRegion, "region of Alexa's redirect URI: NA, EU or FE")
 			fs.BoolVar(&f.pkce, "pkce", false, "send an S256 code challenge (PKCE)")
 			fs.BoolVar(&f.manual, "manual", false, "log in yourself in a browser and paste the redirect URL")
 			fs.BoolVar(&f.json, "json", false, "print the report as JSON")
@@ -90,13 +90,13 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 	})
 }
 
-// linkFlagOf maps LinkConfig fields to the flags that set them.
+// linkFlagOf maps link.Config fields to the flags that set them.
 var linkFlagOf = map[string]string{
 	"AuthorizationURL": "--authorization-url", "TokenURL": "--token-url", "ClientID": "--client-id",
 	"Scheme": "--scheme", "Scopes": "--scope", "Region": "--region", "RedirectURI": "--vendor-id",
 }
 
-func (f *linkFlags) config(fs *pflag.FlagSet) (simulator.LinkConfig, error) {
+func (f *linkFlags) config(fs *pflag.FlagSet) (link.Config, error) {
 	if f.clientSecret == "" {
 		f.clientSecret = os.Getenv(envLinkClientSecret)
 	}
@@ -110,26 +110,26 @@ func (f *linkFlags) config(fs *pflag.FlagSet) (simulator.LinkConfig, error) {
 	if server {
 		for _, n := range []string{"authorization-url", "token-url", "client-id"} {
 			if !fs.Changed(n) {
-				return simulator.LinkConfig{}, usagef("--%s is required when linking against your own server (with --authorization-url, --token-url, --client-id)", n)
+				return link.Config{}, usagef("--%s is required when linking against your own server (with --authorization-url, --token-url, --client-id)", n)
 			}
 		}
 		if !f.manual && (f.username == "" || f.password == "") {
-			return simulator.LinkConfig{}, usagef("--username and --password (or $%s) are required against your own server, unless --manual", envLinkPassword)
+			return link.Config{}, usagef("--username and --password (or $%s) are required against your own server, unless --manual", envLinkPassword)
 		}
 	} else {
 		if f.username == "" {
 			f.username, f.password = "alice", "alice-password"
 		} else if f.password == "" && !f.manual {
-			return simulator.LinkConfig{}, usagef("--password is required with --username")
+			return link.Config{}, usagef("--password is required with --username")
 		}
 	}
 	if f.vendorID == "" {
-		return simulator.LinkConfig{}, usagef("--vendor-id must not be empty")
+		return link.Config{}, usagef("--vendor-id must not be empty")
 	}
 	if f.userField == "" || f.passField == "" {
-		return simulator.LinkConfig{}, usagef("--username-field and --password-field must not be empty")
+		return link.Config{}, usagef("--username-field and --password-field must not be empty")
 	}
-	cfg := simulator.LinkConfig{
+	cfg := link.Config{
 		AuthorizationURL: f.authURL, TokenURL: f.tokenURL, ClientID: f.clientID, ClientSecret: f.clientSecret,
 		Scheme: f.scheme, Scopes: f.scopes, Username: f.username, Password: f.password,
 		UsernameField: f.userField, PasswordField: f.passField, VendorID: f.vendorID, Region: f.region, PKCE: f.pkce,
@@ -140,14 +140,14 @@ func (f *linkFlags) config(fs *pflag.FlagSet) (simulator.LinkConfig, error) {
 	if !server {
 		probe.AuthorizationURL, probe.TokenURL, probe.ClientID = "http://127.0.0.1/authorize", "http://127.0.0.1/token", "alexa-skill"
 	}
-	if _, _, _, err := simulator.AuthorizationRequest(probe); err != nil {
+	if _, _, _, err := link.AuthorizationRequest(probe); err != nil {
 		return cfg, linkUsage(err)
 	}
 	return cfg, nil
 }
 
 func linkUsage(err error) error {
-	var ce *simulator.LinkConfigError
+	var ce *link.ConfigError
 	if errors.As(err, &ce) {
 		if flag, ok := linkFlagOf[ce.Field]; ok {
 			return usagef("%s: %s", flag, ce.Msg)
@@ -172,11 +172,11 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 		cfg.ClientID, cfg.ClientSecret = def.ID, def.Secret
 		fmt.Fprintf(st.err, "asksim link: OAuth fake at %s (client %s, user %s)\n", fake.url, cfg.ClientID, cfg.Username)
 	}
-	var res *simulator.LinkResult
+	var res *link.Result
 	if f.manual {
 		res, err = linkManual(ctx, st, cfg)
 	} else {
-		res, err = simulator.Link(ctx, cfg)
+		res, err = link.Run(ctx, cfg)
 	}
 	if res == nil {
 		return linkUsage(err)
@@ -198,12 +198,12 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 }
 
 // linkManual prints the authorization URL and reads the pasted redirect.
-func linkManual(ctx context.Context, st *stdio, cfg simulator.LinkConfig) (*simulator.LinkResult, error) {
-	authURL, state, verifier, err := simulator.AuthorizationRequest(cfg)
+func linkManual(ctx context.Context, st *stdio, cfg link.Config) (*link.Result, error) {
+	authURL, state, verifier, err := link.AuthorizationRequest(cfg)
 	if err != nil {
 		return nil, err
 	}
-	redirect, _ := simulator.AlexaRedirectURI(cfg.Region, cfg.VendorID)
+	redirect, _ := link.RedirectURI(cfg.Region, cfg.VendorID)
 	fmt.Fprintf(st.err, "Open this URL in a browser and log in:\n\n  %s\n\n", authURL)
 	fmt.Fprintf(st.err, "The browser then goes to %s?… (the page need not load).\nPaste that URL here and press Enter:\n", redirect)
 	line := make(chan string, 1)
@@ -225,7 +225,7 @@ func linkManual(ctx context.Context, st *stdio, cfg simulator.LinkConfig) (*simu
 	case err := <-readErr:
 		return nil, err
 	case s := <-line:
-		return simulator.CompleteManual(ctx, cfg, s, state, verifier)
+		return link.CompleteManual(ctx, cfg, s, state, verifier)
 	}
 }
 

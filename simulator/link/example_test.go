@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
 
 // Link an account against asksim's OAuth fake and use the token in later
@@ -17,7 +18,7 @@ func ExampleLink() {
 	ts := httptest.NewServer(fake)
 	defer ts.Close()
 
-	res, err := simulator.Link(context.Background(), simulator.LinkConfig{
+	res, err := link.Run(context.Background(), link.Config{
 		AuthorizationURL: ts.URL + "/authorize",
 		TokenURL:         ts.URL + "/token",
 		ClientID:         "alexa-skill",
@@ -31,11 +32,13 @@ func ExampleLink() {
 		return
 	}
 	for _, c := range res.Report.Checks {
-		if c.Status != simulator.LinkPass {
+		if c.Status != link.Pass {
 			fmt.Println(c.Status, c.Rule) // loopback is plain http
 		}
 	}
-	consent, _ := res.Tokens.Consent(context.Background(), simulator.ConsentEmail)
+	// The access token goes into envelopes as user.accessToken.
+	tok, _ := res.Account.AccessToken(context.Background())
+	consent := simulator.ConsentEmail.Link(tok)
 	fmt.Println("failed:", res.Report.Failed(), "linked:", consent.Linked, consent.AccessToken != "")
 	// Output:
 	// warn transport.https
@@ -43,7 +46,7 @@ func ExampleLink() {
 }
 
 func ExampleAuthorizationRequest() {
-	authURL, _, _, _ := simulator.AuthorizationRequest(simulator.LinkConfig{
+	authURL, _, _, _ := link.AuthorizationRequest(link.Config{
 		AuthorizationURL: "https://auth.example.com/authorize",
 		TokenURL:         "https://auth.example.com/token",
 		ClientID:         "alexa-skill",

@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 import (
 	"crypto/rand"
@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 // testAS is a small authorization server whose every deviation from what
@@ -266,24 +268,9 @@ func (as *testAS) tokenLog() []string {
 	return append([]string(nil), as.log...)
 }
 
-// fakeClock is a settable clock, safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newClock is a settable clock at a fixed start.
+func newClock() *testutil.Clock {
+	return testutil.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
 func newServer(t *testing.T, h http.Handler) *httptest.Server {

@@ -1,4 +1,4 @@
-package simulator
+package link
 
 import (
 	"net/url"

@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
 
 // BenchmarkLink is a whole link against the loopback test server; its
@@ -20,7 +20,7 @@ func BenchmarkLink(b *testing.B) {
 	cfg := linkConfig(as)
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := simulator.Link(context.Background(), cfg)
+		res, err := link.Run(context.Background(), cfg)
 		if err != nil {
 			b.Fatal(err, res.Report)
 		}

@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
 
-func linkConfig(as *testAS) simulator.LinkConfig {
-	return simulator.LinkConfig{
+func linkConfig(as *testAS) link.Config {
+	return link.Config{
 		AuthorizationURL: as.URL + "/authorize",
 		TokenURL:         as.URL + "/token",
 		ClientID:         as.clientID,
@@ -28,26 +28,26 @@ func linkConfig(as *testAS) simulator.LinkConfig {
 	}
 }
 
-func link(t *testing.T, cfg simulator.LinkConfig) *simulator.LinkResult {
+func runLink(t *testing.T, cfg link.Config) *link.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	res, err := simulator.Link(ctx, cfg)
+	res, err := link.Run(ctx, cfg)
 	if res == nil {
 		t.Fatalf("Link: no result: %v", err)
 	}
 	if (err != nil) != res.Report.Failed() {
 		t.Fatalf("Link error %v but report failed=%v:\n%s", err, res.Report.Failed(), res.Report)
 	}
-	if err != nil && !errors.Is(err, simulator.ErrLinkFailed) {
-		t.Fatalf("Link error %v does not wrap ErrLinkFailed", err)
+	if err != nil && !errors.Is(err, link.ErrFailed) {
+		t.Fatalf("Link error %v does not wrap ErrFailed", err)
 	}
 	return res
 }
 
 // wantCheck asserts the status of one rule and that its message says what
 // the server got wrong.
-func wantCheck(t *testing.T, rep *simulator.LinkReport, rule string, st simulator.LinkStatus, msgParts ...string) simulator.LinkCheck {
+func wantCheck(t *testing.T, rep *link.Report, rule string, st link.Status, msgParts ...string) link.Check {
 	t.Helper()
 	c, ok := rep.Check(rule)
 	if !ok {
@@ -65,10 +65,10 @@ func wantCheck(t *testing.T, rep *simulator.LinkReport, rule string, st simulato
 }
 
 // onlyFailure asserts that rule is the one and only failure.
-func onlyFailure(t *testing.T, rep *simulator.LinkReport, rule string) {
+func onlyFailure(t *testing.T, rep *link.Report, rule string) {
 	t.Helper()
 	for _, c := range rep.Checks {
-		if c.Status == simulator.LinkFail && c.Rule != rule {
+		if c.Status == link.Fail && c.Rule != rule {
 			t.Errorf("unexpected failure %s: %s", c.Rule, c.Message)
 		}
 	}
@@ -76,39 +76,39 @@ func onlyFailure(t *testing.T, rep *simulator.LinkReport, rule string) {
 
 func TestLinkCompliantServer(t *testing.T) {
 	as := newTestAS(t)
-	res := link(t, linkConfig(as))
+	res := runLink(t, linkConfig(as))
 	rep := res.Report
 	if rep.Failed() {
 		t.Fatalf("compliant server failed:\n%s", rep)
 	}
 	// Loopback is plain http: a warning, never a failure.
-	wantCheck(t, rep, simulator.RuleHTTPS, simulator.LinkWarn, as.URL)
-	for _, rule := range simulator.LinkRules() {
-		if rule.ID == simulator.RuleHTTPS {
+	wantCheck(t, rep, link.RuleHTTPS, link.Warn, as.URL)
+	for _, rule := range link.Rules() {
+		if rule.ID == link.RuleHTTPS {
 			continue
 		}
-		wantCheck(t, rep, rule.ID, simulator.LinkPass)
+		wantCheck(t, rep, rule.ID, link.Pass)
 	}
 	if got, want := as.tokenLog(), []string{"grant=authorization_code auth=basic", "grant=refresh_token auth=basic"}; !slices.Equal(got, want) {
 		t.Errorf("token calls %q, want %q", got, want)
 	}
-	if res.Tokens == nil {
+	if res.Account == nil {
 		t.Fatal("no tokens")
 	}
-	tok := res.Tokens.Tokens()
+	tok := res.Account.Tokens()
 	if !strings.HasPrefix(tok.AccessToken, "at-") || !strings.HasPrefix(tok.RefreshToken, "rt-") || tok.TokenType != "Bearer" {
 		t.Errorf("tokens %+v", tok)
 	}
 	// The login form was submitted as a browser does: the server refuses
 	// otherwise (CSRF token from the session cookie, hidden fields, default
 	// button only, no unchecked box, no disabled field).
-	wantCheck(t, rep, simulator.RuleAuthorizeForm, simulator.LinkPass, `"csrf"`, `"action"`)
+	wantCheck(t, rep, link.RuleAuthorizeForm, link.Pass, `"csrf"`, `"action"`)
 }
 
 func TestLinkAuthorizationURL(t *testing.T) {
-	cfg := simulator.LinkConfig{AuthorizationURL: "https://auth.example.test/oauth/authorize?tenant=t1", TokenURL: "https://auth.example.test/token",
+	cfg := link.Config{AuthorizationURL: "https://auth.example.test/oauth/authorize?tenant=t1", TokenURL: "https://auth.example.test/token",
 		ClientID: "alexa-skill", Scopes: []string{"profile", "orders.read"}, PKCE: true, Region: "EU", VendorID: "M3BVP74N95SP1F"}
-	raw, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	raw, state, verifier, err := link.AuthorizationRequest(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +133,11 @@ func TestLinkAuthorizationURL(t *testing.T) {
 	if len(state) < 22 || len(verifier) < 43 || len(verifier) > 128 {
 		t.Errorf("state %q verifier %q too short", state, verifier)
 	}
-	if _, state2, _, _ := simulator.AuthorizationRequest(cfg); state2 == state {
+	if _, state2, _, _ := link.AuthorizationRequest(cfg); state2 == state {
 		t.Error("state repeats")
 	}
 	for region, host := range map[string]string{"NA": "pitangui.amazon.com", "EU": "layla.amazon.com", "FE": "alexa.amazon.co.jp"} {
-		got, err := simulator.AlexaRedirectURI(region, simulator.DefaultVendorID)
+		got, err := link.RedirectURI(region, link.DefaultVendorID)
 		if err != nil || got != "https://"+host+"/api/skill/link/M2ASKSIMVENDOR" {
 			t.Errorf("region %s: %q, %v", region, got, err)
 		}
@@ -145,24 +145,24 @@ func TestLinkAuthorizationURL(t *testing.T) {
 }
 
 func TestLinkAlexaTimeoutDefault(t *testing.T) {
-	if simulator.AlexaTokenTimeout != 4500*time.Millisecond {
-		t.Fatalf("AlexaTokenTimeout = %s, want Alexa's 4.5s", simulator.AlexaTokenTimeout)
+	if link.TokenTimeout != 4500*time.Millisecond {
+		t.Fatalf("TokenTimeout = %s, want Alexa's 4.5s", link.TokenTimeout)
 	}
 	// The report names the limit it applied: with no Timeout set, 4.5s.
 	as := newTestAS(t)
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkPass, "(limit 4.5s)")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleTokenLatency, link.Pass, "(limit 4.5s)")
 }
 
 func TestLinkStateChanged(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.mangleState = func(s string) string { return s + "x" } })
-	res := link(t, linkConfig(as))
-	c := wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, "carries state", "Alexa sent")
-	onlyFailure(t, res.Report, simulator.RuleAuthorizeState)
-	if !slices.Contains(res.Report.NotChecked, simulator.RuleTokenResponse) {
-		t.Errorf("not checked %v should list %s", res.Report.NotChecked, simulator.RuleTokenResponse)
+	res := runLink(t, linkConfig(as))
+	c := wantCheck(t, res.Report, link.RuleAuthorizeState, link.Fail, "carries state", "Alexa sent")
+	onlyFailure(t, res.Report, link.RuleAuthorizeState)
+	if !slices.Contains(res.Report.NotChecked, link.RuleTokenResponse) {
+		t.Errorf("not checked %v should list %s", res.Report.NotChecked, link.RuleTokenResponse)
 	}
-	if res.Tokens != nil || len(as.tokenLog()) != 0 {
+	if res.Account != nil || len(as.tokenLog()) != 0 {
 		t.Errorf("redeemed a code despite a changed state: %v", as.tokenLog())
 	}
 	_ = c
@@ -170,8 +170,8 @@ func TestLinkStateChanged(t *testing.T) {
 
 func TestLinkStateMissing(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.mangleState = func(string) string { return "" } })
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, "carries state \"\"")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeState, link.Fail, "carries state \"\"")
 }
 
 func tokenJSON(fields map[string]any) func(*testAS) {
@@ -197,27 +197,27 @@ func TestLinkTokenResponseRules(t *testing.T) {
 		rule   string
 		msg    []string
 	}{
-		{"expires_in string", map[string]any{"expires_in": "3600"}, simulator.RuleTokenExpiresInt, []string{`the string "3600"`, "RFC 6749 §5.1"}},
-		{"expires_in fraction", map[string]any{"expires_in": 3600.5}, simulator.RuleTokenExpiresInt, []string{"3600.5, not an integer"}},
-		{"expires_in below 360", map[string]any{"expires_in": 300}, simulator.RuleTokenExpiresMin, []string{"expires_in is 300", "at least 360"}},
-		{"no refresh token", map[string]any{"refresh_token": nil}, simulator.RuleTokenRefresh, []string{"no refresh_token"}},
-		{"no access token", map[string]any{"access_token": nil}, simulator.RuleTokenAccess, []string{"no access_token"}},
-		{"token_type mac", map[string]any{"token_type": "mac"}, simulator.RuleTokenType, []string{`"mac", not "Bearer"`}},
+		{"expires_in string", map[string]any{"expires_in": "3600"}, link.RuleTokenExpiresInt, []string{`the string "3600"`, "RFC 6749 §5.1"}},
+		{"expires_in fraction", map[string]any{"expires_in": 3600.5}, link.RuleTokenExpiresInt, []string{"3600.5, not an integer"}},
+		{"expires_in below 360", map[string]any{"expires_in": 300}, link.RuleTokenExpiresMin, []string{"expires_in is 300", "at least 360"}},
+		{"no refresh token", map[string]any{"refresh_token": nil}, link.RuleTokenRefresh, []string{"no refresh_token"}},
+		{"no access token", map[string]any{"access_token": nil}, link.RuleTokenAccess, []string{"no access_token"}},
+		{"token_type mac", map[string]any{"token_type": "mac"}, link.RuleTokenType, []string{`"mac", not "Bearer"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			as := newTestAS(t, tokenJSON(tc.fields))
-			res := link(t, linkConfig(as))
-			c := wantCheck(t, res.Report, tc.rule, simulator.LinkFail, tc.msg...)
+			res := runLink(t, linkConfig(as))
+			c := wantCheck(t, res.Report, tc.rule, link.Fail, tc.msg...)
 			if c.Evidence == nil || c.Evidence.Request == nil || c.Evidence.Response == nil || c.Evidence.Response.Status != 200 {
 				t.Errorf("evidence %+v", c.Evidence)
 			}
-			if tc.rule != simulator.RuleTokenRefresh && tc.rule != simulator.RuleTokenAccess {
+			if tc.rule != link.RuleTokenRefresh && tc.rule != link.RuleTokenAccess {
 				// The refresh repeats the mistake, so it fails too.
-				wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkFail)
+				wantCheck(t, res.Report, link.RuleRefreshResponse, link.Fail)
 			}
 			for _, ch := range res.Report.Checks {
-				if ch.Status == simulator.LinkFail && ch.Rule != tc.rule && ch.Rule != simulator.RuleRefreshResponse {
+				if ch.Status == link.Fail && ch.Rule != tc.rule && ch.Rule != link.RuleRefreshResponse {
 					t.Errorf("unexpected failure %s: %s", ch.Rule, ch.Message)
 				}
 			}
@@ -227,40 +227,40 @@ func TestLinkTokenResponseRules(t *testing.T) {
 
 func TestLinkNoRefreshTokenSkipsRefresh(t *testing.T) {
 	as := newTestAS(t, tokenJSON(map[string]any{"refresh_token": nil}))
-	res := link(t, linkConfig(as))
-	if _, ok := res.Report.Check(simulator.RuleRefreshResponse); ok {
+	res := runLink(t, linkConfig(as))
+	if _, ok := res.Report.Check(link.RuleRefreshResponse); ok {
 		t.Error("refresh attempted without a refresh token")
 	}
-	if !slices.Contains(res.Report.NotChecked, simulator.RuleRefreshResponse) {
-		t.Errorf("not checked %v lacks %s", res.Report.NotChecked, simulator.RuleRefreshResponse)
+	if !slices.Contains(res.Report.NotChecked, link.RuleRefreshResponse) {
+		t.Errorf("not checked %v lacks %s", res.Report.NotChecked, link.RuleRefreshResponse)
 	}
 	// The access token is still usable until it expires.
-	if res.Tokens == nil || res.Tokens.Tokens().AccessToken == "" {
+	if res.Account == nil || res.Account.Tokens().AccessToken == "" {
 		t.Error("tokens lost")
 	}
 }
 
 func TestLinkExpiresInAbsentUsesDefault(t *testing.T) {
 	as := newTestAS(t, tokenJSON(map[string]any{"expires_in": nil}))
-	clock := newFakeClock()
+	clock := newClock()
 	cfg := linkConfig(as)
 	cfg.Now = clock.Now
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleTokenExpiresInt, simulator.LinkPass, "defaultTokenExpirationInSeconds")
-	if got, want := res.Tokens.Tokens().Expiry, clock.Now().Add(simulator.DefaultLinkTokenLifetime); !got.Equal(want) {
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleTokenExpiresInt, link.Pass, "defaultTokenExpirationInSeconds")
+	if got, want := res.Account.Tokens().Expiry, clock.Now().Add(link.DefaultTokenLifetime); !got.Equal(want) {
 		t.Errorf("expiry %s, want %s", got, want)
 	}
 }
 
 func TestLinkTokenNotJSON(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.tokenRaw = "access_token=abc&token_type=bearer" })
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "not a JSON object", "text/plain")
-	onlyFailure(t, res.Report, simulator.RuleTokenResponse)
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleTokenResponse, link.Fail, "not a JSON object", "text/plain")
+	onlyFailure(t, res.Report, link.RuleTokenResponse)
 }
 
 // TestLinkSlowTokenEndpoint: a token endpoint that would take 6 s. The
-// test sets Timeout to 50ms (the real limit, AlexaTokenTimeout, is checked
+// test sets Timeout to 50ms (the real limit, TokenTimeout, is checked
 // in TestLinkAlexaTimeoutDefault) so that it waits 50ms, not 4.5s; the
 // handler returns as soon as the linker gives up.
 func TestLinkSlowTokenEndpoint(t *testing.T) {
@@ -277,9 +277,9 @@ func TestLinkSlowTokenEndpoint(t *testing.T) {
 	cfg := linkConfig(as)
 	cfg.Timeout = 50 * time.Millisecond
 	start := time.Now()
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "no answer within 50ms")
-	onlyFailure(t, res.Report, simulator.RuleTokenLatency)
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleTokenLatency, link.Fail, "no answer within 50ms")
+	onlyFailure(t, res.Report, link.RuleTokenLatency)
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s: the linker waited for the slow endpoint", d)
 	}
@@ -288,31 +288,31 @@ func TestLinkSlowTokenEndpoint(t *testing.T) {
 // TestLinkSlowTokenEndpointClock: the endpoint answers, but 6 s late on
 // the injected clock; Alexa would have given up, so the rule fails.
 func TestLinkSlowTokenEndpointClock(t *testing.T) {
-	clock := newFakeClock()
+	clock := newClock()
 	as := newTestAS(t, func(as *testAS) {
 		as.tokenHook = func(r *http.Request) {
 			if r.FormValue("grant_type") == "authorization_code" {
-				clock.Advance(6 * time.Second)
+				clock.Add(6 * time.Second)
 			}
 		}
 	})
 	cfg := linkConfig(as)
 	cfg.Now = clock.Now
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "answered in 6s, more than Alexa's 4.5s")
-	wantCheck(t, res.Report, simulator.RuleRefreshLatency, simulator.LinkPass)
-	onlyFailure(t, res.Report, simulator.RuleTokenLatency)
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleTokenLatency, link.Fail, "answered in 6s, more than Alexa's 4.5s")
+	wantCheck(t, res.Report, link.RuleRefreshLatency, link.Pass)
+	onlyFailure(t, res.Report, link.RuleTokenLatency)
 }
 
 func TestLinkCredentialsInBody(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.bodyOnly = true })
 	cfg := linkConfig(as)
 
-	res := link(t, cfg) // Basic, the default: refused
-	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "401", "invalid_client")
+	res := runLink(t, cfg) // Basic, the default: refused
+	wantCheck(t, res.Report, link.RuleTokenResponse, link.Fail, "401", "invalid_client")
 
 	cfg.Scheme = "body"
-	res = link(t, cfg)
+	res = runLink(t, cfg)
 	if res.Report.Failed() {
 		t.Fatalf("body credentials refused:\n%s", res.Report)
 	}
@@ -324,7 +324,7 @@ func TestLinkCredentialsInBody(t *testing.T) {
 
 func TestLinkBasicCredentialsFormEncoded(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.clientID, as.secret = "a b", "x+y:z%" })
-	res := link(t, linkConfig(as))
+	res := runLink(t, linkConfig(as))
 	if res.Report.Failed() {
 		t.Fatalf("RFC 6749 §2.3.1 encoding refused:\n%s", res.Report)
 	}
@@ -334,7 +334,7 @@ func TestLinkPKCE(t *testing.T) {
 	as := newTestAS(t)
 	cfg := linkConfig(as)
 	cfg.PKCE = true
-	res := link(t, cfg)
+	res := runLink(t, cfg)
 	if res.Report.Failed() {
 		t.Fatalf("PKCE link failed:\n%s", res.Report)
 	}
@@ -347,28 +347,28 @@ func TestLinkWrongPassword(t *testing.T) {
 	as := newTestAS(t)
 	cfg := linkConfig(as)
 	cfg.Password = "nope"
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "login form came back", "Wrong username or password.")
-	onlyFailure(t, res.Report, simulator.RuleAuthorizeRedir)
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "login form came back", "Wrong username or password.")
+	onlyFailure(t, res.Report, link.RuleAuthorizeRedir)
 }
 
 func TestLinkFormFieldNames(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.userField, as.passField = "email", "pass" })
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeForm, simulator.LinkFail,
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeForm, link.Fail,
 		`no field "username" or "password"`, `"csrf", "state", "redirect_uri", "code_challenge", "email", "pass", "action"`)
 
 	cfg := linkConfig(as)
 	cfg.UsernameField, cfg.PasswordField = "email", "pass"
-	if res := link(t, cfg); res.Report.Failed() {
+	if res := runLink(t, cfg); res.Report.Failed() {
 		t.Fatalf("configured field names:\n%s", res.Report)
 	}
 }
 
 func TestLinkRedirectOffOrigin(t *testing.T) {
 	as := newTestAS(t, func(as *testAS) { as.offOriginHop = "http://127.0.0.2:1/elsewhere" })
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "http://127.0.0.2:1/elsewhere", "does not follow it")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "http://127.0.0.2:1/elsewhere", "does not follow it")
 }
 
 func TestLinkErrorRedirect(t *testing.T) {
@@ -380,9 +380,9 @@ func TestLinkErrorRedirect(t *testing.T) {
 	})
 	as := &testAS{clientID: "c", secret: "s"}
 	as.Server = newServer(t, mux)
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkPass)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeCode, simulator.LinkFail, "error=invalid_scope (orders.read unknown)")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeState, link.Pass)
+	wantCheck(t, res.Report, link.RuleAuthorizeCode, link.Fail, "error=invalid_scope (orders.read unknown)")
 }
 
 func TestLinkSeeOtherAndWarnings(t *testing.T) {
@@ -392,16 +392,16 @@ func TestLinkSeeOtherAndWarnings(t *testing.T) {
 		as.noFraming = true
 	})
 	// 307 re-POSTs the form to /approved, which only answers GET.
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "405")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "405")
 
 	as = newTestAS(t, func(as *testAS) { as.noStore = true; as.noFraming = true })
-	res = link(t, linkConfig(as))
+	res = runLink(t, linkConfig(as))
 	if res.Report.Failed() {
 		t.Fatalf("warnings made linking fail:\n%s", res.Report)
 	}
-	wantCheck(t, res.Report, simulator.RuleTokenNoStore, simulator.LinkWarn, "no-store")
-	wantCheck(t, res.Report, simulator.RuleAuthorizeFrame, simulator.LinkWarn, "X-Frame-Options")
+	wantCheck(t, res.Report, link.RuleTokenNoStore, link.Warn, "no-store")
+	wantCheck(t, res.Report, link.RuleAuthorizeFrame, link.Warn, "X-Frame-Options")
 }
 
 func TestLinkRefreshFails(t *testing.T) {
@@ -414,21 +414,21 @@ func TestLinkRefreshFails(t *testing.T) {
 			}
 		}
 	})
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkFail, "400", "invalid_grant")
-	onlyFailure(t, res.Report, simulator.RuleRefreshResponse)
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleRefreshResponse, link.Fail, "400", "invalid_grant")
+	onlyFailure(t, res.Report, link.RuleRefreshResponse)
 }
 
 func TestLinkRedactsSecrets(t *testing.T) {
 	// A failing run, so that evidence of every kind is printed.
 	as := newTestAS(t, tokenJSON(map[string]any{"expires_in": "3600"}))
-	res := link(t, linkConfig(as))
+	res := runLink(t, linkConfig(as))
 	j, err := json.Marshal(res.Report)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := res.Report.String() + string(j)
-	tok := res.Tokens.Tokens()
+	tok := res.Account.Tokens()
 	for _, secret := range []string{"alice-password", as.secret, tok.AccessToken, tok.RefreshToken, "at-", "rt-"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("report contains secret %q:\n%s", secret, out)
@@ -440,25 +440,25 @@ func TestLinkRedactsSecrets(t *testing.T) {
 }
 
 func TestLinkConfigErrors(t *testing.T) {
-	ok := simulator.LinkConfig{AuthorizationURL: "https://a.test/authorize", TokenURL: "https://a.test/token", ClientID: "c"}
+	ok := link.Config{AuthorizationURL: "https://a.test/authorize", TokenURL: "https://a.test/token", ClientID: "c"}
 	cases := []struct {
 		field string
-		mod   func(*simulator.LinkConfig)
+		mod   func(*link.Config)
 	}{
-		{"AuthorizationURL", func(c *simulator.LinkConfig) { c.AuthorizationURL = "" }},
-		{"AuthorizationURL", func(c *simulator.LinkConfig) { c.AuthorizationURL = "auth.test/x" }},
-		{"TokenURL", func(c *simulator.LinkConfig) { c.TokenURL = "ftp://a.test/token" }},
-		{"ClientID", func(c *simulator.LinkConfig) { c.ClientID = "" }},
-		{"Scheme", func(c *simulator.LinkConfig) { c.Scheme = "digest" }},
-		{"Scopes", func(c *simulator.LinkConfig) { c.Scopes = []string{"a b"} }},
-		{"Region", func(c *simulator.LinkConfig) { c.Region = "US" }},
-		{"RedirectURI", func(c *simulator.LinkConfig) { c.RedirectURI = "/relative" }},
+		{"AuthorizationURL", func(c *link.Config) { c.AuthorizationURL = "" }},
+		{"AuthorizationURL", func(c *link.Config) { c.AuthorizationURL = "auth.test/x" }},
+		{"TokenURL", func(c *link.Config) { c.TokenURL = "ftp://a.test/token" }},
+		{"ClientID", func(c *link.Config) { c.ClientID = "" }},
+		{"Scheme", func(c *link.Config) { c.Scheme = "digest" }},
+		{"Scopes", func(c *link.Config) { c.Scopes = []string{"a b"} }},
+		{"Region", func(c *link.Config) { c.Region = "US" }},
+		{"RedirectURI", func(c *link.Config) { c.RedirectURI = "/relative" }},
 	}
 	for _, tc := range cases {
 		cfg := ok
 		tc.mod(&cfg)
-		res, err := simulator.Link(context.Background(), cfg)
-		var ce *simulator.LinkConfigError
+		res, err := link.Run(context.Background(), cfg)
+		var ce *link.ConfigError
 		if res != nil || !errors.As(err, &ce) || ce.Field != tc.field {
 			t.Errorf("%s: got %v, %v", tc.field, res, err)
 		}
@@ -469,26 +469,26 @@ func TestLinkManual(t *testing.T) {
 	as := newTestAS(t)
 	cfg := linkConfig(as)
 	cfg.PKCE = true
-	authURL, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	authURL, state, verifier, err := link.AuthorizationRequest(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	redirect := browserLogin(t, as, authURL)
-	res, err := simulator.CompleteManual(context.Background(), cfg, "  "+redirect+"\n", state, verifier)
+	res, err := link.CompleteManual(context.Background(), cfg, "  "+redirect+"\n", state, verifier)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Report)
 	}
-	if _, ok := res.Report.Check(simulator.RuleAuthorizeForm); ok {
+	if _, ok := res.Report.Check(link.RuleAuthorizeForm); ok {
 		t.Error("manual mode claims to have checked the login form")
 	}
-	wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkPass)
+	wantCheck(t, res.Report, link.RuleRefreshResponse, link.Pass)
 
 	// A pasted URL that is not Alexa's, and one with another state.
-	res, _ = simulator.CompleteManual(context.Background(), cfg, as.URL+"/approved?code=x&state="+state, state, verifier)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "is not Alexa's redirect_uri")
-	res, _ = simulator.CompleteManual(context.Background(), cfg, "https://pitangui.amazon.com/api/skill/link/M2ASKSIMVENDOR?code=x&state=other", state, verifier)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeState, simulator.LinkFail, `"other"`)
-	if _, err := simulator.CompleteManual(context.Background(), cfg, "not a url", state, verifier); err == nil {
+	res, _ = link.CompleteManual(context.Background(), cfg, as.URL+"/approved?code=x&state="+state, state, verifier)
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "is not Alexa's redirect_uri")
+	res, _ = link.CompleteManual(context.Background(), cfg, "https://pitangui.amazon.com/api/skill/link/M2ASKSIMVENDOR?code=x&state=other", state, verifier)
+	wantCheck(t, res.Report, link.RuleAuthorizeState, link.Fail, `"other"`)
+	if _, err := link.CompleteManual(context.Background(), cfg, "not a url", state, verifier); err == nil {
 		t.Error("garbage pasted URL accepted")
 	}
 }
@@ -531,19 +531,19 @@ func browserLogin(t *testing.T, as *testAS, authURL string) string {
 }
 
 func TestLinkedAccountRefreshesOnce(t *testing.T) {
-	clock := newFakeClock()
+	clock := newClock()
 	as := newTestAS(t)
 	cfg := linkConfig(as)
 	cfg.Now = clock.Now
-	res := link(t, cfg)
-	acct := res.Tokens
+	res := runLink(t, cfg)
+	acct := res.Account
 	first := acct.Tokens()
 	ctx := context.Background()
 	if tok, err := acct.AccessToken(ctx); err != nil || tok != first.AccessToken {
 		t.Fatalf("fresh token: %q, %v", tok, err)
 	}
 	before := as.refreshN
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	var wg sync.WaitGroup
 	toks := make([]string, 8)
 	for i := range toks {
@@ -568,16 +568,15 @@ func TestLinkedAccountRefreshesOnce(t *testing.T) {
 			break
 		}
 	}
-	consent, err := acct.Consent(ctx, simulator.ConsentEmail)
-	if err != nil || consent.AccessToken != toks[0] || !consent.Linked {
-		t.Errorf("consent %+v, %v", consent, err)
+	if tok, err := acct.AccessToken(ctx); err != nil || tok != toks[0] {
+		t.Errorf("access token after the shared refresh %q, %v; want %q", tok, err, toks[0])
 	}
 
 	// A server that forgot the refresh token: the user must relink.
 	as.mu.Lock()
 	clear(as.refresh)
 	as.mu.Unlock()
-	if err := acct.Refresh(ctx); !errors.Is(err, simulator.ErrRelinkRequired) {
+	if err := acct.Refresh(ctx); !errors.Is(err, link.ErrRelinkRequired) {
 		t.Errorf("refused refresh: %v, want ErrRelinkRequired", err)
 	}
 }
@@ -596,8 +595,8 @@ func TestLinkGetFormConnectionDropRedacted(t *testing.T) {
 	})
 	as := &testAS{clientID: "c", secret: "s"}
 	as.Server = newServer(t, mux)
-	res := link(t, linkConfig(as))
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "GET ", "password=[redacted]", "EOF")
+	res := runLink(t, linkConfig(as))
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "GET ", "password=[redacted]", "EOF")
 	j, _ := json.Marshal(res.Report)
 	if out := res.Report.String() + string(j); strings.Contains(out, "alice-password") {
 		t.Errorf("password in the report:\n%s", out)

@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 // End-to-end: the linker against asksim's strict OAuth fake. This external
 // test package may import fakes; package simulator never does.
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
 
 type fakeAS struct {
@@ -45,8 +45,8 @@ func newFake(t *testing.T, mod func(*oauth.Config)) *fakeAS {
 	return &fakeAS{srv, ts}
 }
 
-func (f *fakeAS) config() simulator.LinkConfig {
-	return simulator.LinkConfig{
+func (f *fakeAS) config() link.Config {
+	return link.Config{
 		AuthorizationURL: f.ts.URL + "/authorize",
 		TokenURL:         f.ts.URL + "/token",
 		ClientID:         "alexa-skill",
@@ -65,12 +65,12 @@ func TestLinkFakeEndToEnd(t *testing.T) {
 			cfg := f.config()
 			cfg.Region = region
 			cfg.PKCE = region == "EU"
-			res := link(t, cfg)
+			res := runLink(t, cfg)
 			if res.Report.Failed() {
 				t.Fatalf("the fake failed:\n%s", res.Report)
 			}
 			for _, c := range res.Report.Checks {
-				if c.Status != simulator.LinkPass && c.Rule != simulator.RuleHTTPS {
+				if c.Status != link.Pass && c.Rule != link.RuleHTTPS {
 					t.Errorf("%s %s: %s", c.Status, c.Rule, c.Message)
 				}
 			}
@@ -85,7 +85,7 @@ func TestLinkFakeEndToEnd(t *testing.T) {
 				t.Errorf("grants %v", grants)
 			}
 			// The token is the fake's own: its resource server knows alice.
-			tok, err := res.Tokens.AccessToken(context.Background())
+			tok, err := res.Account.AccessToken(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,18 +105,18 @@ func TestLinkFakeEndToEnd(t *testing.T) {
 }
 
 func TestLinkFakeRefreshOnExpiry(t *testing.T) {
-	clock := newFakeClock()
+	clock := newClock()
 	f := newFake(t, func(c *oauth.Config) { c.Now = clock.Now })
 	cfg := f.config()
 	cfg.Now = clock.Now
-	res := link(t, cfg)
-	before := res.Tokens.Tokens()
-	clock.Advance(time.Hour + time.Second)
-	tok, err := res.Tokens.AccessToken(context.Background())
+	res := runLink(t, cfg)
+	before := res.Account.Tokens()
+	clock.Add(time.Hour + time.Second)
+	tok, err := res.Account.AccessToken(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok == before.AccessToken || res.Tokens.Tokens().RefreshToken == before.RefreshToken {
+	if tok == before.AccessToken || res.Account.Tokens().RefreshToken == before.RefreshToken {
 		t.Error("expired token not refreshed (the fake rotates refresh tokens)")
 	}
 	if n := len(f.RequestsTo("/token")); n != 3 {
@@ -128,33 +128,33 @@ func TestLinkFakeBodySchemeRefused(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.Scheme = "body" // the fake's client is registered HTTP_BASIC (row B6)
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleTokenResponse, simulator.LinkFail, "401", "invalid_client")
-	onlyFailure(t, res.Report, simulator.RuleTokenResponse)
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleTokenResponse, link.Fail, "401", "invalid_client")
+	onlyFailure(t, res.Report, link.RuleTokenResponse)
 }
 
 func TestLinkFakeWrongPassword(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.Password = "wrong"
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeRedir, simulator.LinkFail, "login form came back", "Wrong username or password.")
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail, "login form came back", "Wrong username or password.")
 }
 
 func TestLinkFakeUnknownVendor(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.VendorID = "M9OTHERVENDOR"
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleAuthorizePage, simulator.LinkFail, "400")
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleAuthorizePage, link.Fail, "400")
 }
 
 func TestLinkFakeScopeRefused(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.Scopes = []string{"admin"}
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleAuthorizeCode, simulator.LinkFail, "error=invalid_scope")
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleAuthorizeCode, link.Fail, "error=invalid_scope")
 }
 
 // TestLinkFakeSlowToken: the fake delays /token by 6 s; the linker's
@@ -166,8 +166,8 @@ func TestLinkFakeSlowToken(t *testing.T) {
 	cfg := f.config()
 	cfg.Timeout = 100 * time.Millisecond
 	start := time.Now()
-	res := link(t, cfg)
-	wantCheck(t, res.Report, simulator.RuleTokenLatency, simulator.LinkFail, "no answer within 100ms")
+	res := runLink(t, cfg)
+	wantCheck(t, res.Report, link.RuleTokenLatency, link.Fail, "no answer within 100ms")
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("took %s", d)
 	}
@@ -181,10 +181,10 @@ func TestLinkFakeFaults(t *testing.T) {
 		rule  string
 		msg   string
 	}{
-		{"malformed JSON", 0, oauth.Fault{Malformed: true}, simulator.RuleTokenResponse, "not a JSON object"},
-		{"server error", 0, oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`}, simulator.RuleTokenResponse, "503 Service Unavailable error=temporarily_unavailable"},
-		{"dropped connection", 0, oauth.Fault{DropConnection: true}, simulator.RuleTokenResponse, "EOF"},
-		{"refresh refused", 1, oauth.Fault{Status: 400, Body: `{"error":"invalid_grant"}`}, simulator.RuleRefreshResponse, "400 Bad Request error=invalid_grant"},
+		{"malformed JSON", 0, oauth.Fault{Malformed: true}, link.RuleTokenResponse, "not a JSON object"},
+		{"server error", 0, oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`}, link.RuleTokenResponse, "503 Service Unavailable error=temporarily_unavailable"},
+		{"dropped connection", 0, oauth.Fault{DropConnection: true}, link.RuleTokenResponse, "EOF"},
+		{"refresh refused", 1, oauth.Fault{Status: 400, Body: `{"error":"invalid_grant"}`}, link.RuleRefreshResponse, "400 Bad Request error=invalid_grant"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,8 +193,8 @@ func TestLinkFakeFaults(t *testing.T) {
 				f.Fail("/token", tc.real, oauth.Fault{}) // an empty fault lets the real handler answer
 			}
 			f.Fail("/token", 1, tc.fault)
-			res := link(t, f.config())
-			wantCheck(t, res.Report, tc.rule, simulator.LinkFail, tc.msg)
+			res := runLink(t, f.config())
+			wantCheck(t, res.Report, tc.rule, link.Fail, tc.msg)
 			onlyFailure(t, res.Report, tc.rule)
 		})
 	}

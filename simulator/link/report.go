@@ -1,4 +1,4 @@
-package simulator
+package link
 
 import (
 	"bytes"
@@ -11,30 +11,30 @@ import (
 	"strings"
 )
 
-// LinkStatus is the outcome of one rule.
-type LinkStatus string
+// Status is the outcome of one rule.
+type Status string
 
 // Rule outcomes. A warning never makes linking fail: it flags what Alexa's
 // production rules would reject but a local test server may legitimately
 // lack (plain http, for example).
 const (
-	LinkPass LinkStatus = "pass"
-	LinkWarn LinkStatus = "warn"
-	LinkFail LinkStatus = "fail"
+	Pass Status = "pass"
+	Warn Status = "warn"
+	Fail Status = "fail"
 )
 
-// LinkRule is one thing Alexa checks while linking an account. IDs are
+// Rule is one thing Alexa checks while linking an account. IDs are
 // stable: scripts may match on them.
-type LinkRule struct {
+type Rule struct {
 	ID          string `json:"id"`
 	Description string `json:"description"`
-	// Severity is the status the rule gets when it is broken: LinkFail for
-	// rules Alexa enforces, LinkWarn for production-only requirements.
-	Severity LinkStatus `json:"severity"`
+	// Severity is the status the rule gets when it is broken: Fail for
+	// rules Alexa enforces, Warn for production-only requirements.
+	Severity Status `json:"severity"`
 }
 
-// Rule IDs, in the order Alexa meets them (../shared/alexa-contract.md §8,
-// ../shared/oauth-checklist.md §2).
+// Rule IDs, in the order Alexa meets them (docs/alexa-contract.md §8,
+// docs/oauth-checklist.md §2).
 const (
 	RuleHTTPS           = "transport.https"
 	RuleAuthorizePage   = "authorize.page"
@@ -56,41 +56,41 @@ const (
 	RuleRefreshLatency  = "refresh.latency"
 )
 
-var linkRules = []LinkRule{
-	{RuleHTTPS, "Authorization and token URLs use HTTPS on port 443", LinkWarn},
-	{RuleAuthorizePage, "The authorization URL answers with a login page (200, HTML)", LinkFail},
-	{RuleAuthorizeFrame, "The login page forbids framing (X-Frame-Options or CSP frame-ancestors)", LinkWarn},
-	{RuleAuthorizeForm, "The login page has a form with the username and password fields", LinkFail},
-	{RuleAuthorizeRedir, "After login the server redirects, on its own origin, to Alexa's redirect_uri", LinkFail},
-	{RuleAuthorizeSee, "The redirect after the login POST is 302 or 303, never 307/308 (RFC 9700 §4.12)", LinkWarn},
-	{RuleAuthorizeState, "The redirect carries the state Alexa sent, unchanged", LinkFail},
-	{RuleAuthorizeCode, "The redirect carries a code and no error", LinkFail},
-	{RuleTokenResponse, "The token endpoint redeems the code: 200 with a JSON object", LinkFail},
-	{RuleTokenLatency, "The token endpoint answers within Alexa's 4.5 s", LinkFail},
-	{RuleTokenAccess, "The token response has a non-empty access_token string", LinkFail},
-	{RuleTokenType, "The token response has token_type Bearer (any case)", LinkFail},
-	{RuleTokenExpiresInt, "expires_in, when present, is an integer number of seconds (RFC 6749 §5.1)", LinkFail},
-	{RuleTokenExpiresMin, "expires_in is at least 360 seconds", LinkFail},
-	{RuleTokenRefresh, "The token response has a refresh_token", LinkFail},
-	{RuleTokenNoStore, "Token responses carry Cache-Control: no-store (RFC 6749 §5.1)", LinkWarn},
-	{RuleRefreshResponse, "The refresh token works: grant_type=refresh_token answers a valid token response", LinkFail},
-	{RuleRefreshLatency, "The refresh answers within Alexa's 4.5 s", LinkFail},
+var rules = []Rule{
+	{RuleHTTPS, "Authorization and token URLs use HTTPS on port 443", Warn},
+	{RuleAuthorizePage, "The authorization URL answers with a login page (200, HTML)", Fail},
+	{RuleAuthorizeFrame, "The login page forbids framing (X-Frame-Options or CSP frame-ancestors)", Warn},
+	{RuleAuthorizeForm, "The login page has a form with the username and password fields", Fail},
+	{RuleAuthorizeRedir, "After login the server redirects, on its own origin, to Alexa's redirect_uri", Fail},
+	{RuleAuthorizeSee, "The redirect after the login POST is 302 or 303, never 307/308 (RFC 9700 §4.12)", Warn},
+	{RuleAuthorizeState, "The redirect carries the state Alexa sent, unchanged", Fail},
+	{RuleAuthorizeCode, "The redirect carries a code and no error", Fail},
+	{RuleTokenResponse, "The token endpoint redeems the code: 200 with a JSON object", Fail},
+	{RuleTokenLatency, "The token endpoint answers within Alexa's 4.5 s", Fail},
+	{RuleTokenAccess, "The token response has a non-empty access_token string", Fail},
+	{RuleTokenType, "The token response has token_type Bearer (any case)", Fail},
+	{RuleTokenExpiresInt, "expires_in, when present, is an integer number of seconds (RFC 6749 §5.1)", Fail},
+	{RuleTokenExpiresMin, "expires_in is at least 360 seconds", Fail},
+	{RuleTokenRefresh, "The token response has a refresh_token", Fail},
+	{RuleTokenNoStore, "Token responses carry Cache-Control: no-store (RFC 6749 §5.1)", Warn},
+	{RuleRefreshResponse, "The refresh token works: grant_type=refresh_token answers a valid token response", Fail},
+	{RuleRefreshLatency, "The refresh answers within Alexa's 4.5 s", Fail},
 }
 
-// LinkRules lists every rule the linker checks, in the order it checks them.
-func LinkRules() []LinkRule { return slices.Clone(linkRules) }
+// Rules lists every rule the linker checks, in the order it checks them.
+func Rules() []Rule { return slices.Clone(rules) }
 
-func linkRule(id string) LinkRule {
-	for _, r := range linkRules {
+func ruleByID(id string) Rule {
+	for _, r := range rules {
 		if r.ID == id {
 			return r
 		}
 	}
-	panic("simulator: unknown link rule " + id) // a typo in this package, caught by its tests
+	panic("link: unknown rule " + id) // a typo in this package, caught by its tests
 }
 
 func ruleDescription(id string) string {
-	for _, r := range linkRules {
+	for _, r := range rules {
 		if r.ID == id {
 			return r.Description
 		}
@@ -98,18 +98,18 @@ func ruleDescription(id string) string {
 	return ""
 }
 
-// LinkCheck is the outcome of one rule, with the exchange that decided it.
-type LinkCheck struct {
-	Rule        string        `json:"rule"`
-	Description string        `json:"description"`
-	Status      LinkStatus    `json:"status"`
-	Message     string        `json:"message"`
-	Evidence    *LinkEvidence `json:"evidence,omitempty"`
+// Check is the outcome of one rule, with the exchange that decided it.
+type Check struct {
+	Rule        string    `json:"rule"`
+	Description string    `json:"description"`
+	Status      Status    `json:"status"`
+	Message     string    `json:"message"`
+	Evidence    *Evidence `json:"evidence,omitempty"`
 }
 
-// LinkEvidence is the request the linker made and what came back, with
+// Evidence is the request the linker made and what came back, with
 // passwords, client secrets, codes and tokens redacted.
-type LinkEvidence struct {
+type Evidence struct {
 	Request  *EvidenceRequest  `json:"request,omitempty"`
 	Response *EvidenceResponse `json:"response,omitempty"`
 }
@@ -132,22 +132,22 @@ type EvidenceResponse struct {
 	Body    string            `json:"body,omitempty"`
 }
 
-// LinkReport is what linking found: one check per rule reached, in order.
-type LinkReport struct {
+// Report is what linking found: one check per rule reached, in order.
+type Report struct {
 	// AuthorizationURL is the URL the login started from (state visible,
 	// nothing secret in it).
-	AuthorizationURL string      `json:"authorization_url"`
-	RedirectURI      string      `json:"redirect_uri"`
-	Checks           []LinkCheck `json:"checks"`
+	AuthorizationURL string  `json:"authorization_url"`
+	RedirectURI      string  `json:"redirect_uri"`
+	Checks           []Check `json:"checks"`
 	// NotChecked lists the rules never reached because linking stopped at
 	// a failure.
 	NotChecked []string `json:"not_checked,omitempty"`
 }
 
 // Failed reports whether any rule failed. Warnings do not count.
-func (r *LinkReport) Failed() bool {
+func (r *Report) Failed() bool {
 	for _, c := range r.Checks {
-		if c.Status == LinkFail {
+		if c.Status == Fail {
 			return true
 		}
 	}
@@ -155,24 +155,24 @@ func (r *LinkReport) Failed() bool {
 }
 
 // Check returns the check of a rule, if it was made.
-func (r *LinkReport) Check(rule string) (LinkCheck, bool) {
+func (r *Report) Check(rule string) (Check, bool) {
 	for _, c := range r.Checks {
 		if c.Rule == rule {
 			return c, true
 		}
 	}
-	return LinkCheck{}, false
+	return Check{}, false
 }
 
 // Counts returns how many checks passed, warned and failed.
-func (r *LinkReport) Counts() (pass, warn, fail int) {
+func (r *Report) Counts() (pass, warn, fail int) {
 	for _, c := range r.Checks {
 		switch c.Status {
-		case LinkPass:
+		case Pass:
 			pass++
-		case LinkWarn:
+		case Warn:
 			warn++
-		case LinkFail:
+		case Fail:
 			fail++
 		}
 	}
@@ -181,8 +181,8 @@ func (r *LinkReport) Counts() (pass, warn, fail int) {
 
 // MarshalJSON adds the verdict and counts, so that CI needs no logic of
 // its own.
-func (r *LinkReport) MarshalJSON() ([]byte, error) {
-	type plain LinkReport
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report
 	c := *r
 	c.Checks = slices.Clone(r.Checks)
 	for i := range c.Checks {
@@ -204,24 +204,24 @@ func (r *LinkReport) MarshalJSON() ([]byte, error) {
 }
 
 // add records a check; status pass or the rule's severity.
-func (r *LinkReport) add(rule string, ok bool, ev *LinkEvidence, format string, a ...any) {
-	st := LinkPass
+func (r *Report) add(rule string, ok bool, ev *Evidence, format string, a ...any) {
+	st := Pass
 	if !ok {
-		st = linkRule(rule).Severity
+		st = ruleByID(rule).Severity
 	}
-	r.Checks = append(r.Checks, LinkCheck{
-		Rule: rule, Description: linkRule(rule).Description, Status: st,
+	r.Checks = append(r.Checks, Check{
+		Rule: rule, Description: ruleByID(rule).Description, Status: st,
 		Message: fmt.Sprintf(format, a...), Evidence: ev,
 	})
 }
 
 // finish lists the rules never reached once linking stopped early.
-func (r *LinkReport) finish(manual bool) {
+func (r *Report) finish(manual bool) {
 	r.NotChecked = nil
 	if !r.Failed() {
 		return
 	}
-	for _, rule := range linkRules {
+	for _, rule := range rules {
 		if manual && isBrowserRule(rule.ID) {
 			continue // a person did the login; asksim never saw those pages
 		}
@@ -241,7 +241,7 @@ func isBrowserRule(id string) bool {
 
 // WriteText renders the report for people: one aligned line per check,
 // PASS/WARN/FAIL, and the evidence under every warning and failure.
-func (r *LinkReport) WriteText(w io.Writer) error {
+func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Account linking as Alexa does it\n  authorization: %s\n  redirect_uri:  %s\n\n", r.AuthorizationURL, r.RedirectURI)
 	width := 0
@@ -250,7 +250,7 @@ func (r *LinkReport) WriteText(w io.Writer) error {
 	}
 	for _, c := range r.Checks {
 		fmt.Fprintf(&b, "%-4s  %-*s  %s\n", strings.ToUpper(string(c.Status)), width, c.Rule, c.Message)
-		if c.Status != LinkPass {
+		if c.Status != Pass {
 			indent := strings.Repeat(" ", 6+width+2)
 			if d := firstNonEmpty(c.Description, ruleDescription(c.Rule)); d != "" {
 				fmt.Fprintf(&b, "%srule:     %s\n", indent, d)
@@ -274,7 +274,7 @@ func (r *LinkReport) WriteText(w io.Writer) error {
 }
 
 // String is WriteText into a string.
-func (r *LinkReport) String() string {
+func (r *Report) String() string {
 	var b strings.Builder
 	_ = r.WriteText(&b)
 	return b.String()
@@ -285,7 +285,7 @@ func (r *LinkReport) String() string {
 var evidenceHeaders = []string{"Content-Type", "Cache-Control", "Pragma", "Location",
 	"X-Frame-Options", "Content-Security-Policy", "WWW-Authenticate"}
 
-func writeEvidence(b *strings.Builder, ev *LinkEvidence, indent string) {
+func writeEvidence(b *strings.Builder, ev *Evidence, indent string) {
 	if q := ev.Request; q != nil {
 		fmt.Fprintf(b, "%srequest:  %s %s\n", indent, q.Method, q.URL)
 		if q.Authorization != "" {

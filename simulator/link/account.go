@@ -1,4 +1,4 @@
-package simulator
+package link
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 // refused with invalid_grant: as with Alexa, the user must link again.
 var ErrRelinkRequired = errors.New("refresh token refused: the account must be linked again")
 
-// LinkTokens are the tokens Alexa stores for a linked account.
-type LinkTokens struct {
+// Tokens are the tokens Alexa stores for a linked account.
+type Tokens struct {
 	AccessToken  string    `json:"access_token"`
 	TokenType    string    `json:"token_type"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
@@ -28,31 +28,31 @@ type LinkTokens struct {
 	Scope        string    `json:"scope,omitempty"`
 }
 
-// LinkedAccount holds a linked account's tokens and refreshes them when
+// Account holds a linked account's tokens and refreshes them when
 // they expire, as Alexa does before it sends user.accessToken. It is safe
 // for concurrent use: concurrent callers share one refresh, which matters
 // for servers that rotate refresh tokens.
-type LinkedAccount struct {
+type Account struct {
 	tc  *tokenClient
 	sem chan struct{} // one refresh at a time; a channel so waiting honours ctx
 
 	mu  sync.Mutex
-	tok LinkTokens
+	tok Tokens
 }
 
-func newLinkedAccount(tc *tokenClient, tok LinkTokens) *LinkedAccount {
-	return &LinkedAccount{tc: tc, sem: make(chan struct{}, 1), tok: tok}
+func newAccount(tc *tokenClient, tok Tokens) *Account {
+	return &Account{tc: tc, sem: make(chan struct{}, 1), tok: tok}
 }
 
 // Tokens returns the current tokens.
-func (a *LinkedAccount) Tokens() LinkTokens {
+func (a *Account) Tokens() Tokens {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.tok
 }
 
 // Expired reports whether the access token has expired.
-func (a *LinkedAccount) Expired() bool {
+func (a *Account) Expired() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return !a.tc.now().Before(a.tok.Expiry)
@@ -61,7 +61,7 @@ func (a *LinkedAccount) Expired() bool {
 // AccessToken returns a valid access token for user.accessToken,
 // refreshing it first when it has expired. A refused refresh wraps
 // ErrRelinkRequired.
-func (a *LinkedAccount) AccessToken(ctx context.Context) (string, error) {
+func (a *Account) AccessToken(ctx context.Context) (string, error) {
 	if !a.Expired() {
 		return a.Tokens().AccessToken, nil
 	}
@@ -78,18 +78,8 @@ func (a *LinkedAccount) AccessToken(ctx context.Context) (string, error) {
 	return a.Tokens().AccessToken, nil
 }
 
-// Consent returns c with this account linked under its current access
-// token, refreshed first if it has expired.
-func (a *LinkedAccount) Consent(ctx context.Context, c Consent) (Consent, error) {
-	tok, err := a.AccessToken(ctx)
-	if err != nil {
-		return Consent{}, err
-	}
-	return c.Link(tok), nil
-}
-
 // Refresh refreshes the tokens now, expired or not.
-func (a *LinkedAccount) Refresh(ctx context.Context) error {
+func (a *Account) Refresh(ctx context.Context) error {
 	if err := a.acquire(ctx); err != nil {
 		return err
 	}
@@ -98,7 +88,7 @@ func (a *LinkedAccount) Refresh(ctx context.Context) error {
 	return err
 }
 
-func (a *LinkedAccount) acquire(ctx context.Context) error {
+func (a *Account) acquire(ctx context.Context) error {
 	select {
 	case a.sem <- struct{}{}:
 		return nil
@@ -107,10 +97,10 @@ func (a *LinkedAccount) acquire(ctx context.Context) error {
 	}
 }
 
-func (a *LinkedAccount) release() { <-a.sem }
+func (a *Account) release() { <-a.sem }
 
 // refresh is Refresh for the linker, which needs the exchange as evidence.
-func (a *LinkedAccount) refresh(ctx context.Context, red *redactor) (*exchange, *tokenResponse, error) {
+func (a *Account) refresh(ctx context.Context, red *redactor) (*exchange, *tokenResponse, error) {
 	if err := a.acquire(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +108,7 @@ func (a *LinkedAccount) refresh(ctx context.Context, red *redactor) (*exchange, 
 	return a.refreshLocked(ctx, red)
 }
 
-func (a *LinkedAccount) refreshLocked(ctx context.Context, red *redactor) (*exchange, *tokenResponse, error) {
+func (a *Account) refreshLocked(ctx context.Context, red *redactor) (*exchange, *tokenResponse, error) {
 	rt := a.Tokens().RefreshToken
 	if rt == "" {
 		return nil, nil, fmt.Errorf("%w: the server issued no refresh token", ErrRelinkRequired)
@@ -152,7 +142,7 @@ type tokenClient struct {
 	now                           func() time.Time
 }
 
-func (c LinkConfig) tokenClient() *tokenClient {
+func (c Config) tokenClient() *tokenClient {
 	return &tokenClient{
 		url: c.TokenURL, clientID: c.ClientID, secret: c.ClientSecret, scheme: c.Scheme,
 		client: c.HTTPClient, timeout: c.Timeout, defaultLifetime: c.DefaultLifetime, now: c.Now,
@@ -188,14 +178,14 @@ func (e *TokenEndpointError) Error() string {
 
 // call posts form with the client's authentication.
 func (c *tokenClient) call(ctx context.Context, form url.Values, red *redactor) (*exchange, *tokenResponse, error) {
-	if c.scheme == LinkSchemeBody {
+	if c.scheme == SchemeBody {
 		form.Set("client_id", c.clientID)
 		form.Set("client_secret", c.secret)
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.url, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if c.scheme == LinkSchemeBasic {
+	if c.scheme == SchemeBasic {
 		// RFC 6749 §2.3.1: id and secret are form-encoded before Basic.
 		req.SetBasicAuth(url.QueryEscape(c.clientID), url.QueryEscape(c.secret))
 	}
@@ -354,11 +344,11 @@ func (t *tokenResponse) passMessage(rule string) string {
 	return ""
 }
 
-func (t *tokenResponse) tokens(now time.Time, defaultLifetime time.Duration) LinkTokens {
+func (t *tokenResponse) tokens(now time.Time, defaultLifetime time.Duration) Tokens {
 	life := defaultLifetime
 	if t.expiresOK {
 		life = time.Duration(t.expiresIn) * time.Second
 	}
-	return LinkTokens{AccessToken: t.accessToken, TokenType: t.tokenType, RefreshToken: t.refreshToken,
+	return Tokens{AccessToken: t.accessToken, TokenType: t.tokenType, RefreshToken: t.refreshToken,
 		Expiry: now.Add(life), Scope: t.scope}
 }

@@ -1,4 +1,4 @@
-package simulator
+package link
 
 import (
 	"bytes"
@@ -17,9 +17,9 @@ import (
 	"time"
 )
 
-// AlexaTokenTimeout is how long Alexa waits for the access-token URI before
-// giving up on a link or refresh (../shared/alexa-contract.md §8.3).
-const AlexaTokenTimeout = 4500 * time.Millisecond
+// TokenTimeout is how long Alexa waits for the access-token URI before
+// giving up on a link or refresh (docs/alexa-contract.md §8.3).
+const TokenTimeout = 4500 * time.Millisecond
 
 // Account-linking defaults.
 const (
@@ -28,30 +28,34 @@ const (
 	DefaultVendorID = "M2ASKSIMVENDOR"
 	// DefaultPageTimeout bounds each request for a login page.
 	DefaultPageTimeout = 10 * time.Second
-	// DefaultLinkTokenLifetime stands in for the skill's
+	// DefaultTokenLifetime stands in for the skill's
 	// defaultTokenExpirationInSeconds when a token response has no
 	// expires_in.
-	DefaultLinkTokenLifetime = time.Hour
+	DefaultTokenLifetime = time.Hour
 	// MinAccessTokenLifetime is the shortest expires_in Alexa accepts.
 	MinAccessTokenLifetime = 360 * time.Second
 )
 
 // Token endpoint client authentication (Alexa's accessTokenScheme).
 const (
-	LinkSchemeBasic = "basic" // HTTP_BASIC: Authorization: Basic
-	LinkSchemeBody  = "body"  // REQUEST_BODY_CREDENTIALS: client_id and client_secret in the form
+	SchemeBasic = "basic" // HTTP_BASIC: Authorization: Basic
+	SchemeBody  = "body"  // REQUEST_BODY_CREDENTIALS: client_id and client_secret in the form
 )
 
-// Alexa's redirect URI hosts per region (../shared/alexa-contract.md §8.2).
+// DefaultRegion is the region whose redirect URI Config uses when it names
+// none.
+const DefaultRegion = "NA"
+
+// Alexa's redirect URI hosts per region (docs/alexa-contract.md §8.2).
 var linkRedirectHosts = map[string]string{
 	"NA": "pitangui.amazon.com",
 	"EU": "layla.amazon.com",
 	"FE": "alexa.amazon.co.jp",
 }
 
-// AlexaRedirectURI returns Alexa's account-linking redirect URI for a
+// RedirectURI returns Alexa's account-linking redirect URI for a
 // region (NA, EU or FE) and vendor id.
-func AlexaRedirectURI(region, vendorID string) (string, error) {
+func RedirectURI(region, vendorID string) (string, error) {
 	host, ok := linkRedirectHosts[strings.ToUpper(strings.TrimSpace(region))]
 	if !ok {
 		return "", fmt.Errorf("unknown region %q (valid: NA, EU, FE)", region)
@@ -59,9 +63,9 @@ func AlexaRedirectURI(region, vendorID string) (string, error) {
 	return "https://" + host + "/api/skill/link/" + vendorID, nil
 }
 
-// LinkConfig is a skill's account-linking configuration, as entered in the
+// Config is a skill's account-linking configuration, as entered in the
 // developer console, plus the person who logs in.
-type LinkConfig struct {
+type Config struct {
 	AuthorizationURL string
 	TokenURL         string
 	ClientID         string
@@ -90,42 +94,42 @@ type LinkConfig struct {
 	// HTTPClient makes the requests; its Jar and CheckRedirect are replaced
 	// on a copy. Defaults to a client over http.DefaultTransport.
 	HTTPClient *http.Client
-	// Timeout bounds each token request; defaults to AlexaTokenTimeout,
+	// Timeout bounds each token request; defaults to TokenTimeout,
 	// which is also the latency limit the report holds the server to.
 	Timeout time.Duration
 	// PageTimeout bounds each login page request; defaults to
 	// DefaultPageTimeout.
 	PageTimeout time.Duration
 	// DefaultLifetime is used when a token response has no expires_in;
-	// defaults to DefaultLinkTokenLifetime.
+	// defaults to DefaultTokenLifetime.
 	DefaultLifetime time.Duration
 	// Now is the clock that times the token endpoint and expires tokens;
 	// defaults to time.Now.
 	Now func() time.Time
 }
 
-// LinkConfigError is a LinkConfig mistake; Field names the field at fault.
-type LinkConfigError struct {
+// ConfigError is a Config mistake; Field names the field at fault.
+type ConfigError struct {
 	Field string
 	Msg   string
 }
 
-func (e *LinkConfigError) Error() string { return "link config: " + e.Field + ": " + e.Msg }
+func (e *ConfigError) Error() string { return "link config: " + e.Field + ": " + e.Msg }
 
-// ErrLinkFailed is wrapped by the error Link and CompleteManual return when
+// ErrFailed is wrapped by the error Run and CompleteManual return when
 // a rule failed; the result's report says which.
-var ErrLinkFailed = errors.New("account linking failed")
+var ErrFailed = errors.New("account linking failed")
 
-// LinkResult is the outcome of linking.
-type LinkResult struct {
-	// Tokens is the linked account, nil when no access token was obtained.
-	Tokens *LinkedAccount
-	Report *LinkReport
+// Result is the outcome of linking.
+type Result struct {
+	// Account is the linked account, nil when no access token was obtained.
+	Account *Account
+	Report  *Report
 }
 
-func (c LinkConfig) normalized() (LinkConfig, error) {
-	bad := func(field, format string, a ...any) (LinkConfig, error) {
-		return LinkConfig{}, &LinkConfigError{Field: field, Msg: fmt.Sprintf(format, a...)}
+func (c Config) normalized() (Config, error) {
+	bad := func(field, format string, a ...any) (Config, error) {
+		return Config{}, &ConfigError{Field: field, Msg: fmt.Sprintf(format, a...)}
 	}
 	for _, f := range []struct{ name, val string }{{"AuthorizationURL", c.AuthorizationURL}, {"TokenURL", c.TokenURL}} {
 		if f.val == "" {
@@ -143,12 +147,12 @@ func (c LinkConfig) normalized() (LinkConfig, error) {
 		return bad("ClientID", "required")
 	}
 	switch strings.ToLower(c.Scheme) {
-	case "", LinkSchemeBasic, "http_basic":
-		c.Scheme = LinkSchemeBasic
-	case LinkSchemeBody, "request_body_credentials":
-		c.Scheme = LinkSchemeBody
+	case "", SchemeBasic, "http_basic":
+		c.Scheme = SchemeBasic
+	case SchemeBody, "request_body_credentials":
+		c.Scheme = SchemeBody
 	default:
-		return bad("Scheme", "%q is neither %q nor %q", c.Scheme, LinkSchemeBasic, LinkSchemeBody)
+		return bad("Scheme", "%q is neither %q nor %q", c.Scheme, SchemeBasic, SchemeBody)
 	}
 	for _, s := range c.Scopes {
 		if s == "" || strings.ContainsAny(s, " \t\"\\") {
@@ -168,7 +172,7 @@ func (c LinkConfig) normalized() (LinkConfig, error) {
 		c.Region = DefaultRegion
 	}
 	if c.RedirectURI == "" {
-		ru, err := AlexaRedirectURI(c.Region, c.VendorID)
+		ru, err := RedirectURI(c.Region, c.VendorID)
 		if err != nil {
 			return bad("Region", "%v", err)
 		}
@@ -177,13 +181,13 @@ func (c LinkConfig) normalized() (LinkConfig, error) {
 		return bad("RedirectURI", "%q is not an absolute URL", c.RedirectURI)
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = AlexaTokenTimeout
+		c.Timeout = TokenTimeout
 	}
 	if c.PageTimeout <= 0 {
 		c.PageTimeout = DefaultPageTimeout
 	}
 	if c.DefaultLifetime <= 0 {
-		c.DefaultLifetime = DefaultLinkTokenLifetime
+		c.DefaultLifetime = DefaultTokenLifetime
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -204,7 +208,7 @@ func (c LinkConfig) normalized() (LinkConfig, error) {
 
 // AuthorizationRequest builds the URL Alexa opens in the Alexa app's
 // browser, with a fresh state and, with PKCE, a fresh code verifier.
-func AuthorizationRequest(cfg LinkConfig) (authURL, state, verifier string, err error) {
+func AuthorizationRequest(cfg Config) (authURL, state, verifier string, err error) {
 	c, err := cfg.normalized()
 	if err != nil {
 		return "", "", "", err
@@ -212,7 +216,7 @@ func AuthorizationRequest(cfg LinkConfig) (authURL, state, verifier string, err 
 	return c.authorizationRequest()
 }
 
-func (c LinkConfig) authorizationRequest() (authURL, state, verifier string, err error) {
+func (c Config) authorizationRequest() (authURL, state, verifier string, err error) {
 	u, _ := url.Parse(c.AuthorizationURL) // checked by normalized
 	// 256 bits: RFC 6749 §10.10 asks for at least 128.
 	state = randomToken()
@@ -246,16 +250,16 @@ func pkceChallenge(verifier string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// Link links an account as Alexa does: it opens the authorization URL,
+// Run links an account as Alexa does: it opens the authorization URL,
 // logs in through the login form, stops at the redirect to Alexa's
 // redirect_uri, redeems the code and refreshes the tokens once. The report
 // holds every rule checked.
 //
-// The error is a *LinkConfigError for a bad configuration (and the result
-// nil), the context's error if ctx ends, or wraps ErrLinkFailed when a rule
+// The error is a *ConfigError for a bad configuration (and the result
+// nil), the context's error if ctx ends, or wraps ErrFailed when a rule
 // failed; then the result holds the report, and the tokens if the server
 // issued any.
-func Link(ctx context.Context, cfg LinkConfig) (*LinkResult, error) {
+func Run(ctx context.Context, cfg Config) (*Result, error) {
 	c, err := cfg.normalized()
 	if err != nil {
 		return nil, err
@@ -277,8 +281,8 @@ func Link(ctx context.Context, cfg LinkConfig) (*LinkResult, error) {
 // CompleteManual finishes a link that a person started in a browser: given
 // the URL the browser was sent to (pasted from the address bar) and the
 // state and verifier of AuthorizationRequest, it makes the same checks as
-// Link from the redirect on.
-func CompleteManual(ctx context.Context, cfg LinkConfig, redirectURL, state, verifier string) (*LinkResult, error) {
+// Run from the redirect on.
+func CompleteManual(ctx context.Context, cfg Config, redirectURL, state, verifier string) (*Result, error) {
 	c, err := cfg.normalized()
 	if err != nil {
 		return nil, err
@@ -304,36 +308,36 @@ func CompleteManual(ctx context.Context, cfg LinkConfig, redirectURL, state, ver
 	return r.result(true)
 }
 
-// linkRun is one linking attempt and its report.
-type linkRun struct {
-	cfg     LinkConfig
-	rep     *LinkReport
+// attempt is one linking attempt and its report.
+type attempt struct {
+	cfg     Config
+	rep     *Report
 	red     *redactor
-	account *LinkedAccount
+	account *Account
 }
 
-func (c LinkConfig) newRun(authURL string) *linkRun {
+func (c Config) newRun(authURL string) *attempt {
 	red := newRedactor(c.PasswordField)
 	red.secret(c.Password, c.ClientSecret)
-	return &linkRun{
+	return &attempt{
 		cfg: c,
 		red: red,
-		rep: &LinkReport{AuthorizationURL: authURL, RedirectURI: c.RedirectURI},
+		rep: &Report{AuthorizationURL: authURL, RedirectURI: c.RedirectURI},
 	}
 }
 
-func (r *linkRun) result(manual bool) (*LinkResult, error) {
+func (r *attempt) result(manual bool) (*Result, error) {
 	r.rep.finish(manual)
-	res := &LinkResult{Tokens: r.account, Report: r.rep}
+	res := &Result{Account: r.account, Report: r.rep}
 	for _, c := range r.rep.Checks {
-		if c.Status == LinkFail {
-			return res, fmt.Errorf("%w: %s: %s", ErrLinkFailed, c.Rule, c.Message)
+		if c.Status == Fail {
+			return res, fmt.Errorf("%w: %s: %s", ErrFailed, c.Rule, c.Message)
 		}
 	}
 	return res, nil
 }
 
-func (r *linkRun) checkTransport() {
+func (r *attempt) checkTransport() {
 	var plain []string
 	for _, s := range []string{r.cfg.AuthorizationURL, r.cfg.TokenURL} {
 		u, _ := url.Parse(s)
@@ -367,11 +371,11 @@ type exchange struct {
 	elapsed time.Duration
 }
 
-func (r *linkRun) evidence(x *exchange) *LinkEvidence {
+func (r *attempt) evidence(x *exchange) *Evidence {
 	if x == nil || x.req == nil {
 		return nil
 	}
-	ev := &LinkEvidence{Request: &EvidenceRequest{Method: x.req.Method, URL: r.red.url(x.req.URL)}}
+	ev := &Evidence{Request: &EvidenceRequest{Method: x.req.Method, URL: r.red.url(x.req.URL)}}
 	if a := x.req.Header.Get("Authorization"); a != "" {
 		scheme, _, _ := strings.Cut(a, " ")
 		ev.Request.Authorization = scheme + " " + redactedValue
@@ -395,7 +399,7 @@ const (
 // browse plays the Alexa app's browser: from the authorization URL through
 // the login form to the redirect to Alexa. It returns that redirect, or nil
 // when a rule failed on the way; an error only when ctx ended.
-func (r *linkRun) browse(ctx context.Context, authURL string) (*url.URL, error) {
+func (r *attempt) browse(ctx context.Context, authURL string) (*url.URL, error) {
 	r.checkTransport()
 	cur, _ := url.Parse(authURL)
 	origin := originOf(cur)
@@ -505,7 +509,7 @@ func (r *linkRun) browse(ctx context.Context, authURL string) (*url.URL, error) 
 
 // readPage checks a non-redirect answer on the way to Alexa: the first
 // one must be the login page. It reports failed when a rule failed.
-func (r *linkRun) readPage(x *exchange, seenLogin, loggedIn bool) (*htmlPage, bool) {
+func (r *attempt) readPage(x *exchange, seenLogin, loggedIn bool) (*htmlPage, bool) {
 	rule := RuleAuthorizePage
 	if seenLogin {
 		rule = RuleAuthorizeRedir
@@ -546,7 +550,7 @@ func (r *linkRun) readPage(x *exchange, seenLogin, loggedIn bool) (*htmlPage, bo
 	return page, false
 }
 
-func (r *linkRun) checkFraming(x *exchange) {
+func (r *attempt) checkFraming(x *exchange) {
 	xfo := strings.ToUpper(strings.TrimSpace(x.resp.Header.Get("X-Frame-Options")))
 	csp := strings.ToLower(strings.Join(x.resp.Header.Values("Content-Security-Policy"), ";"))
 	switch {
@@ -608,7 +612,7 @@ func originOf(u *url.URL) string {
 }
 
 // isRedirectURI reports whether u is Alexa's redirect_uri plus a query.
-func (r *linkRun) isRedirectURI(u *url.URL) bool {
+func (r *attempt) isRedirectURI(u *url.URL) bool {
 	ru, _ := url.Parse(r.cfg.RedirectURI)
 	return originOf(u) == originOf(ru) && u.EscapedPath() == ru.EscapedPath()
 }
@@ -631,7 +635,7 @@ func quoteList(s []string) string {
 }
 
 // complete checks the redirect, redeems the code and refreshes once.
-func (r *linkRun) complete(ctx context.Context, redirect *url.URL, state, verifier string) error {
+func (r *attempt) complete(ctx context.Context, redirect *url.URL, state, verifier string) error {
 	q := redirect.Query()
 	r.red.secret(q.Get("code"))
 	redacted := r.red.url(redirect)
@@ -688,7 +692,7 @@ func (r *linkRun) complete(ctx context.Context, redirect *url.URL, state, verifi
 	}
 	noStore := []*exchange{x}
 	if tr.accessToken != "" {
-		r.account = newLinkedAccount(tc, tr.tokens(r.cfg.Now(), r.cfg.DefaultLifetime))
+		r.account = newAccount(tc, tr.tokens(r.cfg.Now(), r.cfg.DefaultLifetime))
 	}
 	if r.account != nil && tr.refreshToken != "" {
 		x2, err := r.refresh(ctx)
@@ -703,7 +707,7 @@ func (r *linkRun) complete(ctx context.Context, redirect *url.URL, state, verifi
 	return nil
 }
 
-func (r *linkRun) refresh(ctx context.Context) (*exchange, error) {
+func (r *attempt) refresh(ctx context.Context) (*exchange, error) {
 	x, tr, err := r.account.refresh(ctx, r.red)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -736,7 +740,7 @@ func (r *linkRun) refresh(ctx context.Context) (*exchange, error) {
 
 // checkLatency records the latency rule; it reports false when the
 // endpoint did not answer in time, so no other rule applies.
-func (r *linkRun) checkLatency(rule string, x *exchange, err error, ev *LinkEvidence) bool {
+func (r *attempt) checkLatency(rule string, x *exchange, err error, ev *Evidence) bool {
 	limit := r.cfg.Timeout
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.rep.add(rule, false, ev, "no answer within %s (Alexa gives up after %s)", limit, limit)
@@ -752,7 +756,7 @@ func (r *linkRun) checkLatency(rule string, x *exchange, err error, ev *LinkEvid
 	return true
 }
 
-func (r *linkRun) checkNoStore(xs []*exchange) {
+func (r *attempt) checkNoStore(xs []*exchange) {
 	for _, x := range xs {
 		if x.resp.StatusCode == http.StatusOK && !hasNoStore(x.resp.Header) {
 			r.rep.add(RuleTokenNoStore, false, r.evidence(x), "a 200 token response lacks Cache-Control: no-store")

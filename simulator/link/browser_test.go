@@ -1,4 +1,4 @@
-package simulator_test
+package link_test
 
 // The OAuth fake's login page in a real browser: Debian's chromium,
 // headless, driven over the DevTools protocol. A person logs in, sees the
@@ -14,11 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/simulator/link"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"github.com/asksim/asksim/simulator"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -43,7 +42,7 @@ func TestLinkFakeLoginInBrowser(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.PKCE = true
-	authURL, state, verifier, err := simulator.AuthorizationRequest(cfg)
+	authURL, state, verifier, err := link.AuthorizationRequest(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +130,9 @@ func TestLinkFakeLoginInBrowser(t *testing.T) {
 		t.Fatalf("redirect %q: want state %q and a code", redirect, state)
 	}
 
-	res, err := simulator.CompleteManual(ctx, cfg, redirect, state, verifier)
+	res, err := link.CompleteManual(ctx, cfg, redirect, state, verifier)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Report)
 	}
-	wantCheck(t, res.Report, simulator.RuleRefreshResponse, simulator.LinkPass)
+	wantCheck(t, res.Report, link.RuleRefreshResponse, link.Pass)
 }

@@ -1,14 +1,17 @@
-package simulator_test
+package link_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/link"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the current output")
 
 // golden compares got with testdata/name, rewriting it first with -update;
 // the file is always read back and compared.
@@ -22,31 +25,31 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./simulator -update to create it)", err)
+		t.Fatalf("%v (run go test ./simulator/link -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the output:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 
-func sampleReport() *simulator.LinkReport {
-	ev := &simulator.LinkEvidence{
-		Request: &simulator.EvidenceRequest{Method: "POST", URL: "https://auth.example.test/token", Authorization: "Basic [redacted]",
+func sampleReport() *link.Report {
+	ev := &link.Evidence{
+		Request: &link.EvidenceRequest{Method: "POST", URL: "https://auth.example.test/token", Authorization: "Basic [redacted]",
 			Form: "code=[redacted]&grant_type=authorization_code&redirect_uri=https%3A%2F%2Fpitangui.amazon.com%2Fapi%2Fskill%2Flink%2FM2ASKSIMVENDOR"},
-		Response: &simulator.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
+		Response: &link.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
 			Body: `{"access_token":"[redacted]","expires_in":"3600","token_type":"Bearer"}`},
 	}
-	return &simulator.LinkReport{
+	return &link.Report{
 		AuthorizationURL: "https://auth.example.test/authorize?client_id=alexa-skill&response_type=code&state=S",
 		RedirectURI:      "https://pitangui.amazon.com/api/skill/link/M2ASKSIMVENDOR",
-		Checks: []simulator.LinkCheck{
-			{Rule: simulator.RuleHTTPS, Status: simulator.LinkPass, Message: "both URLs are https on port 443"},
-			{Rule: simulator.RuleAuthorizeFrame, Status: simulator.LinkWarn, Message: "neither X-Frame-Options nor CSP frame-ancestors",
-				Evidence: &simulator.LinkEvidence{Request: &simulator.EvidenceRequest{Method: "GET", URL: "https://auth.example.test/authorize?state=S"},
-					Response: &simulator.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "text/html"}, Body: "<html>\n  <h1>Sign in</h1>"}}},
-			{Rule: simulator.RuleTokenExpiresInt, Status: simulator.LinkFail, Message: `expires_in is the string "3600"`, Evidence: ev},
+		Checks: []link.Check{
+			{Rule: link.RuleHTTPS, Status: link.Pass, Message: "both URLs are https on port 443"},
+			{Rule: link.RuleAuthorizeFrame, Status: link.Warn, Message: "neither X-Frame-Options nor CSP frame-ancestors",
+				Evidence: &link.Evidence{Request: &link.EvidenceRequest{Method: "GET", URL: "https://auth.example.test/authorize?state=S"},
+					Response: &link.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "text/html"}, Body: "<html>\n  <h1>Sign in</h1>"}}},
+			{Rule: link.RuleTokenExpiresInt, Status: link.Fail, Message: `expires_in is the string "3600"`, Evidence: ev},
 		},
-		NotChecked: []string{simulator.RuleRefreshResponse},
+		NotChecked: []string{link.RuleRefreshResponse},
 	}
 }
 
@@ -76,7 +79,7 @@ func TestLinkReportJSON(t *testing.T) {
 	var back struct {
 		Linked  bool
 		Summary map[string]int
-		Checks  []simulator.LinkCheck
+		Checks  []link.Check
 	}
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
@@ -89,16 +92,16 @@ func TestLinkReportJSON(t *testing.T) {
 
 func TestLinkRulesStable(t *testing.T) {
 	ids := map[string]bool{}
-	for _, r := range simulator.LinkRules() {
-		if ids[r.ID] || r.Description == "" || (r.Severity != simulator.LinkFail && r.Severity != simulator.LinkWarn) {
+	for _, r := range link.Rules() {
+		if ids[r.ID] || r.Description == "" || (r.Severity != link.Fail && r.Severity != link.Warn) {
 			t.Errorf("rule %+v", r)
 		}
 		ids[r.ID] = true
 	}
 	// Warnings are exactly the production-only requirements.
-	for _, id := range []string{simulator.RuleHTTPS, simulator.RuleTokenNoStore, simulator.RuleAuthorizeFrame, simulator.RuleAuthorizeSee} {
-		for _, r := range simulator.LinkRules() {
-			if r.ID == id && r.Severity != simulator.LinkWarn {
+	for _, id := range []string{link.RuleHTTPS, link.RuleTokenNoStore, link.RuleAuthorizeFrame, link.RuleAuthorizeSee} {
+		for _, r := range link.Rules() {
+			if r.ID == id && r.Severity != link.Warn {
 				t.Errorf("%s is not a warning", id)
 			}
 		}
