@@ -9,6 +9,7 @@ import (
 
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
+	"github.com/asksim/asksim/simulator/voice"
 )
 
 // world is one scenario's state: its conversation, what it said and what
@@ -19,7 +20,7 @@ type world struct {
 	// the consent its first token is minted for: minting one per scenario,
 	// not one per consent change, keeps RSA signatures off the run.
 	conv    *simulator.Conversation
-	voice   *simulator.Voice
+	voice   *voice.Voice
 	pending simulator.Consent
 	locale  string
 	device  *simulator.DeviceProfile
@@ -38,7 +39,7 @@ type turnRecord struct {
 	err  error
 	// exchange is set for what the user said: Alexa may have answered from
 	// the dialog model without asking the skill, or asked it twice.
-	exchange *simulator.Exchange
+	exchange *voice.Exchange
 }
 
 func newWorld(s *Suite) *world { return &world{suite: s} }
@@ -120,13 +121,13 @@ func (w *world) lastSpeech() (speech, reprompt string, err error) {
 
 // voiceIfModel returns the scenario's Voice, nil when the skill has no
 // interaction model for the locale.
-func (w *world) voiceIfModel() *simulator.Voice {
+func (w *world) voiceIfModel() *voice.Voice {
 	if w.voice == nil {
 		m, err := w.suite.model(w.conversation().Locale())
 		if err != nil {
 			return nil
 		}
-		w.voice = simulator.NewVoice(w.conversation(), m)
+		w.voice = voice.New(w.conversation(), m)
 	}
 	return w.voice
 }

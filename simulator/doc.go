@@ -17,13 +17,10 @@
 //     scopes were granted, for which user and device, and until when.
 //   - A Simulator holding skill id, locale, device, region and clock, and
 //     Conversations with their own user, device and session.
-//   - Speaking to the skill (Voice, in voice.go and dialog.go): an utterance
-//     is resolved against the skill's interaction model (package model) into
-//     the request Alexa would send, and Alexa's side of the dialog is played
-//     from the dialog model: Dialog.Delegate and auto delegation with the
-//     model's prompts, ElicitSlot, ConfirmSlot and ConfirmIntent answered by
-//     the next utterance. WithSkillPackage or WithManifestPermissions adds
-//     the rule permission-not-in-manifest (CheckPermissions).
+//   - WithSkillPackage or WithManifestPermissions adds the rule
+//     permission-not-in-manifest: a response may ask consent only for the
+//     scopes skill.json declares (CheckPermissions). Speaking to the skill
+//     in words, with Alexa's side of the dialog, is package voice's job.
 //
 // It drives a skill as Alexa does:
 //

@@ -15,6 +15,7 @@ import (
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/voice"
 	"github.com/spf13/pflag"
 )
 
@@ -183,7 +184,7 @@ func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, con
 		return err
 	}
 	m.SkillID = sim.SkillID()
-	ex, err := simulator.NewVoice(sim.NewConversation(consent), m).Say(ctx, words[0])
+	ex, err := voice.New(sim.NewConversation(consent), m).Say(ctx, words[0])
 	if ex != nil && ex.Resolution != nil {
 		fmt.Fprintf(st.err, "heard: %s\n", ex.Resolution.Intent)
 	}

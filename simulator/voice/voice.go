@@ -1,10 +1,11 @@
-package simulator
+package voice
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
+	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -30,20 +31,20 @@ var ErrDialogLoop = errors.New("dialog loop")
 // authorities carry the simulator's skill id, as the envelope's
 // applicationId does, whatever Model.SkillID says.
 type Voice struct {
-	conv    *Conversation
+	conv    *simulator.Conversation
 	m       *model.Model
 	maxAuto int
 	seed    int
 	pending *pendingDialog
 }
 
-// VoiceOption configures a Voice.
-type VoiceOption func(*Voice)
+// Option configures a Voice.
+type Option func(*Voice)
 
 // WithMaxAutoTurns sets how many automatic COMPLETED turns one Say may send
 // before it fails with ErrDialogLoop. Defaults to DefaultMaxAutoTurns; n < 1
 // keeps the default.
-func WithMaxAutoTurns(n int) VoiceOption {
+func WithMaxAutoTurns(n int) Option {
 	return func(v *Voice) {
 		if n >= 1 {
 			v.maxAuto = n
@@ -54,11 +55,11 @@ func WithMaxAutoTurns(n int) VoiceOption {
 // WithPromptSeed chooses which variation of a model prompt Alexa speaks (see
 // model.Prompt.Pick). Defaults to 0, the first variation, so transcripts are
 // stable.
-func WithPromptSeed(seed int) VoiceOption { return func(v *Voice) { v.seed = seed } }
+func WithPromptSeed(seed int) Option { return func(v *Voice) { v.seed = seed } }
 
-// NewVoice returns a Voice that speaks to conv's skill with interaction model
+// New returns a Voice that speaks to conv's skill with interaction model
 // m.
-func NewVoice(conv *Conversation, m *model.Model, opts ...VoiceOption) *Voice {
+func New(conv *simulator.Conversation, m *model.Model, opts ...Option) *Voice {
 	v := &Voice{conv: conv, m: m, maxAuto: DefaultMaxAutoTurns}
 	for _, o := range opts {
 		o(v)
@@ -67,7 +68,7 @@ func NewVoice(conv *Conversation, m *model.Model, opts ...VoiceOption) *Voice {
 }
 
 // Conversation returns the conversation the Voice speaks in.
-func (v *Voice) Conversation() *Conversation { return v.conv }
+func (v *Voice) Conversation() *simulator.Conversation { return v.conv }
 
 // Model returns the interaction model the Voice resolves with.
 func (v *Voice) Model() *model.Model { return v.m }
@@ -102,7 +103,7 @@ type Exchange struct {
 	// usually one; more when Alexa sent the intent back with dialogState
 	// COMPLETED after a Dialog.Delegate; none when Alexa handled the
 	// utterance itself (an auto-delegated dialog still asking).
-	Turns []*Turn
+	Turns []*simulator.Turn
 	// Speech is what Alexa said to the user at the end, as text: the last
 	// answer's speech, or the model prompt Alexa spoke for a Dialog.Delegate
 	// or auto delegation. Reprompt likewise.
@@ -114,7 +115,7 @@ type Exchange struct {
 }
 
 // Last returns the last skill turn, nil when none was sent.
-func (e *Exchange) Last() *Turn {
+func (e *Exchange) Last() *simulator.Turn {
 	if e == nil || len(e.Turns) == 0 {
 		return nil
 	}
@@ -179,7 +180,7 @@ func (v *Voice) Say(ctx context.Context, utterance string) (*Exchange, error) {
 			if p.auto {
 				return ex, v.delegate(ctx, ex, intent, true)
 			}
-			return ex, v.sendIntent(ctx, ex, intent, DialogInProgress)
+			return ex, v.sendIntent(ctx, ex, intent, simulator.DialogInProgress)
 		}
 	}
 	if resErr != nil {
@@ -189,7 +190,7 @@ func (v *Voice) Say(ctx context.Context, utterance string) (*Exchange, error) {
 	ex.Resolution = res
 	if res.Kind == model.KindLaunch {
 		ex.Heard = HeardLaunch
-		turn, err := v.conv.Send(ctx, LaunchRequest())
+		turn, err := v.conv.Send(ctx, simulator.LaunchRequest())
 		return ex, v.follow(ctx, ex, turn, err, nil)
 	}
 	ex.Heard = HeardIntent
@@ -200,13 +201,13 @@ func (v *Voice) Say(ctx context.Context, utterance string) (*Exchange, error) {
 	if d := v.m.Dialog(res.Intent); d != nil && d.Delegation == "ALWAYS" {
 		return ex, v.delegate(ctx, ex, intent, true)
 	}
-	return ex, v.sendIntent(ctx, ex, intent, DialogStarted)
+	return ex, v.sendIntent(ctx, ex, intent, simulator.DialogStarted)
 }
 
 // intentFrom builds the request's intent from a resolution: every slot of
 // the intent, filled or not.
-func (v *Voice) intentFrom(res *model.Resolution) Intent {
-	in := Intent{Name: res.Intent, ConfirmationStatus: ConfirmationNone, Slots: map[string]Slot{}}
+func (v *Voice) intentFrom(res *model.Resolution) simulator.Intent {
+	in := simulator.Intent{Name: res.Intent, ConfirmationStatus: simulator.ConfirmationNone, Slots: map[string]simulator.Slot{}}
 	for _, sm := range res.Slots {
 		in.Slots[sm.Name] = v.slotFrom(sm)
 	}
@@ -214,39 +215,39 @@ func (v *Voice) intentFrom(res *model.Resolution) Intent {
 }
 
 // slotFrom builds a request slot as Alexa fills it from speech.
-func (v *Voice) slotFrom(sm model.SlotMatch) Slot {
+func (v *Voice) slotFrom(sm model.SlotMatch) simulator.Slot {
 	if !sm.Filled() {
-		return Slot{Name: sm.Name, ConfirmationStatus: ConfirmationNone}
+		return simulator.Slot{Name: sm.Name, ConfirmationStatus: simulator.ConfirmationNone}
 	}
-	s := SpokenSlot(sm.Name, sm.Value)
+	s := simulator.SpokenSlot(sm.Name, sm.Value)
 	if sm.Resolved != nil {
-		var vals []ResolvedValue
+		var vals []simulator.ResolvedValue
 		if sm.Resolved.Status == model.ERSuccessMatch {
 			for _, rv := range sm.Resolved.Values {
-				vals = append(vals, ResolvedValue{Name: rv.Name, ID: rv.ID})
+				vals = append(vals, simulator.ResolvedValue{Name: rv.Name, ID: rv.ID})
 			}
 		}
-		s = s.Resolved(CustomAuthority(v.conv.sim.skillID, sm.Type), vals...)
+		s = s.Resolved(simulator.CustomAuthority(v.conv.Simulator().SkillID(), sm.Type), vals...)
 	}
 	return s
 }
 
 // answer reads the utterance as an answer to the open step p. ok is false
 // when it is not one, and the utterance is then taken afresh.
-func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (Intent, bool) {
+func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (simulator.Intent, bool) {
 	if res != nil && (res.Kind == model.KindLaunch || res.NewSession) {
-		return Intent{}, false
+		return simulator.Intent{}, false
 	}
-	intent := p.intent.clone()
+	intent := cloneIntent(p.intent)
 	switch {
 	case p.step.ConfirmSlot != "" || p.step.ConfirmIntent:
 		yes, ok := v.m.ResolveConfirmation(ex.Utterance)
 		if !ok {
-			return Intent{}, false
+			return simulator.Intent{}, false
 		}
-		status := ConfirmationDenied
+		status := simulator.ConfirmationDenied
 		if yes {
-			status = ConfirmationConfirmed
+			status = simulator.ConfirmationConfirmed
 		}
 		if p.step.ConfirmIntent {
 			intent.ConfirmationStatus = status
@@ -273,17 +274,17 @@ func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (I
 		}
 		sm, err := v.m.ResolveSlot(intent.Name, slot, ex.Utterance)
 		if err != nil {
-			return Intent{}, false
+			return simulator.Intent{}, false
 		}
 		if !sm.Recognized && res != nil && res.Kind == model.KindIntent && res.Intent != intent.Name &&
 			res.Intent != model.FallbackIntent && res.Score.Literal > 0 {
-			return Intent{}, false // another intent's sample, not a value of the slot
+			return simulator.Intent{}, false // another intent's sample, not a value of the slot
 		}
 		intent.Slots[slot] = v.slotFrom(*sm)
 		ex.Heard, ex.Answer = HeardSlotValue, sm
 		return intent, true
 	}
-	return Intent{}, false
+	return simulator.Intent{}, false
 }
 
 // Send sends req as built, not resolved from words (an IntentRequest a test
@@ -291,12 +292,12 @@ func (v *Voice) answer(ex *Exchange, p *pendingDialog, res *model.Resolution) (I
 // answer makes Alexa speak the dialog model's prompt or send the intent back
 // COMPLETED, and an ElicitSlot, ConfirmSlot or ConfirmIntent opens the step
 // the next Say answers.
-func (v *Voice) Send(ctx context.Context, req Request) (*Exchange, error) {
+func (v *Voice) Send(ctx context.Context, req simulator.Request) (*Exchange, error) {
 	ex := &Exchange{Heard: HeardIntent}
 	v.pending = nil
-	var sent *Intent
+	var sent *simulator.Intent
 	if req.Intent != nil {
-		in := req.Intent.clone()
+		in := cloneIntent(*req.Intent)
 		sent = &in
 	}
 	turn, err := v.conv.Send(ctx, req)
@@ -305,14 +306,14 @@ func (v *Voice) Send(ctx context.Context, req Request) (*Exchange, error) {
 
 // sendIntent sends intent with dialogState state (dropped for intents with
 // no dialog model) and follows the skill's answer.
-func (v *Voice) sendIntent(ctx context.Context, ex *Exchange, intent Intent, state string) error {
+func (v *Voice) sendIntent(ctx context.Context, ex *Exchange, intent simulator.Intent, state string) error {
 	turn, err := v.conv.Send(ctx, v.intentRequest(intent, state))
 	return v.follow(ctx, ex, turn, err, &intent)
 }
 
-func (v *Voice) intentRequest(intent Intent, state string) Request {
-	in := intent.clone()
-	r := Request{Type: TypeIntentRequest, Intent: &in}
+func (v *Voice) intentRequest(intent simulator.Intent, state string) simulator.Request {
+	in := cloneIntent(intent)
+	r := simulator.Request{Type: simulator.TypeIntentRequest, Intent: &in}
 	if v.m.Dialog(intent.Name) != nil {
 		r.DialogState = state
 	}
@@ -322,7 +323,7 @@ func (v *Voice) intentRequest(intent Intent, state string) Request {
 // speak records what Alexa says at the end of the exchange.
 func (ex *Exchange) speak(speech, reprompt string) { ex.Speech, ex.Reprompt = speech, reprompt }
 
-func (ex *Exchange) record(turn *Turn) {
+func (ex *Exchange) record(turn *simulator.Turn) {
 	if turn == nil {
 		return
 	}

@@ -1,4 +1,4 @@
-package simulator_test
+package voice_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/voice"
 )
 
 // ExampleVoice_Say orders from the example skill by voice. Its model
 // auto-delegates the order, so Alexa confirms it from the model's prompt
 // and the skill hears of it once, COMPLETED.
 func ExampleVoice_Say() {
-	pkg, err := model.LoadSkillPackage("../fixtures/skill/skill-package")
+	pkg, err := model.LoadSkillPackageFS(skill.Package(), "skill-package")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func ExampleVoice_Say() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	v := simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m)
+	v := voice.New(sim.NewConversation(simulator.ConsentNone), m)
 	for _, utterance := range []string{"open example skill", "order two coffees", "yes"} {
 		ex, err := v.Say(context.Background(), utterance)
 		if err != nil {

@@ -1,10 +1,11 @@
-package simulator_test
+package voice_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/voice"
 )
 
 // BenchmarkVoiceSay measures one spoken turn to the example skill in
@@ -14,7 +15,7 @@ import (
 // Conversation.Send; the ratio is what speaking costs over sending.
 // "unsigned" leaves out the request signatures, which dominate a turn.
 func BenchmarkVoiceSay(b *testing.B) {
-	benchVoice(b, func(ctx context.Context, v *simulator.Voice) error {
+	benchVoice(b, func(ctx context.Context, v *voice.Voice) error {
 		_, err := v.Say(ctx, "who am i linked as")
 		return err
 	})
@@ -22,13 +23,13 @@ func BenchmarkVoiceSay(b *testing.B) {
 
 func BenchmarkVoiceSend(b *testing.B) {
 	req := simulator.IntentRequest("AccountIntent")
-	benchVoice(b, func(ctx context.Context, v *simulator.Voice) error {
+	benchVoice(b, func(ctx context.Context, v *voice.Voice) error {
 		_, err := v.Conversation().Send(ctx, req)
 		return err
 	})
 }
 
-func benchVoice(b *testing.B, turn func(context.Context, *simulator.Voice) error) {
+func benchVoice(b *testing.B, turn func(context.Context, *voice.Voice) error) {
 	for _, signed := range []bool{true, false} {
 		name := "signed"
 		if !signed {

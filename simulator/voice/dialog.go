@@ -1,4 +1,4 @@
-package simulator
+package voice
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -54,7 +55,7 @@ func (d DialogStep) String() string {
 // pendingDialog is an open step with the intent as Alexa holds it.
 type pendingDialog struct {
 	step   DialogStep
-	intent Intent
+	intent simulator.Intent
 	// auto: Alexa runs the dialog itself (auto delegation), so an answer
 	// leads to Alexa's next step rather than to an IN_PROGRESS request.
 	auto bool
@@ -73,7 +74,7 @@ func (v *Voice) open() *pendingDialog {
 
 // delegate takes Alexa's next dialog-model step for intent, or sends the
 // intent back COMPLETED when none is left.
-func (v *Voice) delegate(ctx context.Context, ex *Exchange, intent Intent, auto bool) error {
+func (v *Voice) delegate(ctx context.Context, ex *Exchange, intent simulator.Intent, auto bool) error {
 	directive := DirectiveDelegate
 	if auto {
 		directive = ""
@@ -82,12 +83,12 @@ func (v *Voice) delegate(ctx context.Context, ex *Exchange, intent Intent, auto 
 		v.ask(ex, step, intent, auto)
 		return nil
 	}
-	return v.sendIntent(ctx, ex, intent, DialogCompleted)
+	return v.sendIntent(ctx, ex, intent, simulator.DialogCompleted)
 }
 
 // ask opens step and, for a step Alexa takes from the model, speaks its
 // prompt with the slot values filled in.
-func (v *Voice) ask(ex *Exchange, step DialogStep, intent Intent, auto bool) {
+func (v *Voice) ask(ex *Exchange, step DialogStep, intent simulator.Intent, auto bool) {
 	v.pending = &pendingDialog{step: step, intent: intent, auto: auto, session: v.conv.SessionID()}
 	ex.Dialog = step
 	if step.PromptID == "" {
@@ -102,7 +103,7 @@ func (v *Voice) ask(ex *Exchange, step DialogStep, intent Intent, auto bool) {
 	pv := v.m.Prompt(step.PromptID).Pick(v.seed)
 	text := pv.Render(values)
 	if pv.Type == "SSML" {
-		text = SSMLText(text)
+		text = simulator.SSMLText(text)
 	}
 	ex.speak(text, text)
 }
@@ -113,28 +114,28 @@ func (v *Voice) ask(ex *Exchange, step DialogStep, intent Intent, auto bool) {
 // required and not given; last, the intent's confirmation. A slot the user
 // denied loses its value and is asked again. An intent the user denied has
 // no next step. Validations are not evaluated.
-func (v *Voice) nextStep(intent *Intent, directive string) (DialogStep, bool) {
+func (v *Voice) nextStep(intent *simulator.Intent, directive string) (DialogStep, bool) {
 	d := v.m.Dialog(intent.Name)
-	if d == nil || intent.ConfirmationStatus == ConfirmationDenied {
+	if d == nil || intent.ConfirmationStatus == simulator.ConfirmationDenied {
 		return DialogStep{}, false
 	}
 	step := DialogStep{Intent: intent.Name, Directive: directive}
 	for _, ds := range d.Slots {
 		s := intent.Slots[ds.Name]
-		if s.ConfirmationStatus == ConfirmationDenied {
-			s = Slot{Name: ds.Name, ConfirmationStatus: ConfirmationNone}
+		if s.ConfirmationStatus == simulator.ConfirmationDenied {
+			s = simulator.Slot{Name: ds.Name, ConfirmationStatus: simulator.ConfirmationNone}
 			intent.Slots[ds.Name] = s
 		}
 		switch {
 		case ds.ElicitationRequired && s.Value == "":
 			step.ElicitSlot, step.PromptID = ds.Name, ds.ElicitationPrompt
 			return step, true
-		case ds.ConfirmationRequired && s.Value != "" && s.ConfirmationStatus != ConfirmationConfirmed:
+		case ds.ConfirmationRequired && s.Value != "" && s.ConfirmationStatus != simulator.ConfirmationConfirmed:
 			step.ConfirmSlot, step.PromptID = ds.Name, ds.ConfirmationPrompt
 			return step, true
 		}
 	}
-	if d.ConfirmationRequired && intent.ConfirmationStatus != ConfirmationConfirmed {
+	if d.ConfirmationRequired && intent.ConfirmationStatus != simulator.ConfirmationConfirmed {
 		step.ConfirmIntent, step.PromptID = true, d.ConfirmationPrompt
 		return step, true
 	}
@@ -144,7 +145,7 @@ func (v *Voice) nextStep(intent *Intent, directive string) (DialogStep, bool) {
 // follow records a skill turn and does what its Dialog directive asks of
 // Alexa, sending the automatic COMPLETED turns a Dialog.Delegate calls for.
 // sent is the intent of the request answered (nil for a LaunchRequest).
-func (v *Voice) follow(ctx context.Context, ex *Exchange, turn *Turn, err error, sent *Intent) error {
+func (v *Voice) follow(ctx context.Context, ex *Exchange, turn *simulator.Turn, err error, sent *simulator.Intent) error {
 	for auto := 0; ; auto++ {
 		ex.record(turn)
 		if err != nil || turn.Response == nil || v.conv.SessionID() == "" {
@@ -167,7 +168,7 @@ func (v *Voice) follow(ctx context.Context, ex *Exchange, turn *Turn, err error,
 				return v.loopError(d.intent.Name)
 			}
 			sent = &d.intent
-			turn, err = v.conv.Send(ctx, v.intentRequest(d.intent, DialogCompleted))
+			turn, err = v.conv.Send(ctx, v.intentRequest(d.intent, simulator.DialogCompleted))
 			continue
 		case DirectiveElicitSlot:
 			v.ask(ex, DialogStep{Intent: d.intent.Name, ElicitSlot: d.SlotToElicit, Directive: d.Type}, d.intent, false)
@@ -182,19 +183,19 @@ func (v *Voice) follow(ctx context.Context, ex *Exchange, turn *Turn, err error,
 
 // dialogDirective is a Dialog directive as Alexa reads it.
 type dialogDirective struct {
-	Type          string  `json:"type"`
-	SlotToElicit  string  `json:"slotToElicit"`
-	SlotToConfirm string  `json:"slotToConfirm"`
-	UpdatedIntent *Intent `json:"updatedIntent"`
+	Type          string            `json:"type"`
+	SlotToElicit  string            `json:"slotToElicit"`
+	SlotToConfirm string            `json:"slotToConfirm"`
+	UpdatedIntent *simulator.Intent `json:"updatedIntent"`
 	// intent is updatedIntent, else the intent sent, with every slot of the
 	// model's intent present.
-	intent Intent
+	intent simulator.Intent
 }
 
 // dialogDirective finds the first Delegate, ElicitSlot, ConfirmSlot or
 // ConfirmIntent directive of r and checks it against the model. found is
 // false when r has none.
-func (v *Voice) dialogDirective(r *ResponseEnvelope, sent *Intent) (d dialogDirective, found bool, err error) {
+func (v *Voice) dialogDirective(r *simulator.ResponseEnvelope, sent *simulator.Intent) (d dialogDirective, found bool, err error) {
 	for i, raw := range r.Response.Directives {
 		switch raw.Type {
 		case DirectiveDelegate, DirectiveElicitSlot, DirectiveConfirmSlot, DirectiveConfirmIntent:
@@ -207,10 +208,10 @@ func (v *Voice) dialogDirective(r *ResponseEnvelope, sent *Intent) (d dialogDire
 		}
 		switch {
 		case d.UpdatedIntent != nil:
-			d.intent = d.UpdatedIntent.clone()
+			d.intent = cloneIntent(*d.UpdatedIntent)
 			path += ".updatedIntent"
 		case sent != nil:
-			d.intent = sent.clone()
+			d.intent = cloneIntent(*sent)
 		default:
 			return d, true, fmt.Errorf("%s: %s without updatedIntent in answer to a request with no intent; Alexa cannot tell which intent the dialog is about", path, raw.Type)
 		}
@@ -240,16 +241,16 @@ func (v *Voice) dialogDirective(r *ResponseEnvelope, sent *Intent) (d dialogDire
 // complete checks an intent a skill sent back against the model and adds
 // what Alexa always sends: every slot of the intent, confirmationStatus NONE
 // where missing.
-func (v *Voice) complete(in *Intent, path string) error {
+func (v *Voice) complete(in *simulator.Intent, path string) error {
 	mi := v.m.Intent(in.Name)
 	if mi == nil {
 		return fmt.Errorf("%s.name: %q is not an intent of the interaction model", path, in.Name)
 	}
 	if in.ConfirmationStatus == "" {
-		in.ConfirmationStatus = ConfirmationNone
+		in.ConfirmationStatus = simulator.ConfirmationNone
 	}
 	if in.Slots == nil {
-		in.Slots = map[string]Slot{}
+		in.Slots = map[string]simulator.Slot{}
 	}
 	for name, s := range in.Slots {
 		if mi.Slot(name) == nil {
@@ -257,13 +258,13 @@ func (v *Voice) complete(in *Intent, path string) error {
 		}
 		s.Name = name
 		if s.ConfirmationStatus == "" {
-			s.ConfirmationStatus = ConfirmationNone
+			s.ConfirmationStatus = simulator.ConfirmationNone
 		}
 		in.Slots[name] = s
 	}
 	for _, ms := range mi.Slots {
 		if _, ok := in.Slots[ms.Name]; !ok {
-			in.Slots[ms.Name] = Slot{Name: ms.Name, ConfirmationStatus: ConfirmationNone}
+			in.Slots[ms.Name] = simulator.Slot{Name: ms.Name, ConfirmationStatus: simulator.ConfirmationNone}
 		}
 	}
 	return nil
@@ -280,12 +281,12 @@ func slotList(in *model.Intent) string {
 	return strings.Join(names, ", ")
 }
 
-// clone copies the intent and its slot map, so that a request already sent
-// does not change when Alexa fills the next slot.
-func (in Intent) clone() Intent {
+// cloneIntent copies the intent and its slot map, so that a request already
+// sent does not change when Alexa fills the next slot.
+func cloneIntent(in simulator.Intent) simulator.Intent {
 	in.Slots = maps.Clone(in.Slots)
 	if in.Slots == nil {
-		in.Slots = map[string]Slot{}
+		in.Slots = map[string]simulator.Slot{}
 	}
 	return in
 }

@@ -1,9 +1,8 @@
-package simulator_test
+package voice_test
 
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,12 +11,13 @@ import (
 	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/voice"
 )
 
 // exampleModel loads the example skill's package from fixtures/.
 func exampleModel(t testing.TB) (*model.SkillPackage, *model.Model) {
 	t.Helper()
-	p, err := model.LoadSkillPackage(filepath.Join("..", "fixtures", "skill", "skill-package"))
+	p, err := model.LoadSkillPackage(testutil.Fixture("skill", "skill-package"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +29,11 @@ func exampleModel(t testing.TB) (*model.SkillPackage, *model.Model) {
 }
 
 // exampleVoice speaks to the example skill in process.
-func exampleVoice(t testing.TB, opts ...simulator.Option) *simulator.Voice {
+func exampleVoice(t testing.TB, opts ...simulator.Option) *voice.Voice {
 	t.Helper()
 	_, m := exampleModel(t)
 	sim := testutil.Deterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(skill.New(skill.Options{})))}, opts...)...)
-	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m)
+	return voice.New(sim.NewConversation(simulator.ConsentNone), m)
 }
 
 // tripModel is a small model for voiceScript skills: a manually delegated
@@ -105,10 +105,10 @@ func (s *voiceScript) requests() []map[string]any {
 	return append([]map[string]any(nil), s.reqs...)
 }
 
-func scriptedVoice(t testing.TB, s *voiceScript, m *model.Model, opts []simulator.Option, vopts ...simulator.VoiceOption) *simulator.Voice {
+func scriptedVoice(t testing.TB, s *voiceScript, m *model.Model, opts []simulator.Option, vopts ...voice.Option) *voice.Voice {
 	t.Helper()
 	sim := testutil.Deterministic(t, append([]simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(s))}, opts...)...)
-	return simulator.NewVoice(sim.NewConversation(simulator.ConsentNone), m, vopts...)
+	return voice.New(sim.NewConversation(simulator.ConsentNone), m, vopts...)
 }
 
 // Answers of voiceScript skills.

@@ -1,4 +1,4 @@
-package simulator_test
+package voice_test
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/voice"
 )
 
 // sayOK speaks and fails the test on error.
-func sayOK(t *testing.T, v *simulator.Voice, utterance string) *simulator.Exchange {
+func sayOK(t *testing.T, v *voice.Voice, utterance string) *voice.Exchange {
 	t.Helper()
 	ex, err := v.Say(context.Background(), utterance)
 	if err != nil {
@@ -24,14 +25,14 @@ func sayOK(t *testing.T, v *simulator.Voice, utterance string) *simulator.Exchan
 	return ex
 }
 
-func wantSpeech(t *testing.T, ex *simulator.Exchange, want string) {
+func wantSpeech(t *testing.T, ex *voice.Exchange, want string) {
 	t.Helper()
 	if ex.Speech != want {
 		t.Errorf("Say(%q): Alexa says %q, want %q", ex.Utterance, ex.Speech, want)
 	}
 }
 
-func wantStep(t *testing.T, ex *simulator.Exchange, want simulator.DialogStep) {
+func wantStep(t *testing.T, ex *voice.Exchange, want voice.DialogStep) {
 	t.Helper()
 	if ex.Dialog != want {
 		t.Errorf("Say(%q): dialog step %+v, want %+v", ex.Utterance, ex.Dialog, want)
@@ -44,7 +45,7 @@ func wantStep(t *testing.T, ex *simulator.Exchange, want simulator.DialogStep) {
 func TestVoice_ExampleSkillOrder(t *testing.T) {
 	v := exampleVoice(t)
 	ex := sayOK(t, v, "open example skill")
-	if ex.Heard != simulator.HeardLaunch || len(ex.Turns) != 1 || ex.Last().Request.Request.Type != simulator.TypeLaunchRequest {
+	if ex.Heard != voice.HeardLaunch || len(ex.Turns) != 1 || ex.Last().Request.Request.Type != simulator.TypeLaunchRequest {
 		t.Fatalf("open: heard %q, %d turns", ex.Heard, len(ex.Turns))
 	}
 	wantSpeech(t, ex, "Welcome to Example Skill. You can ask for your email, your name, or your account.")
@@ -54,14 +55,14 @@ func TestVoice_ExampleSkillOrder(t *testing.T) {
 	if len(ex.Turns) != 0 {
 		t.Fatalf("auto-delegated order sent %d requests before the dialog completed, want 0", len(ex.Turns))
 	}
-	wantStep(t, ex, simulator.DialogStep{Intent: "OrderIntent", ConfirmIntent: true, PromptID: "Confirm.Intent.OrderIntent"})
+	wantStep(t, ex, voice.DialogStep{Intent: "OrderIntent", ConfirmIntent: true, PromptID: "Confirm.Intent.OrderIntent"})
 	wantSpeech(t, ex, "That's 2 coffees. Shall I place the order?")
 	if ex.Resolution == nil || ex.Resolution.Intent != "OrderIntent" {
 		t.Fatalf("resolution = %+v", ex.Resolution)
 	}
 
 	ex = sayOK(t, v, "yes")
-	if ex.Heard != simulator.HeardConfirmation || ex.Confirmation != simulator.ConfirmationConfirmed || len(ex.Turns) != 1 {
+	if ex.Heard != voice.HeardConfirmation || ex.Confirmation != simulator.ConfirmationConfirmed || len(ex.Turns) != 1 {
 		t.Fatalf("yes: heard %q %q, %d turns", ex.Heard, ex.Confirmation, len(ex.Turns))
 	}
 	env := turnEnvelope(t, ex.Last())
@@ -98,11 +99,11 @@ func TestVoice_ExampleSkillElicitsThenDenied(t *testing.T) {
 	if !ex.Resolution.NewSession || v.Conversation().SessionID() != "" {
 		t.Errorf("ask … to: NewSession %v, session %q; want the launch's session ended", ex.Resolution.NewSession, v.Conversation().SessionID())
 	}
-	wantStep(t, ex, simulator.DialogStep{Intent: "OrderIntent", ElicitSlot: "quantity", PromptID: "Elicit.Slot.OrderIntent.quantity"})
+	wantStep(t, ex, voice.DialogStep{Intent: "OrderIntent", ElicitSlot: "quantity", PromptID: "Elicit.Slot.OrderIntent.quantity"})
 	wantSpeech(t, ex, "How many would you like?")
 
 	ex = sayOK(t, v, "make it three")
-	if ex.Heard != simulator.HeardSlotValue || ex.Answer == nil || ex.Answer.Value != "3" {
+	if ex.Heard != voice.HeardSlotValue || ex.Answer == nil || ex.Answer.Value != "3" {
 		t.Fatalf("answer: heard %q, %+v", ex.Heard, ex.Answer)
 	}
 	wantSpeech(t, ex, "That's 3 latte. Shall I place the order?")
@@ -215,16 +216,16 @@ func TestVoice_DelegateWalksTheDialogModel(t *testing.T) {
 	steps := []struct {
 		utt    string
 		speech string
-		step   simulator.DialogStep
+		step   voice.DialogStep
 		states []string // dialogStates of the requests sent
 	}{
-		{"book a trip", "Where to?", simulator.DialogStep{Intent: "BookIntent", ElicitSlot: "city", Directive: "Dialog.Delegate", PromptID: "Elicit.City"}, []string{"STARTED"}},
-		{"to the city of light", "the city of light, right?", simulator.DialogStep{Intent: "BookIntent", ConfirmSlot: "city", Directive: "Dialog.Delegate", PromptID: "Confirm.City"}, []string{"IN_PROGRESS"}},
-		{"no", "Where to?", simulator.DialogStep{Intent: "BookIntent", ElicitSlot: "city", Directive: "Dialog.Delegate", PromptID: "Elicit.City"}, []string{"IN_PROGRESS"}},
-		{"paris", "paris, right?", simulator.DialogStep{Intent: "BookIntent", ConfirmSlot: "city", Directive: "Dialog.Delegate", PromptID: "Confirm.City"}, []string{"IN_PROGRESS"}},
-		{"yeah", "When do you go to paris?", simulator.DialogStep{Intent: "BookIntent", ElicitSlot: "date", Directive: "Dialog.Delegate", PromptID: "Elicit.Date"}, []string{"IN_PROGRESS"}},
-		{"on tomorrow", "Book paris on 2026-01-03?", simulator.DialogStep{Intent: "BookIntent", ConfirmIntent: true, Directive: "Dialog.Delegate", PromptID: "Confirm.Book"}, []string{"IN_PROGRESS"}},
-		{"yes", "BookIntent: paris on 2026-01-03.", simulator.DialogStep{}, []string{"IN_PROGRESS", "COMPLETED"}},
+		{"book a trip", "Where to?", voice.DialogStep{Intent: "BookIntent", ElicitSlot: "city", Directive: "Dialog.Delegate", PromptID: "Elicit.City"}, []string{"STARTED"}},
+		{"to the city of light", "the city of light, right?", voice.DialogStep{Intent: "BookIntent", ConfirmSlot: "city", Directive: "Dialog.Delegate", PromptID: "Confirm.City"}, []string{"IN_PROGRESS"}},
+		{"no", "Where to?", voice.DialogStep{Intent: "BookIntent", ElicitSlot: "city", Directive: "Dialog.Delegate", PromptID: "Elicit.City"}, []string{"IN_PROGRESS"}},
+		{"paris", "paris, right?", voice.DialogStep{Intent: "BookIntent", ConfirmSlot: "city", Directive: "Dialog.Delegate", PromptID: "Confirm.City"}, []string{"IN_PROGRESS"}},
+		{"yeah", "When do you go to paris?", voice.DialogStep{Intent: "BookIntent", ElicitSlot: "date", Directive: "Dialog.Delegate", PromptID: "Elicit.Date"}, []string{"IN_PROGRESS"}},
+		{"on tomorrow", "Book paris on 2026-01-03?", voice.DialogStep{Intent: "BookIntent", ConfirmIntent: true, Directive: "Dialog.Delegate", PromptID: "Confirm.Book"}, []string{"IN_PROGRESS"}},
+		{"yes", "BookIntent: paris on 2026-01-03.", voice.DialogStep{}, []string{"IN_PROGRESS", "COMPLETED"}},
 	}
 	for _, st := range steps {
 		before := len(s.requests())
@@ -282,14 +283,14 @@ func TestVoice_SkillDirectives(t *testing.T) {
 	}}
 	v := scriptedVoice(t, s, tripModelFor(t), nil)
 	ex := sayOK(t, v, "book a trip")
-	wantStep(t, ex, simulator.DialogStep{Intent: "BookIntent", ElicitSlot: "date", Directive: "Dialog.ElicitSlot"})
+	wantStep(t, ex, voice.DialogStep{Intent: "BookIntent", ElicitSlot: "date", Directive: "Dialog.ElicitSlot"})
 	wantSpeech(t, ex, "Which day?")
 	ex = sayOK(t, v, "friday")
-	wantStep(t, ex, simulator.DialogStep{Intent: "BookIntent", ConfirmSlot: "date", Directive: "Dialog.ConfirmSlot"})
+	wantStep(t, ex, voice.DialogStep{Intent: "BookIntent", ConfirmSlot: "date", Directive: "Dialog.ConfirmSlot"})
 	ex = sayOK(t, v, "yep")
-	wantStep(t, ex, simulator.DialogStep{Intent: "BookIntent", ConfirmIntent: true, Directive: "Dialog.ConfirmIntent"})
+	wantStep(t, ex, voice.DialogStep{Intent: "BookIntent", ConfirmIntent: true, Directive: "Dialog.ConfirmIntent"})
 	ex = sayOK(t, v, "nope")
-	wantStep(t, ex, simulator.DialogStep{})
+	wantStep(t, ex, voice.DialogStep{})
 	wantSpeech(t, ex, "Cancelled.")
 
 	reqs := s.requests()
@@ -339,7 +340,7 @@ func TestVoice_UtteranceThatDoesNotFillIsFresh(t *testing.T) {
 		v := scriptedVoice(t, s, tripModelFor(t), nil)
 		sayOK(t, v, "book a trip")
 		ex := sayOK(t, v, c.utt)
-		if ex.Heard != simulator.HeardIntent || intentName(turnEnvelope(t, ex.Last())) != c.intent {
+		if ex.Heard != voice.HeardIntent || intentName(turnEnvelope(t, ex.Last())) != c.intent {
 			t.Errorf("eliciting %s, %q: heard %q, sent %s; want %s afresh", c.eliciting, c.utt, ex.Heard, intentName(turnEnvelope(t, ex.Last())), c.intent)
 		}
 		if _, ok := dialogState(turnEnvelope(t, ex.Last())); ok {
@@ -367,7 +368,7 @@ func TestVoice_UtteranceThatDoesNotFillIsFresh(t *testing.T) {
 	}
 	// The same answer within a sample of the dialog's intent fills it.
 	ex := sayOK(t, v, "book a trip to new york on saturday")
-	if ex.Heard != simulator.HeardSlotValue || ex.Answer.Value != "2026-01-03" {
+	if ex.Heard != voice.HeardSlotValue || ex.Answer.Value != "2026-01-03" {
 		t.Errorf("whole utterance: heard %q answer %+v", ex.Heard, ex.Answer)
 	}
 	r := ex.Last().Request.Request
@@ -395,9 +396,9 @@ func TestVoice_NoMatchWithoutFallback(t *testing.T) {
 // the loop.
 func TestVoice_DelegateLoopIsCapped(t *testing.T) {
 	s := &voiceScript{reply: func(map[string]any) any { return delegateAnswer() }}
-	v := scriptedVoice(t, s, tripModelFor(t), nil, simulator.WithMaxAutoTurns(3))
+	v := scriptedVoice(t, s, tripModelFor(t), nil, voice.WithMaxAutoTurns(3))
 	ex, err := v.Say(context.Background(), "loop forever")
-	if !errors.Is(err, simulator.ErrDialogLoop) || !strings.Contains(err.Error(), "LoopIntent") {
+	if !errors.Is(err, voice.ErrDialogLoop) || !strings.Contains(err.Error(), "LoopIntent") {
 		t.Fatalf("err = %v, want ErrDialogLoop naming LoopIntent", err)
 	}
 	if len(ex.Turns) != 4 || len(s.requests()) != 4 {
@@ -531,7 +532,7 @@ func TestVoice_ExampleSkillRejectsItem(t *testing.T) {
 	wantSpeech(t, sayOK(t, v, "order two pizzas"), "That's 2 pizzas. Shall I place the order?")
 	ex := sayOK(t, v, "yes")
 	wantSpeech(t, ex, "Sorry, we don't have pizzas. You can order coffee, latte, or tea. What would you like?")
-	wantStep(t, ex, simulator.DialogStep{Intent: "OrderIntent", ElicitSlot: "item", Directive: "Dialog.ElicitSlot"})
+	wantStep(t, ex, voice.DialogStep{Intent: "OrderIntent", ElicitSlot: "item", Directive: "Dialog.ElicitSlot"})
 	if item := ex.Last().Request.Request.Intent.Slots["item"]; item.Resolutions.ResolutionsPerAuthority[0].Status.Code != "ER_SUCCESS_NO_MATCH" {
 		t.Errorf("pizzas resolved as %+v", item.Resolutions)
 	}
@@ -561,7 +562,7 @@ func TestVoice_SendFollowsDelegate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ex.Heard != simulator.HeardSlotValue || ex.Dialog.ConfirmSlot != "city" {
+	if ex.Heard != voice.HeardSlotValue || ex.Dialog.ConfirmSlot != "city" {
 		t.Errorf("answer: heard %s, dialog %v", ex.Heard, ex.Dialog)
 	}
 }

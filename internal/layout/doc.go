@@ -1,0 +1,25 @@
+// Package layout states which asksim package may import which, and its
+// test holds the repository to it. The packages form a DAG, listed from
+// the leaves up (imports of non-test files, transitively):
+//
+//   - simulator/alexa, simulator/apitoken and simulator/link import no
+//     asksim package.
+//   - simulator/model imports simulator/alexa.
+//   - simulator imports simulator/alexa, simulator/apitoken and
+//     simulator/model, never fakes.
+//   - simulator/voice imports simulator and simulator/model.
+//   - fakes/* import no part of the simulator but simulator/alexa and
+//     simulator/apitoken.
+//   - features imports any of the above; cmd/* import anything.
+//   - fixtures/* are skills and data: they import no simulator, fake or
+//     feature package.
+//   - internal/* helpers import no asksim package, and any package may use
+//     them; internal/testutil is the exception on both counts: it may
+//     import anything, and only tests import it.
+//
+// Besides, every package has a package comment, and none holds more than
+// MaxLines lines of non-test Go.
+package layout
+
+// MaxLines is the most lines of non-test Go one package may hold.
+const MaxLines = 5000
