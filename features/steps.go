@@ -483,23 +483,11 @@ func (w *world) asksForPermission(name string) error {
 	if err != nil {
 		return err
 	}
-	var found []string
-	if c := t.Response.Response.Card; c != nil && c.Type == "AskForPermissionsConsent" {
-		if slices.Contains(c.Permissions, scope) {
-			return nil
-		}
-		found = append(found, fmt.Sprintf("a consent card for %v", c.Permissions))
+	asked := t.Response.ScopeRequests()
+	if slices.ContainsFunc(asked, func(a simulator.ScopeRequest) bool { return a.Scope == scope }) {
+		return nil
 	}
-	if pr, ok := w.conversation().PermissionRequest(); ok && slices.Contains(t.Response.DirectiveTypes(), "Connections.SendRequest") {
-		if slices.Contains(pr.Scopes, scope) {
-			return nil
-		}
-		found = append(found, fmt.Sprintf("a voice permission request for %v", pr.Scopes))
-	}
-	if len(found) == 0 {
-		found = append(found, "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor")
-	}
-	return w.expected(fmt.Sprintf("a request for the %q permission", scope), strings.Join(found, " and "), "response.card")
+	return w.expected(fmt.Sprintf("a request for the %q permission", scope), describeAsked(asked), "response.card")
 }
 
 func (w *world) hasDirective(typ string) error {
@@ -695,4 +683,27 @@ func (w *world) slotIs(slot, value string, resolved bool) error {
 		got = []string{"no entity resolution"}
 	}
 	return w.expected(fmt.Sprintf("a match to %q", value), strings.Join(got, ", "), path+".resolutions")
+}
+
+// describeAsked says what an answer asked consent for instead.
+func describeAsked(asked []simulator.ScopeRequest) string {
+	var card, voice []string
+	for _, a := range asked {
+		if a.Voice {
+			voice = append(voice, a.Scope)
+		} else {
+			card = append(card, a.Scope)
+		}
+	}
+	var found []string
+	if card != nil {
+		found = append(found, fmt.Sprintf("a consent card for %v", card))
+	}
+	if voice != nil {
+		found = append(found, fmt.Sprintf("a voice permission request for %v", voice))
+	}
+	if len(found) == 0 {
+		return "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor"
+	}
+	return strings.Join(found, " and ")
 }

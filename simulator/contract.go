@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/asksim/asksim/internal/jsondiag"
 	"github.com/asksim/asksim/simulator/alexa"
 )
 
@@ -160,7 +161,7 @@ func decodeResponse(req *Request, raw []byte, elapsed time.Duration) decoded {
 			c.add(RuleJSON, "", "the body is not JSON: "+err.Error())
 			return decoded{violations: c.v, syntax: err}
 		}
-		c.add(RuleJSON, "", "the body is "+jsonKind(t)+", want a JSON object")
+		c.add(RuleJSON, "", "the body is "+jsondiag.A(jsondiag.KindOf(t))+", want a JSON object")
 		return decoded{violations: c.v}
 	}
 	var d responseDecode
@@ -226,7 +227,7 @@ func (c *checker) envelope(raw []byte, d *responseDecode, env *ResponseEnvelope)
 		c.add(RuleVersion, "version", fmt.Sprintf(`version is %q, want "1.0"`, *d.Version))
 	}
 	if a := env.SessionAttributes; len(a) > 0 && a[0] != '{' {
-		c.add(RuleJSON, "sessionAttributes", "sessionAttributes is "+jsonKind(a)+", want an object")
+		c.add(RuleJSON, "sessionAttributes", "sessionAttributes is "+jsondiag.A(jsondiag.KindOf(a))+", want an object")
 	}
 	if d.Response == nil {
 		c.add(RuleJSON, "response", "response is missing")
@@ -414,25 +415,4 @@ func (c *checker) directives(ds []Directive, path string) {
 			c.add(RuleDirectiveType, path+"."+strconv.Itoa(i)+".type", fmt.Sprintf("unknown directive type %q", d.Type))
 		}
 	}
-}
-
-// jsonKind names the kind of JSON value that starts b.
-func jsonKind(b []byte) string {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "empty"
-	}
-	switch b[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/asksim/asksim/internal/excerpt"
 )
 
 // ErrNoEndpoint is returned by Send when the Simulator has no endpoint
@@ -44,7 +45,7 @@ type SkillError struct {
 	Kind FaultKind
 	// StatusCode is the HTTP status, 0 when no answer came.
 	StatusCode int
-	// BodyStart is the start of the answer's body, at most 200 characters.
+	// BodyStart is the start of the answer's body, at most 200 bytes, cut where a character starts.
 	BodyStart string
 	// RequestType and Intent say what was sent; Intent is empty but for
 	// intent requests.
@@ -95,17 +96,8 @@ func (e *SkillError) Unwrap() error { return e.Err }
 // bodyStartLen is how much of a body a SkillError quotes.
 const bodyStartLen = 200
 
-// bodyStart returns the first characters of b, cut at a rune boundary.
-func bodyStart(b []byte) string {
-	if len(b) > bodyStartLen {
-		b = b[:bodyStartLen]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
-		return string(b) + "…"
-	}
-	return string(b)
-}
+// bodyStart returns the start of b, cut where a character starts.
+func bodyStart(b []byte) string { return excerpt.Head(string(b), bodyStartLen) }
 
 // ContractError is a turn whose answer breaks Alexa's response contract.
 type ContractError struct {

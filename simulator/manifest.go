@@ -1,9 +1,7 @@
 package simulator
 
 import (
-	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
@@ -45,8 +43,8 @@ func WithSkillPackage(p *model.SkillPackage) Option {
 // permissions, Connections.SendRequest AskFor scopes) whose scope needs a
 // permission that manifestPermissions, the skill manifest's permission
 // names, does not hold. Runtime scopes and manifest names differ for the
-// device address and lists (contract §4.2); alexa.ManifestName maps
-// one to the other.
+// device address and lists (docs/alexa-contract.md §4.2); alexa.ManifestName
+// maps one to the other.
 func CheckPermissions(r *ResponseEnvelope, manifestPermissions []string) []Violation {
 	if r == nil {
 		return nil
@@ -56,39 +54,16 @@ func CheckPermissions(r *ResponseEnvelope, manifestPermissions []string) []Viola
 		declared[p] = true
 	}
 	var v []Violation
-	check := func(scope, path string) {
-		if scope == "" {
-			return
-		}
-		name := alexa.ManifestName(scope)
+	for _, a := range r.ScopeRequests() {
+		name := alexa.ManifestName(a.Scope)
 		if declared[name] {
-			return
-		}
-		msg := fmt.Sprintf("asks consent for %q but skill.json does not declare the permission %q", scope, name)
-		if name != scope {
-			msg = fmt.Sprintf("asks consent for %q but skill.json does not declare the permission %q (the manifest name of that scope)", scope, name)
-		}
-		v = append(v, Violation{Rule: RulePermissionNotInManifest, Path: path, Message: msg})
-	}
-	body := &r.Response
-	if body.Card != nil && body.Card.Type == "AskForPermissionsConsent" {
-		for i, s := range body.Card.Permissions {
-			check(s, "response.card.permissions."+strconv.Itoa(i))
-		}
-	}
-	for i, d := range body.Directives {
-		if d.Type != "Connections.SendRequest" {
 			continue
 		}
-		var sr sendRequestDirective
-		if json.Unmarshal(d.Raw, &sr) != nil || sr.Name != "AskFor" {
-			continue
+		msg := fmt.Sprintf("asks consent for %q but skill.json does not declare the permission %q", a.Scope, name)
+		if name != a.Scope {
+			msg = fmt.Sprintf("asks consent for %q but skill.json does not declare the permission %q (the manifest name of that scope)", a.Scope, name)
 		}
-		base := "response.directives." + strconv.Itoa(i) + ".payload."
-		for j, ps := range sr.Payload.PermissionScopes {
-			check(ps.PermissionScope, base+"permissionScopes."+strconv.Itoa(j)+".permissionScope")
-		}
-		check(sr.Payload.PermissionScope, base+"permissionScope")
+		v = append(v, Violation{Rule: RulePermissionNotInManifest, Path: a.Path, Message: msg})
 	}
 	return v
 }

@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/asksim/asksim/simulator"
@@ -75,5 +76,36 @@ func TestDirectivesKeepTheirJSON(t *testing.T) {
 	}
 	if end, present := env.ShouldEndSession(); end || present {
 		t.Error("shouldEndSession reported present")
+	}
+}
+
+// TestScopeRequests reads what an answer asks consent for: a card's scopes,
+// then each AskFor's, v2 (permissionScopes) and v1 (permissionScope) alike;
+// other Connections.SendRequest names ask nothing.
+func TestScopeRequests(t *testing.T) {
+	var env simulator.ResponseEnvelope
+	check(t, json.Unmarshal([]byte(`{"version":"1.0","response":{
+		"card":{"type":"AskForPermissionsConsent","permissions":["alexa::profile:email:read",""]},
+		"directives":[
+			{"type":"Connections.SendRequest","name":"Buy","payload":{"permissionScope":"alexa::profile:name:read"}},
+			{"type":"Connections.SendRequest","name":"AskFor","token":"t","payload":{
+				"@type":"AskForPermissionsConsentRequest","@version":"2",
+				"permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]}},
+			{"type":"Connections.SendRequest","name":"AskFor","payload":{"permissionScope":"read::alexa:device:all:address"}}]}}`), &env))
+	want := []simulator.ScopeRequest{
+		{Scope: "alexa::profile:email:read", Path: "response.card.permissions.0"},
+		{Scope: "alexa::alerts:reminders:skill:readwrite", Path: "response.directives.1.payload.permissionScopes.0.permissionScope", Voice: true},
+		{Scope: "read::alexa:device:all:address", Path: "response.directives.2.payload.permissionScope", Voice: true},
+	}
+	if got := env.ScopeRequests(); !reflect.DeepEqual(got, want) {
+		t.Errorf("ScopeRequests =\n%+v\nwant\n%+v", got, want)
+	}
+	var none *simulator.ResponseEnvelope
+	if got := none.ScopeRequests(); got != nil {
+		t.Errorf("ScopeRequests of no answer = %v", got)
+	}
+	env.Response.Card.Type = "Simple"
+	if got := env.ScopeRequests(); len(got) != 2 || !got[0].Voice {
+		t.Errorf("a Simple card's permissions counted: %+v", got)
 	}
 }

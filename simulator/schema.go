@@ -6,30 +6,32 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+
+	"github.com/asksim/asksim/internal/jsondiag"
 )
 
 // A schema node: the JSON kind a field must have and, for objects and
 // arrays, what they hold. Fields it does not list may hold anything.
 type schema struct {
-	kind   string // "string", "boolean", "object", "array"
+	kind   string // a jsondiag kind: String, Boolean, Object or Array
 	fields map[string]*schema
 	values *schema // the value of every key of a map-like object
 	elem   *schema // array elements
 }
 
 var (
-	sString = &schema{kind: "string"}
-	sBool   = &schema{kind: "boolean"}
-	sAny    = &schema{kind: "object"}
+	sString = &schema{kind: jsondiag.String}
+	sBool   = &schema{kind: jsondiag.Boolean}
+	sAny    = &schema{kind: jsondiag.Object}
 )
 
-func obj(fields map[string]*schema) *schema { return &schema{kind: "object", fields: fields} }
+func obj(fields map[string]*schema) *schema { return &schema{kind: jsondiag.Object, fields: fields} }
 
 // responseSchema is the types of the response envelope's known fields
 // (../shared/alexa-contract.md §6.1).
 var responseSchema = func() *schema {
 	speech := obj(map[string]*schema{"type": sString, "text": sString, "ssml": sString, "playBehavior": sString})
-	directives := &schema{kind: "array", elem: obj(map[string]*schema{"type": sString})}
+	directives := &schema{kind: jsondiag.Array, elem: obj(map[string]*schema{"type": sString})}
 	return obj(map[string]*schema{
 		"version":           sString,
 		"sessionAttributes": sAny,
@@ -40,13 +42,13 @@ var responseSchema = func() *schema {
 			"card": obj(map[string]*schema{
 				"type": sString, "title": sString, "content": sString, "text": sString,
 				"image":       obj(map[string]*schema{"smallImageUrl": sString, "largeImageUrl": sString}),
-				"permissions": {kind: "array", elem: sString},
+				"permissions": {kind: jsondiag.Array, elem: sString},
 			}),
 			"directives":       directives,
 			"shouldEndSession": sBool,
 			"canFulfillIntent": obj(map[string]*schema{
 				"canFulfill": sString,
-				"slots": {kind: "object", values: obj(map[string]*schema{
+				"slots": {kind: jsondiag.Object, values: obj(map[string]*schema{
 					"canUnderstand": sString, "canFulfill": sString,
 				})},
 			}),
@@ -70,7 +72,7 @@ func walkTypes(v any, s *schema, path string, add func(rule, path, msg string)) 
 	if v == nil {
 		return
 	}
-	if got := kindOf(v); got != s.kind {
+	if got := jsondiag.Kind(v); got != s.kind {
 		add(RuleJSON, path, fmt.Sprintf("want a JSON %s, got %s", s.kind, got))
 		return
 	}
@@ -97,20 +99,4 @@ func walkTypes(v any, s *schema, path string, add func(rule, path, msg string)) 
 			}
 		}
 	}
-}
-
-func kindOf(v any) string {
-	switch v.(type) {
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	case float64:
-		return "number"
-	}
-	return "null"
 }

@@ -45,7 +45,7 @@ func checkSSML(ssml string, add func(rule, msg string)) {
 			if n := entityLen(s[i:]); n > 0 {
 				i += n
 			} else {
-				report(RuleSSMLEscape, fmt.Sprintf("unescaped '&' at offset %d (%s): write &amp;", i, excerpt(s, i)))
+				report(RuleSSMLEscape, fmt.Sprintf("unescaped '&' at offset %d (%s): write &amp;", i, quoteAround(s, i)))
 				i++
 			}
 			if closedRoot {
@@ -67,7 +67,7 @@ func checkSSML(ssml string, add func(rule, msg string)) {
 			name, n, ok := scanName(s, i+2)
 			j := skipSpace(s, n)
 			if !ok || j >= len(s) || s[j] != '>' {
-				report(RuleSSMLWellFormed, fmt.Sprintf("malformed closing tag at offset %d (%s)", i, excerpt(s, i)))
+				report(RuleSSMLWellFormed, fmt.Sprintf("malformed closing tag at offset %d (%s)", i, quoteAround(s, i)))
 				return
 			}
 			switch {
@@ -84,7 +84,7 @@ func checkSSML(ssml string, add func(rule, msg string)) {
 		default:
 			name, n, ok := scanName(s, i+1)
 			if !ok {
-				report(RuleSSMLEscape, fmt.Sprintf("unescaped '<' at offset %d (%s): write &lt;", i, excerpt(s, i)))
+				report(RuleSSMLEscape, fmt.Sprintf("unescaped '<' at offset %d (%s): write &lt;", i, quoteAround(s, i)))
 				i++
 				continue
 			}
@@ -215,8 +215,8 @@ func scanAttributes(s string, i int) (end int, selfClosing bool, problem string)
 	}
 }
 
-// excerpt quotes a few characters of s around i.
-func excerpt(s string, i int) string {
+// quoteAround quotes a few characters of s around i.
+func quoteAround(s string, i int) string {
 	from, to := max(i-12, 0), min(i+12, len(s))
 	return fmt.Sprintf("%q", s[from:to])
 }

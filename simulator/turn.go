@@ -244,56 +244,6 @@ func onlyDialog(ds []Directive) bool {
 	return len(ds) > 0
 }
 
-// PermissionRequest is a voice permission request a skill sent: a
-// Connections.SendRequest directive named AskFor (contract §5).
-type PermissionRequest struct {
-	Scopes       []string
-	ConsentLevel string
-	// Token is echoed in the Connections.Response.
-	Token string
-}
-
-type sendRequestDirective struct {
-	Name    string `json:"name"`
-	Token   string `json:"token"`
-	Payload struct {
-		PermissionScopes []struct {
-			PermissionScope string `json:"permissionScope"`
-			ConsentLevel    string `json:"consentLevel"`
-		} `json:"permissionScopes"`
-		// v1 payloads carry a single scope.
-		PermissionScope string `json:"permissionScope"`
-		ConsentLevel    string `json:"consentLevel"`
-	} `json:"payload"`
-}
-
-// connectionsRequest finds a Connections.SendRequest among ds and, when it
-// is an AskFor, the permission request it makes.
-func connectionsRequest(ds []Directive) (found bool, asked *PermissionRequest) {
-	for _, d := range ds {
-		if d.Type != "Connections.SendRequest" {
-			continue
-		}
-		found = true
-		var sr sendRequestDirective
-		if json.Unmarshal(d.Raw, &sr) != nil || sr.Name != "AskFor" {
-			continue
-		}
-		pr := &PermissionRequest{Token: sr.Token, ConsentLevel: sr.Payload.ConsentLevel}
-		for _, ps := range sr.Payload.PermissionScopes {
-			pr.Scopes = append(pr.Scopes, ps.PermissionScope)
-			if pr.ConsentLevel == "" {
-				pr.ConsentLevel = ps.ConsentLevel
-			}
-		}
-		if sr.Payload.PermissionScope != "" {
-			pr.Scopes = append(pr.Scopes, sr.Payload.PermissionScope)
-		}
-		asked = pr
-	}
-	return found, asked
-}
-
 // PermissionRequest returns the last voice permission request the skill
 // made and not yet answered.
 func (c *Conversation) PermissionRequest() (PermissionRequest, bool) {

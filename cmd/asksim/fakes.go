@@ -12,6 +12,7 @@ import (
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
 )
 
@@ -95,9 +96,11 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		cfg.Profiles, cfg.DefaultProfile = set.Users, &set.Default
 	}
 	if o.manifest != "" {
-		if cfg.ManifestPermissions, err = alexaapi.LoadManifestPermissions(o.manifest); err != nil {
+		m, err := model.LoadManifest(o.manifest)
+		if err != nil {
 			return usagef("--manifest: %v", err)
 		}
+		cfg.ManifestPermissions = m.Permissions
 	}
 	if !o.quiet {
 		cfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, "alexa-api: "+format+"\n", a...) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/asksim/asksim/internal/jsondiag"
 	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
@@ -15,7 +16,7 @@ import (
 // encoding/json does not do for unknown fields or values of the wrong kind.
 type node struct {
 	line    int
-	kind    string // "object", "array", "string", "number", "boolean", "null"
+	kind    string // as jsondiag.Kind names it
 	str     string
 	members []member // object members, in file order
 	items   []*node
@@ -54,57 +55,37 @@ func parseTree(data []byte, file string) (*node, error) {
 	if err := jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth); errors.As(err, &de) {
 		return nil, &fileError{file: file, line: de.Line, msg: fmt.Sprintf("JSON nests arrays and objects deeper than %d levels", de.Max)}
 	}
-	t := &treeParser{data: data, file: file, dec: json.NewDecoder(bytes.NewReader(data))}
+	t := &treeParser{data: data, file: file, dec: json.NewDecoder(bytes.NewReader(data)), lines: jsondiag.Lines{Data: data}}
 	t.dec.UseNumber()
 	n, err := t.value()
 	if err != nil {
 		return nil, err
 	}
 	if _, err := t.dec.Token(); err != io.EOF {
-		return nil, &fileError{file: file, line: t.lineAt(t.dec.InputOffset()), msg: "unexpected data after the top-level JSON value"}
+		return nil, &fileError{file: file, line: t.lines.At(t.dec.InputOffset()), msg: "unexpected data after the top-level JSON value"}
 	}
 	return n, nil
 }
 
 type treeParser struct {
-	data []byte
-	file string
-	dec  *json.Decoder
-	// line counting is incremental: offsets only grow.
-	lineOff int64
-	line    int
-}
-
-func (t *treeParser) lineAt(off int64) int {
-	if t.line == 0 {
-		t.line = 1
-	}
-	if off > int64(len(t.data)) {
-		off = int64(len(t.data))
-	}
-	if off < t.lineOff {
-		return 1 + bytes.Count(t.data[:off], []byte{'\n'})
-	}
-	t.line += bytes.Count(t.data[t.lineOff:off], []byte{'\n'})
-	t.lineOff = off
-	return t.line
+	data  []byte
+	file  string
+	dec   *json.Decoder
+	lines jsondiag.Lines
 }
 
 func (t *treeParser) token() (json.Token, int, error) {
 	tok, err := t.dec.Token()
 	if err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, 0, &fileError{file: t.file, line: t.lineAt(se.Offset), msg: "invalid JSON: " + se.Error()}
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // a value was expected
 		}
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, 0, &fileError{file: t.file, line: t.lineAt(int64(len(t.data))), msg: "invalid JSON: unexpected end of file"}
-		}
-		return nil, 0, &fileError{file: t.file, line: t.lineAt(t.dec.InputOffset()), msg: "invalid JSON: " + err.Error()}
+		p := jsondiag.Explain(t.data, err, t.dec.InputOffset())
+		return nil, 0, &fileError{file: t.file, line: t.lines.At(p.Offset), msg: p.Msg}
 	}
 	// The offset after a token is on the token's line: JSON tokens hold no
 	// raw newlines.
-	return tok, t.lineAt(t.dec.InputOffset()), nil
+	return tok, t.lines.At(t.dec.InputOffset()), nil
 }
 
 func (t *treeParser) value() (*node, error) {
@@ -116,12 +97,10 @@ func (t *treeParser) value() (*node, error) {
 }
 
 func (t *treeParser) valueFrom(tok json.Token, line int) (*node, error) {
-	n := &node{line: line}
+	n := &node{line: line, kind: jsondiag.Kind(tok)}
 	switch v := tok.(type) {
 	case json.Delim:
-		switch v {
-		case '{':
-			n.kind = "object"
+		if n.kind == jsondiag.Object {
 			seen := map[string]bool{}
 			for t.dec.More() {
 				ktok, kline, err := t.token()
@@ -139,8 +118,7 @@ func (t *treeParser) valueFrom(tok json.Token, line int) (*node, error) {
 				}
 				n.members = append(n.members, member{key: key, line: kline, val: val})
 			}
-		case '[':
-			n.kind = "array"
+		} else {
 			for t.dec.More() {
 				val, err := t.value()
 				if err != nil {
@@ -153,13 +131,11 @@ func (t *treeParser) valueFrom(tok json.Token, line int) (*node, error) {
 			return nil, err
 		}
 	case string:
-		n.kind, n.str = "string", v
+		n.str = v
 	case json.Number:
-		n.kind, n.str = "number", v.String()
+		n.str = v.String()
 	case bool:
-		n.kind, n.str = "boolean", fmt.Sprint(v)
-	case nil:
-		n.kind = "null"
+		n.str = fmt.Sprint(v)
 	}
 	return n, nil
 }

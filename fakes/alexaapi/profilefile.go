@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/asksim/asksim/internal/jsondiag"
 )
 
 // ProfileSet is the content of a profiles file: the profile of users without
@@ -58,7 +60,7 @@ func ParseProfiles(data []byte, name string) (ProfileSet, error) {
 		return ProfileSet{}, err
 	}
 	pp := profileParser{file: name}
-	if root.kind != "object" {
+	if root.kind != jsondiag.Object {
 		return ProfileSet{}, pp.errf(root, "", "want a JSON object (a profile, or {\"default\": …, \"users\": …}), got %s", root.kind)
 	}
 	set := ProfileSet{Default: DefaultProfile(), Users: map[string]Profile{}}
@@ -77,7 +79,7 @@ func ParseProfiles(data []byte, name string) (ProfileSet, error) {
 		switch m.key {
 		case "default", commentKey:
 		case "users":
-			if m.val.kind != "object" {
+			if m.val.kind != jsondiag.Object {
 				return ProfileSet{}, pp.errf(m.val, "users", "want an object of profiles by user id, got %s", m.val.kind)
 			}
 			for _, u := range m.val.members {
@@ -125,7 +127,7 @@ func join(prefix, key string) string {
 
 // profile overlays the members of n on base.
 func (pp profileParser) profile(n *node, at string, base Profile) (Profile, error) {
-	if n.kind != "object" {
+	if n.kind != jsondiag.Object {
 		return Profile{}, pp.errf(n, at, "want a profile object, got %s", n.kind)
 	}
 	p := base.clone()
@@ -161,9 +163,9 @@ func (pp profileParser) profile(n *node, at string, base Profile) (Profile, erro
 // values accepted.
 func (pp profileParser) optString(n *node, field string, allowed []string) (*string, error) {
 	switch n.kind {
-	case "null":
+	case jsondiag.Null:
 		return nil, nil
-	case "string":
+	case jsondiag.String:
 		if allowed != nil && !slices.Contains(allowed, n.str) {
 			return nil, pp.errf(n, field, "%q is not one of %s", n.str, strings.Join(allowed, ", "))
 		}
@@ -174,7 +176,7 @@ func (pp profileParser) optString(n *node, field string, allowed []string) (*str
 
 // object decodes a flat object of strings into the fields named by dst.
 func (pp profileParser) object(n *node, at string, dst map[string]*string) error {
-	if n.kind != "object" {
+	if n.kind != jsondiag.Object {
 		return pp.errf(n, at, "want an object or null, got %s", n.kind)
 	}
 	for _, m := range n.members {
@@ -191,7 +193,7 @@ func (pp profileParser) object(n *node, at string, dst map[string]*string) error
 			slices.Sort(keys)
 			return &fileError{file: pp.file, line: m.line, field: field, msg: "unknown field (want " + strings.Join(keys, ", ") + ")"}
 		}
-		if m.val.kind != "string" {
+		if m.val.kind != jsondiag.String {
 			return pp.errf(m.val, field, "want a string, got %s", m.val.kind)
 		}
 		*p = m.val.str
@@ -200,7 +202,7 @@ func (pp profileParser) object(n *node, at string, dst map[string]*string) error
 }
 
 func (pp profileParser) mobile(n *node, at string) (*MobileNumber, error) {
-	if n.kind == "null" {
+	if n.kind == jsondiag.Null {
 		return nil, nil
 	}
 	var mn MobileNumber
@@ -212,7 +214,7 @@ func (pp profileParser) mobile(n *node, at string) (*MobileNumber, error) {
 }
 
 func (pp profileParser) address(n *node, at string) (*Address, error) {
-	if n.kind == "null" {
+	if n.kind == jsondiag.Null {
 		return nil, nil
 	}
 	var a Address
@@ -225,10 +227,10 @@ func (pp profileParser) address(n *node, at string) (*Address, error) {
 }
 
 func (pp profileParser) settings(n *node, at string, base Settings) (Settings, error) {
-	if n.kind == "null" {
+	if n.kind == jsondiag.Null {
 		return Settings{}, nil
 	}
-	if n.kind != "object" {
+	if n.kind != jsondiag.Object {
 		return Settings{}, pp.errf(n, at, "want an object or null, got %s", n.kind)
 	}
 	s := base

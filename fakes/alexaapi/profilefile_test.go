@@ -1,14 +1,11 @@
 package alexaapi_test
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
-	"github.com/asksim/asksim/simulator/alexa"
 )
 
 func TestDefaultFixtureIsTheBuiltInDefault(t *testing.T) {
@@ -84,39 +81,5 @@ func TestParseProfilesErrors(t *testing.T) {
 				t.Errorf("error %v, want it to contain %q", err, tc.want)
 			}
 		})
-	}
-}
-
-func TestLoadManifestPermissions(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	p := write("skill.json", `{"manifest": {"publishingInformation": {}, "permissions": [
-		{"name": "alexa::profile:email:read"},
-		{"name": "alexa::devices:all:address:full:read"}]}}`)
-	got, err := alexaapi.LoadManifestPermissions(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"alexa::profile:email:read", alexa.ManifestName(alexa.ScopeAddress)}; !reflect.DeepEqual(got, want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	got, err = alexaapi.LoadManifestPermissions(write("none.json", `{"manifest": {}}`))
-	if err != nil || got == nil || len(got) != 0 {
-		t.Errorf("no permissions: %q, %v; want an empty, non-nil list", got, err)
-	}
-	for data, want := range map[string]string{
-		`{"skill": {}}`: "manifest: missing",
-		"{\"manifest\": {\"permissions\": [\n{\"nom\": \"x\"}]}}": ":2: manifest.permissions[0].name: missing",
-		`{"manifest": {"permissions": {}}}`:                       "manifest.permissions: want an array",
-	} {
-		if _, err := alexaapi.LoadManifestPermissions(write("bad.json", data)); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: error %v, want %q", data, err, want)
-		}
 	}
 }

@@ -32,7 +32,7 @@ type Config struct {
 	// DefaultProfile(), which has every field filled.
 	DefaultProfile *Profile
 	// ManifestPermissions are the skill manifest's permission names
-	// (manifest.permissions[].name, see LoadManifestPermissions). When not
+	// (manifest.permissions[].name, as model.LoadManifest reads them). When not
 	// nil, a scope whose permission is not declared answers 403 FORBIDDEN
 	// even when the token grants it. Nil skips the check.
 	ManifestPermissions []string

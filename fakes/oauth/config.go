@@ -13,6 +13,7 @@ import (
 	"time"
 
 	oauthfixture "github.com/asksim/asksim/fixtures/oauth"
+	"github.com/asksim/asksim/internal/jsondiag"
 	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
@@ -216,7 +217,8 @@ func ParseConfig(data []byte, name string) (Config, error) {
 		return Config{}, jsonError(name, data, dec, err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("%s:%d: unexpected data after the configuration object", name, lineAt(data, dec.InputOffset()))
+		line, _ := jsondiag.LineCol(data, dec.InputOffset())
+		return Config{}, fmt.Errorf("%s:%d: unexpected data after the configuration object", name, line)
 	}
 	cfg := Config{
 		Issuer:            fc.Issuer,
@@ -273,35 +275,16 @@ func parseDuration(text string, dst *time.Duration) error {
 
 // jsonError turns a decoding error into "name:line: message".
 func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("%s:%d: invalid JSON: %v", name, lineAt(data, syn.Offset), syn)
-	case errors.As(err, &typ):
-		return fmt.Errorf("%s:%d: field %s: got JSON %s, want %s", name, lineAt(data, typ.Offset), typ.Field, typ.Value, typ.Type)
-	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: empty file, want a JSON object", name)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%s:%d: invalid JSON: unexpected end of file", name, lineAt(data, int64(len(data))))
+	p := jsondiag.Explain(data, err, dec.InputOffset())
+	msg := p.Msg
+	if p.Field != "" {
+		msg = "field " + p.Field + ": " + msg
 	}
-	// Unknown fields carry no offset: find the key's last mention before
-	// the decoder's position, which is already past its value.
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	off := dec.InputOffset()
-	if key, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		if i := bytes.LastIndex(data[:min(off, int64(len(data)))], []byte(key)); i >= 0 {
-			off = int64(i)
-		}
+	if p.Offset < 0 {
+		return fmt.Errorf("%s: %s", name, msg)
 	}
-	return fmt.Errorf("%s:%d: %s", name, lineAt(data, off), msg)
-}
-
-func lineAt(data []byte, offset int64) int {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	return 1 + bytes.Count(data[:offset], []byte("\n"))
+	line, _ := jsondiag.LineCol(data, p.Offset)
+	return fmt.Errorf("%s:%d: %s", name, line, msg)
 }
 
 // validate reports the first problem, naming the client, user or field.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 const (
@@ -40,36 +41,18 @@ var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return k
 })
 
-// clock is a fake clock safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // env is one server under test, reached over loopback HTTP.
 type env struct {
 	t     testing.TB
 	srv   *oauth.Server
 	ts    *httptest.Server
-	clock *clock
+	clock *testutil.Clock
 	http  *http.Client // a browser: cookie jar, redirects not followed
 }
 
 func newEnv(t testing.TB, adjust ...func(*oauth.Config)) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clk := testutil.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg := oauth.DefaultConfig()
 	cfg.SigningKey = testKey()
 	cfg.Now = clk.Now

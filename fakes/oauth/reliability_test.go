@@ -15,6 +15,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 // logLines collects what Config.Logf receives, one string per call.
@@ -222,7 +223,7 @@ func TestMemory_FlatUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives 16,000 requests")
 	}
-	clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clk := testutil.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg := oauth.DefaultConfig()
 	cfg.Now = clk.Now
 	cfg.AccessTokenFormat = oauth.FormatOpaque // RSA signing is slow and beside the point
@@ -265,12 +266,12 @@ func heapAfterGC() uint64 {
 type load struct {
 	t   testing.TB
 	srv *oauth.Server
-	clk *clock
+	clk *testutil.Clock
 	rt  string
 	i   int
 }
 
-func newLoad(t testing.TB, srv *oauth.Server, clk *clock) *load {
+func newLoad(t testing.TB, srv *oauth.Server, clk *testutil.Clock) *load {
 	return &load{t: t, srv: srv, clk: clk}
 }
 
@@ -346,7 +347,7 @@ func BenchmarkMemoryFlat(b *testing.B) {
 		bound int
 	}{{"default-bounds", 0}, {"no-bounds", 1 << 30}} {
 		b.Run(bc.name, func(b *testing.B) {
-			clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+			clk := testutil.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 			cfg := oauth.DefaultConfig()
 			cfg.Now = clk.Now
 			cfg.AccessTokenFormat = oauth.FormatOpaque

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/asksim/asksim/internal/jsondiag"
 )
 
 // ErrRelinkRequired is wrapped by the error of a refresh that the server
@@ -245,7 +247,7 @@ type tokenResponse struct {
 func parseTokenResponse(obj map[string]any) *tokenResponse {
 	tr := &tokenResponse{types: map[string]string{}}
 	for k, v := range obj {
-		tr.types[k] = jsonType(v)
+		tr.types[k] = kindOf(v)
 	}
 	tr.accessToken, _ = obj["access_token"].(string)
 	tr.tokenType, _ = obj["token_type"].(string)
@@ -258,22 +260,6 @@ func parseTokenResponse(obj map[string]any) *tokenResponse {
 		}
 	}
 	return tr
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	}
-	return "an object"
 }
 
 // problems maps each broken rule to what is wrong.
@@ -309,7 +295,7 @@ func (t *tokenResponse) problems(requireRefresh bool) map[string]string {
 			p[RuleTokenExpiresMin] = fmt.Sprintf("expires_in is %d; Alexa needs access tokens that live at least %d seconds", t.expiresIn, int64(MinAccessTokenLifetime/time.Second))
 		}
 	default:
-		p[RuleTokenExpiresInt] = fmt.Sprintf("expires_in is %s, not an integer number of seconds", jsonType(v))
+		p[RuleTokenExpiresInt] = fmt.Sprintf("expires_in is %s, not an integer number of seconds", kindOf(v))
 	}
 	if requireRefresh && t.refreshToken == "" {
 		if typ, ok := t.types["refresh_token"]; ok {
@@ -352,3 +338,6 @@ func (t *tokenResponse) tokens(now time.Time, defaultLifetime time.Duration) Tok
 	return Tokens{AccessToken: t.accessToken, TokenType: t.tokenType, RefreshToken: t.refreshToken,
 		Expiry: now.Add(life), Scope: t.scope}
 }
+
+// kindOf names the kind of a decoded value with its article, "a string".
+func kindOf(v any) string { return jsondiag.A(jsondiag.Kind(v)) }

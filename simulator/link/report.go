@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/asksim/asksim/internal/excerpt"
 )
 
 // Status is the outcome of one rule.
@@ -399,11 +401,7 @@ func (r *redactor) body(b []byte) string {
 			b = out
 		}
 	}
-	s := r.text(string(b))
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return s
+	return excerpt.Head(r.text(string(b)), max)
 }
 
 func (r *redactor) response(resp *http.Response, body []byte) *EvidenceResponse {

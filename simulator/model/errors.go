@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/asksim/asksim/internal/jsondiag"
 )
 
 // LoadError reports a bad skill package or interaction-model file. It names
@@ -68,68 +70,47 @@ type fileErrors struct {
 	data []byte
 }
 
+// at reports a problem with the value at path. A value that is missing is
+// placed at the nearest enclosing one that is there.
 func (f *fileErrors) at(path, format string, args ...any) *LoadError {
 	e := &LoadError{File: f.name, Path: path, Msg: fmt.Sprintf(format, args...)}
-	if off, ok := locate(f.data, path); ok {
-		e.Line, e.Col = lineCol(f.data, off)
+	for p := path; p != ""; p = parentPath(p) {
+		if off, ok := locate(f.data, p); ok {
+			e.Line, e.Col = jsondiag.LineCol(f.data, off)
+			break
+		}
 	}
 	return e
 }
 
+// parentPath drops the last key or index of a path: a.b[2] → a.b → a → "".
+func parentPath(p string) string {
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
 // decode unmarshals data into v, turning JSON errors into LoadErrors with a
-// line and column.
+// line and column, and, for a value of the wrong type, its full path.
 func (f *fileErrors) decode(v any) error {
 	err := json.Unmarshal(f.data, v)
 	if err == nil {
 		return nil
 	}
-	e := &LoadError{File: f.name, Err: err}
-	var syn *json.SyntaxError
+	p := jsondiag.Explain(f.data, err, -1)
+	e := &LoadError{File: f.name, Path: p.Field, Msg: p.Msg, Err: err}
+	at := p.Offset
 	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		e.Line, e.Col = lineCol(f.data, syn.Offset)
-		e.Msg = "invalid JSON: " + syn.Error()
-	case errors.As(err, &typ):
-		e.Path = typ.Field
-		at := typ.Offset
+	if errors.As(err, &typ) {
 		if full, start, ok := locateEnd(f.data, typ.Field, typ.Offset); ok {
 			e.Path, at = full, start
 		}
-		e.Line, e.Col = lineCol(f.data, at)
-		e.Msg = fmt.Sprintf("got JSON %s, want %s", typ.Value, jsonKind(typ.Type.Kind().String()))
-	default:
-		e.Msg = "invalid JSON: " + err.Error()
+	}
+	if at >= 0 {
+		e.Line, e.Col = jsondiag.LineCol(f.data, at)
 	}
 	return e
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "slice":
-		return "array"
-	case "struct", "map", "ptr":
-		return "object"
-	case "bool":
-		return "boolean"
-	}
-	return goKind
-}
-
-// lineCol turns a byte offset into a 1-based line and column. Offsets from
-// encoding/json point just past the offending byte, so callers may pass
-// len(data); both are clamped.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 // locate finds the byte offset where the value at a JSON path (as written by

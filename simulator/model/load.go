@@ -26,7 +26,8 @@ type Manifest struct {
 	Locales map[string]LocaleInfo
 	// EndpointURI is manifest.apis.custom.endpoint.uri ("" when absent).
 	EndpointURI string
-	// Permissions are manifest.permissions[].name, in file order.
+	// Permissions are manifest.permissions[].name, in file order; empty,
+	// not nil, when the manifest declares none.
 	Permissions []string
 }
 
@@ -64,7 +65,7 @@ func loadPackage(fsys fs.FS, dir string) (*SkillPackage, error) {
 	if err != nil {
 		return nil, &LoadError{File: filepath.Join(dir, "skill.json"), Msg: "cannot read skill manifest", Err: err}
 	}
-	if err := p.readManifest(filepath.Join(dir, "skill.json"), data); err != nil {
+	if p.Manifest, err = ParseManifest(filepath.Join(dir, "skill.json"), data); err != nil {
 		return nil, err
 	}
 	modelDir := filepath.Join(dir, "interactionModels", "custom")
@@ -94,30 +95,43 @@ func loadPackage(fsys fs.FS, dir string) (*SkillPackage, error) {
 	return p, nil
 }
 
-func (p *SkillPackage) readManifest(path string, data []byte) error {
-	fe := &fileErrors{name: path, data: data}
+// LoadManifest reads a skill manifest (skill.json) alone, for a caller that
+// needs its permissions or locales without the interaction models.
+func LoadManifest(path string) (Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Manifest{}, &LoadError{File: path, Msg: "cannot read skill manifest", Err: err}
+	}
+	return ParseManifest(path, data)
+}
+
+// ParseManifest reads a skill manifest from memory; name is used in errors.
+// A manifest that declares no permission has an empty, non-nil
+// Permissions: every scope is then undeclared.
+func ParseManifest(name string, data []byte) (Manifest, error) {
+	fe := &fileErrors{name: name, data: data}
 	var raw manifestFileJSON
 	if err := fe.decode(&raw); err != nil {
-		return err
+		return Manifest{}, err
 	}
 	if raw.Manifest == nil {
-		return &LoadError{File: path, Msg: `missing "manifest" object`}
+		return Manifest{}, &LoadError{File: name, Msg: `missing "manifest" object (want the skill.json of an ASK CLI project)`}
 	}
 	mf := raw.Manifest
-	p.Manifest.Locales = map[string]LocaleInfo{}
+	m := Manifest{Locales: map[string]LocaleInfo{}, Permissions: []string{}}
 	for loc, li := range mf.PublishingInformation.Locales {
-		p.Manifest.Locales[loc] = LocaleInfo{Name: li.Name, Summary: li.Summary, ExamplePhrases: li.ExamplePhrases}
+		m.Locales[loc] = LocaleInfo{Name: li.Name, Summary: li.Summary, ExamplePhrases: li.ExamplePhrases}
 	}
 	if mf.APIs.Custom != nil {
-		p.Manifest.EndpointURI = mf.APIs.Custom.Endpoint.URI
+		m.EndpointURI = mf.APIs.Custom.Endpoint.URI
 	}
 	for i, perm := range mf.Permissions {
 		if perm.Name == "" {
-			return fe.at(joinPath(indexPath("manifest.permissions", i), "name"), "permission name is empty")
+			return Manifest{}, fe.at(joinPath(indexPath("manifest.permissions", i), "name"), "permission name is empty")
 		}
-		p.Manifest.Permissions = append(p.Manifest.Permissions, perm.Name)
+		m.Permissions = append(m.Permissions, perm.Name)
 	}
-	return nil
+	return m, nil
 }
 
 // Locales returns the locales that have an interaction model, sorted.
@@ -142,9 +156,9 @@ func (p *SkillPackage) Model(locale string) (*Model, error) {
 }
 
 // Permissions returns the manifest's permission names
-// (manifest.permissions[].name).
+// (manifest.permissions[].name): empty, not nil, when it declares none.
 func (p *SkillPackage) Permissions() []string {
-	return append([]string(nil), p.Manifest.Permissions...)
+	return append([]string{}, p.Manifest.Permissions...)
 }
 
 // Declares reports whether the manifest declares the permission a runtime

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
 )
 
@@ -213,5 +214,38 @@ func TestLoadSkillPackageLayouts(t *testing.T) {
 				t.Errorf("LoadSkillPackage = %v, want it to contain %q", err, filepath.Join(dir, tc.want))
 			}
 		})
+	}
+}
+
+// TestLoadManifest reads skill.json alone, as `asksim fakes --manifest` does.
+func TestLoadManifest(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "skill.json", `{"manifest": {"publishingInformation": {}, "permissions": [
+		{"name": "alexa::profile:email:read"},
+		{"name": "alexa::devices:all:address:full:read"}]}}`)
+	m, err := model.LoadManifest(filepath.Join(dir, "skill.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"alexa::profile:email:read", alexa.ManifestName(alexa.ScopeAddress)}; !reflect.DeepEqual(m.Permissions, want) {
+		t.Errorf("Permissions = %q, want %q", m.Permissions, want)
+	}
+	m, err = model.ParseManifest("none.json", []byte(`{"manifest": {}}`))
+	if err != nil || m.Permissions == nil || len(m.Permissions) != 0 {
+		t.Errorf("no permissions: %q, %v; want an empty, non-nil list: every scope undeclared", m.Permissions, err)
+	}
+	for data, want := range map[string]string{
+		`{"skill": {}}`: `bad.json: missing "manifest" object`,
+		"{\"manifest\": {\"permissions\": [\n{\"nom\": \"x\"}]}}": "bad.json:2:1: manifest.permissions[0].name: permission name is empty",
+		`{"manifest": {"permissions": {}}}`:                       "bad.json:1:30: manifest.permissions: got JSON object, want array",
+		"{\"manifest\": \n[]}":                                    "bad.json:2:1: manifest: got JSON array, want object",
+		"{\"manifest\": {},}":                                     "bad.json:1:18: invalid JSON",
+	} {
+		if _, err := model.ParseManifest("bad.json", []byte(data)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", data, err, want)
+		}
+	}
+	if _, err := model.LoadManifest(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json: cannot read skill manifest") {
+		t.Errorf("missing file: %v", err)
 	}
 }
