@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,7 +153,7 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		s.oauthCfg.Now = cfg.Now
 	}
 	if len(s.oauthCfg.Clients) == 0 {
-		return nil, errors.New("oauth config: no client to link with")
+		return nil, errNoClient
 	}
 	if s.oauth, err = oauth.New(s.oauthCfg); err != nil {
 		return nil, fmt.Errorf("oauth fake: %w", err)
@@ -273,37 +274,11 @@ func (s *Suite) OAuthServer() *oauth.Server { return s.oauth }
 // link runs the account-linking flow as Alexa does, against the OAuth fake,
 // logging in as username.
 func (s *Suite) link(ctx context.Context, username string) (*link.Account, error) {
-	client := s.oauthCfg.Clients[0]
-	var password string
-	var known []string
-	for _, u := range s.oauthCfg.Users {
-		known = append(known, u.Username)
-		if u.Username == username {
-			password = u.Password
-		}
+	cfg, err := LinkConfig(s.oauthCfg, s.oauthURL, username)
+	if err != nil {
+		return nil, err
 	}
-	if password == "" {
-		return nil, fmt.Errorf("no user %q in the OAuth fake's configuration (users: %s)", username, strings.Join(known, ", "))
-	}
-	scheme := "basic"
-	if client.Scheme == oauth.SchemeRequestBody {
-		scheme = "body"
-	}
-	cfg := link.Config{
-		AuthorizationURL: s.oauthURL + "/authorize",
-		TokenURL:         s.oauthURL + "/token",
-		ClientID:         client.ID,
-		ClientSecret:     client.Secret,
-		Scheme:           scheme,
-		Scopes:           client.Scopes,
-		Username:         username,
-		Password:         password,
-		HTTPClient:       s.client,
-		Now:              s.cfg.Now,
-	}
-	if len(client.RedirectURIs) > 0 {
-		cfg.RedirectURI = client.RedirectURIs[0]
-	}
+	cfg.HTTPClient, cfg.Now = s.client, s.cfg.Now
 	res, err := link.Run(ctx, cfg)
 	if err != nil {
 		if res != nil && res.Report != nil {
@@ -312,6 +287,45 @@ func (s *Suite) link(ctx context.Context, username string) (*link.Account, error
 		return nil, err
 	}
 	return res.Account, nil
+}
+
+var errNoClient = errors.New("oauth config: no client to link with")
+
+// LinkConfig returns the link.Config that links an account against an OAuth
+// fake with configuration cfg served at baseURL, as Alexa would with the
+// fake's first client: its id, secret, scheme, scopes and first redirect
+// URI. The user who logs in is username, with the password cfg gives it;
+// cfg's first user when username is "".
+func LinkConfig(cfg oauth.Config, baseURL, username string) (link.Config, error) {
+	if len(cfg.Clients) == 0 {
+		return link.Config{}, errNoClient
+	}
+	if username == "" && len(cfg.Users) > 0 {
+		username = cfg.Users[0].Username
+	}
+	i := slices.IndexFunc(cfg.Users, func(u oauth.User) bool { return u.Username == username })
+	if i < 0 {
+		var known []string
+		for _, u := range cfg.Users {
+			known = append(known, u.Username)
+		}
+		return link.Config{}, fmt.Errorf("no user %q in the OAuth fake's configuration (users: %s)", username, strings.Join(known, ", "))
+	}
+	client := cfg.Clients[0]
+	lc := link.Config{
+		AuthorizationURL: baseURL + "/authorize",
+		TokenURL:         baseURL + "/token",
+		ClientID:         client.ID,
+		ClientSecret:     client.Secret,
+		Scheme:           client.Scheme, // the console's names, which link accepts
+		Scopes:           client.Scopes,
+		Username:         username,
+		Password:         cfg.Users[i].Password,
+	}
+	if len(client.RedirectURIs) > 0 {
+		lc.RedirectURI = client.RedirectURIs[0]
+	}
+	return lc, nil
 }
 
 // defaultUser is who "the user has linked their account" logs in as.

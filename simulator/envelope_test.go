@@ -297,9 +297,9 @@ func verifiedClaims(t *testing.T, env map[string]any) map[string]any {
 	if _, err := apitoken.Parse(tok.(string), testutil.Signer().Keyfunc(), func() time.Time { return testutil.FixedTime }); err != nil {
 		t.Fatalf("apiAccessToken does not verify: %v", err)
 	}
-	_, claims, err := apitoken.Decode(tok.(string))
+	d, err := apitoken.Decode(tok.(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return claims
+	return d.Claims
 }

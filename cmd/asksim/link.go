@@ -9,10 +9,10 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/spf13/pflag"
 )
@@ -46,7 +46,8 @@ Alexa's production rules flag but a local server may lack, such as plain
 http) or FAIL.
 
 Without server flags it starts asksim's OAuth fake on a free loopback port
-and links its user alice. With --authorization-url, --token-url and
+and links its first user (alice) with the password fixtures/oauth/default.json
+gives her; --username picks another of its users. With --authorization-url, --token-url and
 --client-id it links against your server. Secrets may come from the
 environment instead of flags: ` + envLinkPassword + `, ` + envLinkClientSecret + `.
 
@@ -71,8 +72,8 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 			fs.StringVar(&f.clientSecret, "client-secret", "", "client secret (or $"+envLinkClientSecret+")")
 			fs.StringVar(&f.scheme, "scheme", link.SchemeBasic, "token endpoint authentication: basic (HTTP_BASIC) or body (REQUEST_BODY_CREDENTIALS)")
 			fs.StringArrayVar(&f.scopes, "scope", nil, "scope to request (repeatable)")
-			fs.StringVar(&f.username, "username", "", "user who logs in (fake: alice)")
-			fs.StringVar(&f.password, "password", "", "that user's password (or $"+envLinkPassword+")")
+			fs.StringVar(&f.username, "username", "", "user who logs in (fake: its first user, alice)")
+			fs.StringVar(&f.password, "password", "", "that user's password (or $"+envLinkPassword+"; fake: the one it knows)")
 			fs.StringVar(&f.userField, "username-field", "username", "name of the login form's username input")
 			fs.StringVar(&f.passField, "password-field", "password", "name of the login form's password input")
 			fs.StringVar(&f.vendorID, "vendor-id", link.DefaultVendorID, "vendor id in Alexa's redirect URI")
@@ -116,12 +117,6 @@ func (f *linkFlags) config(fs *pflag.FlagSet) (link.Config, error) {
 		if !f.manual && (f.username == "" || f.password == "") {
 			return link.Config{}, usagef("--username and --password (or $%s) are required against your own server, unless --manual", envLinkPassword)
 		}
-	} else {
-		if f.username == "" {
-			f.username, f.password = "alice", "alice-password"
-		} else if f.password == "" && !f.manual {
-			return link.Config{}, usagef("--password is required with --username")
-		}
 	}
 	if f.vendorID == "" {
 		return link.Config{}, usagef("--vendor-id must not be empty")
@@ -162,15 +157,11 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 		return err
 	}
 	if cfg.AuthorizationURL == "" {
-		fake, err := startOAuthFake()
+		stop, err := linkFake(st, &cfg)
 		if err != nil {
 			return err
 		}
-		defer fake.close()
-		def := oauth.DefaultConfig().Clients[0]
-		cfg.AuthorizationURL, cfg.TokenURL = fake.url+"/authorize", fake.url+"/token"
-		cfg.ClientID, cfg.ClientSecret = def.ID, def.Secret
-		fmt.Fprintf(st.err, "asksim link: OAuth fake at %s (client %s, user %s)\n", fake.url, cfg.ClientID, cfg.Username)
+		defer stop()
 	}
 	var res *link.Result
 	if f.manual {
@@ -229,15 +220,13 @@ func linkManual(ctx context.Context, st *stdio, cfg link.Config) (*link.Result, 
 	}
 }
 
-type oauthFake struct {
-	url   string
-	close func()
-}
-
-// startOAuthFake serves the OAuth fake's default configuration on a free
-// loopback port, with fakes/serve's read, write and idle timeouts.
-func startOAuthFake() (*oauthFake, error) {
-	h, err := oauth.New(oauth.DefaultConfig())
+// linkFake serves the OAuth fake's default configuration on a free
+// loopback port and points cfg at it, with the credentials of the fake's
+// client and of the user cfg names (its first user when none); a password
+// given on the command line still wins, to try a wrong one.
+func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
+	fakeCfg := oauth.DefaultConfig()
+	h, err := oauth.New(fakeCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -247,11 +236,21 @@ func startOAuthFake() (*oauthFake, error) {
 			return nil, fmt.Errorf("OAuth fake: no loopback port: %w", err)
 		}
 	}
-	f := &oauthFake{url: srv.URL}
-	f.close = func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}
-	return f, nil
+	fake, err := features.LinkConfig(fakeCfg, srv.URL, cfg.Username)
+	if err != nil {
+		stop()
+		return nil, usagef("--username: %v", err)
+	}
+	cfg.AuthorizationURL, cfg.TokenURL = fake.AuthorizationURL, fake.TokenURL
+	cfg.ClientID, cfg.ClientSecret, cfg.Username = fake.ClientID, fake.ClientSecret, fake.Username
+	if cfg.Password == "" {
+		cfg.Password = fake.Password
+	}
+	fmt.Fprintf(st.err, "asksim link: OAuth fake at %s (client %s, user %s)\n", srv.URL, cfg.ClientID, cfg.Username)
+	return stop, nil
 }

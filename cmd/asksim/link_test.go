@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 func runLinkCmd(t *testing.T, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
@@ -40,6 +40,15 @@ func TestLinkCmdInProcessFake(t *testing.T) {
 	}
 	if !regexp.MustCompile(`OAuth fake at http://127\.0\.0\.1:\d+ \(client alexa-skill, user alice\)`).MatchString(errs) {
 		t.Errorf("stderr %q", errs)
+	}
+}
+
+// TestLinkCmdFakeUser logs in as another user of the fake: the fixture
+// configuration knows the password.
+func TestLinkCmdFakeUser(t *testing.T) {
+	code, out, errs := runLinkCmd(t, nil, "--username", "bob")
+	if code != exitOK || !strings.Contains(errs, "(client alexa-skill, user bob)") || !strings.Contains(out, "LINKED:") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
 }
 
@@ -87,7 +96,7 @@ func TestLinkCmdUsage(t *testing.T) {
 		{[]string{"--scheme", "digest"}, `--scheme: "digest" is neither "basic" nor "body"`},
 		{[]string{"--region", "US"}, `--region: unknown region "US"`},
 		{[]string{"--scope", "a b"}, `--scope: "a b" is not a scope token`},
-		{[]string{"--username", "bob"}, "--password is required with --username"},
+		{[]string{"--username", "carol"}, `--username: no user "carol" in the OAuth fake's configuration (users: alice, bob)`},
 		{[]string{"--vendor-id", ""}, "--vendor-id must not be empty"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--no-such-flag"}, "unknown flag: --no-such-flag"},
@@ -100,23 +109,8 @@ func TestLinkCmdUsage(t *testing.T) {
 	}
 }
 
-// externalFake is the OAuth fake as somebody's own server.
-func externalFake(t *testing.T, mod func(*oauth.Config)) (*oauth.Server, *httptest.Server) {
-	cfg := oauth.DefaultConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	srv, err := oauth.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return srv, ts
-}
-
 func TestLinkCmdOwnServer(t *testing.T) {
-	srv, ts := externalFake(t, func(c *oauth.Config) {
+	srv, ts := testutil.OAuthFake(t, func(c *oauth.Config) {
 		c.Clients[0].Scheme = oauth.SchemeRequestBody
 	})
 	t.Setenv(envLinkPassword, "bob-password")
@@ -159,7 +153,7 @@ func (w *promptWriter) Write(p []byte) (int, error) {
 
 func TestLinkCmdManual(t *testing.T) {
 	// AutoApprove stands in for the person: the login page redirects at once.
-	_, ts := externalFake(t, func(c *oauth.Config) { c.AutoApprove = "alice" })
+	_, ts := testutil.OAuthFake(t, func(c *oauth.Config) { c.AutoApprove = "alice" })
 	stdinR, stdinW := io.Pipe()
 	prompt := &promptWriter{urls: make(chan string, 1)}
 	var out bytes.Buffer

@@ -55,7 +55,7 @@ the closest samples; 2 when the skill package cannot be read.`,
 				switch {
 				case errors.As(err, &nm):
 					if *asJSON {
-						if err := printJSON(st.out, noMatchJSON{Utterance: utterance, Match: false, Closest: nonNil(nm.Closest)}); err != nil {
+						if err := printJSON(st.out, nm); err != nil {
 							return err
 						}
 					}
@@ -67,75 +67,12 @@ the closest samples; 2 when the skill package cannot be read.`,
 					return err
 				}
 				if *asJSON {
-					return printJSON(st.out, resolutionOf(utterance, res))
+					return printJSON(st.out, res)
 				}
 				return printResolution(st.out, utterance, res)
 			}
 		},
 	})
-}
-
-type resolutionJSON struct {
-	Utterance  string     `json:"utterance"`
-	Match      bool       `json:"match"`
-	Request    string     `json:"request"`
-	NewSession bool       `json:"newSession"`
-	Intent     string     `json:"intent,omitempty"`
-	Sample     string     `json:"sample,omitempty"`
-	Score      *scoreJSON `json:"score,omitempty"`
-	Slots      []slotJSON `json:"slots"`
-	Why        []string   `json:"why"`
-}
-
-type scoreJSON struct {
-	Literal    int `json:"literal"`
-	Recognized int `json:"recognized"`
-	FreeWords  int `json:"freeWords"`
-}
-
-type slotJSON struct {
-	Name       string        `json:"name"`
-	Type       string        `json:"type"`
-	Value      string        `json:"value,omitempty"`
-	Spoken     string        `json:"spoken,omitempty"`
-	Recognized bool          `json:"recognized"`
-	Resolution *resolvedJSON `json:"resolution,omitempty"`
-}
-
-type resolvedJSON struct {
-	Authority string          `json:"authority"`
-	Status    string          `json:"status"`
-	Values    []resolvedValue `json:"values"`
-}
-
-type resolvedValue struct {
-	Name string `json:"name"`
-	ID   string `json:"id"`
-}
-
-type noMatchJSON struct {
-	Utterance string   `json:"utterance"`
-	Match     bool     `json:"match"`
-	Closest   []string `json:"closest"`
-}
-
-func resolutionOf(utterance string, r *model.Resolution) resolutionJSON {
-	out := resolutionJSON{Utterance: utterance, Match: true, Request: r.Kind.String(), NewSession: r.NewSession,
-		Intent: r.Intent, Sample: r.Sample, Slots: []slotJSON{}, Why: nonNil(r.Why)}
-	if r.Kind == model.KindIntent {
-		out.Score = &scoreJSON{r.Score.Literal, r.Score.Recognized, r.Score.FreeWords}
-	}
-	for _, s := range r.Slots {
-		sj := slotJSON{Name: s.Name, Type: s.Type, Value: s.Value, Spoken: s.Spoken, Recognized: s.Recognized}
-		if er := s.Resolved; er != nil {
-			sj.Resolution = &resolvedJSON{Authority: er.Authority, Status: er.Status, Values: []resolvedValue{}}
-			for _, v := range er.Values {
-				sj.Resolution.Values = append(sj.Resolution.Values, resolvedValue{v.Name, v.ID})
-			}
-		}
-		out.Slots = append(out.Slots, sj)
-	}
-	return out
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,43 +37,19 @@ audience, issuer and expiry, and exits 1 when they do not hold.`,
 					}
 					tok = strings.TrimSpace(string(b))
 				}
-				header, claims, err := apitoken.Decode(tok)
+				d, err := apitoken.Decode(tok)
 				if err != nil {
 					return usagef("TOKEN: %v", err)
 				}
-				out := map[string]any{"header": header, "claims": claims}
 				var verifyErr error
 				if *keyFile != "" {
 					key, err := apitoken.LoadKeyFile(*keyFile)
 					if err != nil {
 						return usagef("--key: %v", err)
 					}
-					c, err := apitoken.Parse(tok, apitoken.NewSigner(key).Keyfunc(), nil)
-					if err != nil {
-						verifyErr = err
-						out["verified"] = false
-						out["error"] = err.Error()
-					} else {
-						out["verified"] = true
-						scopes, _ := c.Scopes()
-						out["scopes"] = nonNil(scopes)
-					}
-				} else {
-					// Without a key the scopes can still be read; they are only
-					// as trustworthy as the token's source.
-					var c apitoken.Claims
-					b, _ := json.Marshal(claims)
-					if json.Unmarshal(b, &c) == nil {
-						if scopes, err := c.Scopes(); err == nil {
-							out["scopes"] = nonNil(scopes)
-						}
-					}
+					verifyErr = d.Verify(apitoken.NewSigner(key).Keyfunc(), nil)
 				}
-				b, err := json.MarshalIndent(out, "", "  ")
-				if err != nil {
-					return err
-				}
-				if err := writeJSONIndent(st.out, b); err != nil {
+				if err := printJSON(st.out, d); err != nil {
 					return err
 				}
 				if verifyErr != nil {
@@ -133,11 +108,4 @@ stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
 			}
 		},
 	})
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

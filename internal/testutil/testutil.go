@@ -4,13 +4,18 @@
 package testutil
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
 )
@@ -115,4 +120,29 @@ func (c *Clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// OAuthFake serves the OAuth fake, configured as fixtures/oauth/default.json
+// and then by mod (when not nil), on a loopback server that closes when the
+// test ends.
+func OAuthFake(t testing.TB, mod func(*oauth.Config)) (*oauth.Server, *httptest.Server) {
+	t.Helper()
+	cfg := oauth.DefaultConfig()
+	if mod != nil {
+		mod(&cfg)
+	}
+	srv, err := oauth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reading the body first lets net/http notice a client that hangs up,
+	// so a delayed answer ends when the client gives up (the server starts
+	// watching the connection only once the body is consumed).
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return srv, ts
 }

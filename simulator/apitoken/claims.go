@@ -152,22 +152,3 @@ func Parse(token string, keyfunc jwt.Keyfunc, now func() time.Time) (*Claims, er
 	}
 	return &claims, nil
 }
-
-// Decode returns the header and claims of a JWT without verifying it,
-// for `asksim token decode`.
-func Decode(token string) (header, claims map[string]any, err error) {
-	parts := strings.Split(strings.TrimSpace(token), ".")
-	if len(parts) != 3 {
-		return nil, nil, fmt.Errorf("%w: a JWT has 3 dot-separated parts, this has %d", ErrMalformed, len(parts))
-	}
-	for i, dst := range []*map[string]any{&header, &claims} {
-		b, err := base64.RawURLEncoding.DecodeString(parts[i])
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: part %d: %v", ErrMalformed, i+1, err)
-		}
-		if err := json.Unmarshal(b, dst); err != nil {
-			return nil, nil, fmt.Errorf("%w: part %d: %v", ErrMalformed, i+1, err)
-		}
-	}
-	return header, claims, nil
-}

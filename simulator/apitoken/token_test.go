@@ -1,8 +1,10 @@
 package apitoken_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,3 +167,46 @@ func TestToken_KeyPEMRoundTripAndErrors(t *testing.T) {
 
 // skillID is a skill id of Alexa's form.
 const skillID = "amzn1.ask.skill.00000000-0000-4000-8000-0000a5c51a00"
+
+func TestDecodeThenVerify(t *testing.T) {
+	now := func() time.Time { return testutil.FixedTime }
+	f := apitoken.For{SkillID: skillID, UserID: "u", Scopes: []string{alexa.ScopeEmail}}
+	tok, err := testutil.Signer().APIAccessToken(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := apitoken.Decode(" " + tok + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Header["kid"] != "1" || d.Claims["sub"] != skillID || !slices.Equal(d.Scopes, f.Scopes) || d.Verified != nil {
+		t.Errorf("decoded %+v", d)
+	}
+	b, _ := json.Marshal(d)
+	if got := string(b); !strings.HasPrefix(got, `{"claims":{`) || strings.Contains(got, `"verified"`) || !strings.Contains(got, `"scopes":["alexa::profile:email:read"]`) {
+		t.Errorf("JSON before Verify: %s", got)
+	}
+	if err := d.Verify(testutil.Signer().Keyfunc(), now); err != nil || d.Verified == nil || !*d.Verified {
+		t.Errorf("Verify with the signing key: %v, verified %v", err, d.Verified)
+	}
+	other, _ := apitoken.NewGeneratedSigner()
+	err = d.Verify(other.Keyfunc(), now)
+	if !errors.Is(err, apitoken.ErrInvalid) || *d.Verified || d.Scopes != nil || d.Err != err {
+		t.Errorf("Verify with another key: %v, %+v", err, d)
+	}
+	b, _ = json.Marshal(d)
+	if got := string(b); !strings.Contains(got, `"verified":false`) || !strings.Contains(got, `"error":"apiAccessToken invalid`) || strings.Contains(got, `"scopes"`) {
+		t.Errorf("JSON after a failed Verify: %s", got)
+	}
+
+	// A JWT that is not asksim's: no consent token, so no scopes at all.
+	foreign := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"x"}`)) + "."
+	if d, err := apitoken.Decode(foreign); err != nil || d.Scopes == nil || len(d.Scopes) != 0 {
+		t.Errorf("foreign token: %+v, %v; want no scopes, read", d, err)
+	}
+	for _, bad := range []string{"a.b", "!!.e30.x", "e30.bm90IGpzb24.x"} {
+		if _, err := apitoken.Decode(bad); !errors.Is(err, apitoken.ErrMalformed) {
+			t.Errorf("Decode(%q) = %v, want ErrMalformed", bad, err)
+		}
+	}
+}

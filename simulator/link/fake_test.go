@@ -4,10 +4,8 @@ package link_test
 // test package may import fakes; package simulator never does.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator/link"
 )
 
@@ -25,23 +24,7 @@ type fakeAS struct {
 
 func newFake(t *testing.T, mod func(*oauth.Config)) *fakeAS {
 	t.Helper()
-	cfg := oauth.DefaultConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	srv, err := oauth.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Reading the body first lets net/http notice a client that hangs up,
-	// so a delayed answer ends when the linker gives up (the server starts
-	// watching the connection only once the body is consumed).
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	srv, ts := testutil.OAuthFake(t, mod)
 	return &fakeAS{srv, ts}
 }
 

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -75,6 +76,69 @@ func ExampleModel_Resolve_noMatch() {
 	}
 	// Output:
 	// GetFactIntent: give me a space fact
+}
+
+// A resolution's JSON form is what `asksim resolve --json` prints, for
+// scripts: every slot, the entity resolution and the reasons.
+func ExampleResolution_MarshalJSON() {
+	m, err := model.ParseModel("coffee.json", []byte(`{"interactionModel":{"languageModel":{
+		"invocationName": "coffee shop",
+		"intents": [{"name": "OrderIntent", "samples": ["order a {item}"],
+			"slots": [{"name": "item", "type": "ItemType"}]}],
+		"types": [{"name": "ItemType", "values": [{"id": "LATTE", "name": {"value": "latte", "synonyms": ["cafe latte"]}}]}]}}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m.SkillID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
+	r, err := m.Resolve("order a cafe latte")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := json.MarshalIndent(r, "", "  ")
+	fmt.Println(string(b))
+	_, err = m.Resolve("order tea")
+	b, _ = json.Marshal(err)
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "utterance": "order a cafe latte",
+	//   "match": true,
+	//   "request": "IntentRequest",
+	//   "newSession": false,
+	//   "intent": "OrderIntent",
+	//   "sample": "order a {item}",
+	//   "score": {
+	//     "literal": 2,
+	//     "recognized": 1,
+	//     "freeWords": 0
+	//   },
+	//   "slots": [
+	//     {
+	//       "name": "item",
+	//       "type": "ItemType",
+	//       "value": "cafe latte",
+	//       "spoken": "cafe latte",
+	//       "recognized": true,
+	//       "resolution": {
+	//         "authority": "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-4000-8000-000000000001.ItemType",
+	//         "status": "ER_SUCCESS_MATCH",
+	//         "values": [
+	//           {
+	//             "name": "latte",
+	//             "id": "LATTE"
+	//           }
+	//         ]
+	//       }
+	//     }
+	//   ],
+	//   "why": [
+	//     "matched sample \"order a {item}\" of OrderIntent (literal=2 recognized=1 free=0)",
+	//     "slot item (ItemType) = \"cafe latte\": synonym of \"latte\" (id LATTE) → ER_SUCCESS_MATCH"
+	//   ]
+	// }
+	// {"utterance":"order tea","match":false,"closest":["OrderIntent: order a {item}"]}
 }
 
 func ExampleSkillPackage_Declares() {

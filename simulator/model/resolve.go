@@ -31,7 +31,9 @@ func (k Kind) String() string {
 
 // Resolution is the outcome of Resolve.
 type Resolution struct {
-	Kind Kind
+	// Utterance is what was resolved, as given.
+	Utterance string
+	Kind      Kind
 	// NewSession is true when the utterance named the skill ("open …",
 	// "ask … to …"): Alexa starts a new session for it. False means the
 	// utterance continues the current session (or starts one if none is open).
@@ -136,6 +138,14 @@ func (s Score) better(o Score) (bool, string) {
 // It returns a *NoMatchError when nothing fits and the model has no
 // AMAZON.FallbackIntent.
 func (m *Model) Resolve(utterance string) (*Resolution, error) {
+	r, err := m.resolve(utterance)
+	if r != nil {
+		r.Utterance = utterance
+	}
+	return r, err
+}
+
+func (m *Model) resolve(utterance string) (*Resolution, error) {
 	toks := Words(utterance)
 	if len(toks) == 0 {
 		return nil, ErrEmptyUtterance
