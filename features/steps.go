@@ -2,7 +2,6 @@ package features
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -39,9 +38,11 @@ func Steps() []Step { return slices.Clone(steps) }
 // godog. godog calls it once per scenario, so each gets its own world.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
-	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+	// The hook returns no error of its own: handing the step's error back
+	// made godog report it twice, as a failed hook too.
+	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
 		w.close()
-		return ctx, err
+		return ctx, nil
 	})
 	for i, st := range steps {
 		// Compiled once: godog would compile a string pattern for every
@@ -179,10 +180,10 @@ var steps = []Step{
 		bind: func(w *world) any { return w.received }},
 	{Kind: "Then", Pattern: `^the slot ` + quoted + ` is ` + quoted + `$`, Example: `the slot "quantity" is "2"`,
 		Doc:  "The last IntentRequest carried the slot with that value.",
-		bind: func(w *world) any { return func(slot, value string) error { return w.slotIs(slot, value, false) } }},
+		bind: func(w *world) any { return w.slotIs }},
 	{Kind: "Then", Pattern: `^the slot ` + quoted + ` resolved to ` + quoted + `$`, Example: `the slot "item" resolved to "coffee"`,
 		Doc:  "The last IntentRequest carried the slot with an entity-resolution match of that canonical name.",
-		bind: func(w *world) any { return func(slot, value string) error { return w.slotIs(slot, value, true) } }},
+		bind: func(w *world) any { return w.slotResolved }},
 	{Kind: "Then", Pattern: `^the session ends$`, Example: `the session ends`,
 		Doc:  "After the last turn the session is closed.",
 		bind: func(w *world) any { return func() error { return w.sessionOpen(false) } }},
@@ -213,16 +214,11 @@ func (w *world) consentScenario(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	w.unlink()
+	w.setConsent(c.Unlink())
 	if c.Linked {
-		// A real link, so the token works at the OAuth fake's /userinfo.
-		if err := w.link(ctx, ""); err != nil {
-			return err
-		}
-		c.AccessToken = w.consent().AccessToken
-	} else {
-		w.linked, w.linkedAs = nil, ""
+		return w.link(ctx, "") // a real link: the token works at the OAuth fake's /userinfo
 	}
-	w.setConsent(c)
 	return nil
 }
 
@@ -251,68 +247,31 @@ func (w *world) revoke(name string) error {
 }
 
 func (w *world) link(ctx context.Context, username string) error {
-	if username == "" {
-		username = w.suite.defaultUser()
-	}
 	acct, err := w.suite.link(ctx, username)
-	if err != nil {
-		return fmt.Errorf("link the account as %q: %w", username, err)
-	}
-	tok, err := acct.AccessToken(ctx)
 	if err != nil {
 		return err
 	}
-	w.linked, w.linkedAs = acct, username
-	w.setConsent(w.consent().Link(tok))
-	return nil
+	w.linked = acct
+	return w.refreshLinked(ctx) // puts its token in the consent
 }
 
 func (w *world) unlink() error {
-	w.linked, w.linkedAs = nil, ""
+	w.linked = nil
 	w.setConsent(w.consent().Unlink())
 	return nil
 }
 
 func (w *world) profile(table *godog.Table) error {
-	fields := map[string]any{}
-	for i, row := range table.Rows {
-		if len(row.Cells) != 2 {
-			return fmt.Errorf("profile table row %d has %d cells, want 2: field and value", i+1, len(row.Cells))
-		}
-		if err := setPath(fields, strings.TrimSpace(row.Cells[0].Value), jsonValue(row.Cells[1].Value)); err != nil {
-			return fmt.Errorf("profile table row %d: %v", i+1, err)
-		}
-	}
-	def, err := json.Marshal(w.suite.defaultProfile)
+	doc, err := profileFields(table)
 	if err != nil {
 		return err
 	}
-	uid := w.conversation().Identity().UserID
-	doc, _ := json.Marshal(map[string]any{"default": json.RawMessage(def), "users": map[string]any{uid: fields}})
-	set, err := alexaapi.ParseProfiles(doc, "the user's profile table")
+	p, err := alexaapi.ParseProfile(doc, "the user's profile table", w.suite.defaultProfile)
 	if err != nil {
 		return err
 	}
-	w.suite.api.SetProfile(uid, set.Users[uid])
+	w.suite.api.SetProfile(w.conversation().Identity().UserID, p)
 	w.ownProfile = true
-	return nil
-}
-
-// setPath sets a dotted path ("address.city") in a nested map.
-func setPath(m map[string]any, path string, v any) error {
-	keys := strings.Split(path, ".")
-	for _, k := range keys[:len(keys)-1] {
-		child, ok := m[k].(map[string]any)
-		if !ok {
-			if _, taken := m[k]; taken {
-				return fmt.Errorf("field %q is a value, not an object", k)
-			}
-			child = map[string]any{}
-			m[k] = child
-		}
-		m = child
-	}
-	m[keys[len(keys)-1]] = v
 	return nil
 }
 
@@ -351,20 +310,11 @@ func (w *world) invoke(ctx context.Context, intent string) error {
 }
 
 func (w *world) invokeWith(ctx context.Context, intent string, table *godog.Table) error {
-	var opts []simulator.RequestOption
-	var said []string
-	for i, row := range table.Rows {
-		if len(row.Cells) != 2 {
-			return fmt.Errorf("slot table row %d has %d cells, want 2: slot and value", i+1, len(row.Cells))
-		}
-		name, value := strings.TrimSpace(row.Cells[0].Value), row.Cells[1].Value
-		if i == 0 && strings.EqualFold(name, "slot") && strings.EqualFold(strings.TrimSpace(value), "value") {
-			continue // a header row
-		}
-		opts = append(opts, simulator.WithSlot(name, value))
-		said = append(said, fmt.Sprintf("%s=%q", name, value))
+	opts, said, err := slotOptions(table)
+	if err != nil {
+		return err
 	}
-	return w.send(ctx, fmt.Sprintf("invokes %q with %s", intent, strings.Join(said, ", ")), simulator.IntentRequest(intent, opts...))
+	return w.send(ctx, fmt.Sprintf("invokes %q with %s", intent, said), simulator.IntentRequest(intent, opts...))
 }
 
 func (w *world) endSession(ctx context.Context) error {
@@ -383,31 +333,14 @@ func (w *world) answerPermission(status string) func(context.Context) error {
 
 // Then.
 
-func (w *world) speech() (string, error) {
-	sp, _, err := w.lastSpeech()
-	return normalizeSpeech(sp), err
-}
-
 func (w *world) says(text string) error {
-	got, err := w.speech()
-	if err != nil {
-		return err
-	}
-	if want := normalizeSpeech(unescape(text)); got != want {
-		return w.expected(fmt.Sprintf("Alexa to say %q", want), fmt.Sprintf("%q", got), "response.outputSpeech")
-	}
-	return nil
+	want := normalizeSpeech(unescape(text))
+	return w.checkSpeech(false, fmt.Sprintf("Alexa to say %q", want), func(got string) bool { return got == want })
 }
 
 func (w *world) saysContaining(text string) error {
-	got, err := w.speech()
-	if err != nil {
-		return err
-	}
-	if want := normalizeSpeech(unescape(text)); !strings.Contains(got, want) {
-		return w.expected(fmt.Sprintf("Alexa to say something containing %q", want), fmt.Sprintf("%q", got), "response.outputSpeech")
-	}
-	return nil
+	want := normalizeSpeech(unescape(text))
+	return w.checkSpeech(false, fmt.Sprintf("Alexa to say something containing %q", want), func(got string) bool { return strings.Contains(got, want) })
 }
 
 func (w *world) saysMatching(expr string) error {
@@ -415,37 +348,16 @@ func (w *world) saysMatching(expr string) error {
 	if err != nil {
 		return fmt.Errorf("regular expression %q: %v", expr, err)
 	}
-	got, err := w.speech()
-	if err != nil {
-		return err
-	}
-	if !re.MatchString(got) {
-		return w.expected(fmt.Sprintf("Alexa to say something matching %s", re), fmt.Sprintf("%q", got), "response.outputSpeech")
-	}
-	return nil
+	return w.checkSpeech(false, fmt.Sprintf("Alexa to say something matching %s", re), re.MatchString)
 }
 
 func (w *world) saysNothing() error {
-	sp, _, err := w.lastSpeech()
-	if err != nil {
-		return err
-	}
-	if sp != "" {
-		return w.expected("Alexa to say nothing", fmt.Sprintf("%q", sp), "response.outputSpeech")
-	}
-	return nil
+	return w.checkSpeech(false, "Alexa to say nothing", func(got string) bool { return got == "" })
 }
 
 func (w *world) reprompts(text string) error {
-	_, rp, err := w.lastSpeech()
-	if err != nil {
-		return err
-	}
-	got := normalizeSpeech(rp)
-	if want := normalizeSpeech(unescape(text)); got != want {
-		return w.expected(fmt.Sprintf("Alexa to reprompt %q", want), fmt.Sprintf("%q", got), "response.reprompt.outputSpeech")
-	}
-	return nil
+	want := normalizeSpeech(unescape(text))
+	return w.checkSpeech(true, fmt.Sprintf("Alexa to reprompt %q", want), func(got string) bool { return got == want })
 }
 
 func (w *world) hasCard(cardType string) error {
@@ -495,13 +407,8 @@ func (w *world) hasDirective(typ string) error {
 	if err != nil {
 		return err
 	}
-	types := t.Response.DirectiveTypes()
-	if !slices.Contains(types, typ) {
-		got := "no directives"
-		if len(types) > 0 {
-			got = strings.Join(types, ", ")
-		}
-		return w.expected(fmt.Sprintf("a %s directive", typ), got, "response.directives")
+	if types := t.Response.DirectiveTypes(); !slices.Contains(types, typ) {
+		return w.expected(fmt.Sprintf("a %s directive", typ), listOr(types, "no directives"), "response.directives")
 	}
 	return nil
 }
@@ -540,63 +447,25 @@ func (w *world) valueAt(path, value string) error {
 	return nil
 }
 
-func (w *world) apiCalls(scope string) []alexaapi.Request {
-	uid := w.conversation().Identity().UserID
-	var calls []alexaapi.Request
-	for _, r := range w.suite.api.Requests() {
-		if r.UserID == uid && (scope == "" || r.Scope == scope) {
-			calls = append(calls, r)
-		}
-	}
-	return calls
-}
-
 func (w *world) apiCall(field string, status int) error {
 	scope, err := alexa.ParseScope(field)
 	if err != nil {
 		return err
 	}
 	calls := w.apiCalls(scope)
-	var seen []string
-	for _, c := range calls {
-		// 204 is an answer too: the API said the user has no such value.
-		if c.Status == status || status == 200 && c.Status == 204 {
-			return nil
-		}
-		seen = append(seen, fmt.Sprintf("%s %s → %d (%s)", c.Method, c.Path, c.Status, c.Decision))
+	// 204 is an answer too: the API said the user has no such value.
+	if slices.ContainsFunc(calls, func(c alexaapi.Request) bool { return c.Status == status || status == 200 && c.Status == 204 }) {
+		return nil
 	}
 	what := map[int]string{200: "answer", 403: "refuse"}[status]
-	got := "no request for it"
-	if len(seen) > 0 {
-		got = strings.Join(seen, "; ")
-	}
-	return w.expected(fmt.Sprintf("the Alexa API to %s (%d) a request for %s", what, status, scope), got, "")
+	return w.expected(fmt.Sprintf("the Alexa API to %s (%d) a request for %s", what, status, scope), describeCalls(calls, true, "no request for it"), "")
 }
 
 func (w *world) noAPICall() error {
 	if calls := w.apiCalls(""); len(calls) > 0 {
-		var seen []string
-		for _, c := range calls {
-			seen = append(seen, fmt.Sprintf("%s %s → %d", c.Method, c.Path, c.Status))
-		}
-		return w.expected("no call to the Alexa APIs", strings.Join(seen, "; "), "")
+		return w.expected("no call to the Alexa APIs", describeCalls(calls, false, ""), "")
 	}
 	return nil
-}
-
-// unescape undoes the \" and \\ escapes a quoted step argument may hold.
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // dialogStep checks what Alexa waits for after the last utterance.
@@ -615,95 +484,36 @@ func (w *world) dialogStep(what, elicit, confirm string, intent bool) error {
 	return w.expected("Alexa to wait for "+what, got, "")
 }
 
-// lastIntent returns the intent of the last request sent to the skill.
-func (w *world) lastRequest() (*simulator.Request, error) {
-	t, err := w.last()
-	if err != nil {
-		return nil, err
-	}
-	return &t.Request.Request, nil
-}
-
 func (w *world) received(intent, state string) error {
 	r, err := w.lastRequest()
 	if err != nil {
 		return err
 	}
-	got := r.Type
-	if r.Intent != nil {
-		got += " " + r.Intent.Name
-	}
-	if r.DialogState != "" {
-		got += " (dialogState " + r.DialogState + ")"
-	}
 	if r.Intent == nil || r.Intent.Name != intent || state != "" && r.DialogState != state {
-		want := "IntentRequest " + intent
-		if state != "" {
-			want += " (dialogState " + state + ")"
-		}
-		return w.expected("the skill to receive "+want, got, "request.intent")
+		want := simulator.Request{Type: simulator.TypeIntentRequest, Intent: &simulator.Intent{Name: intent}, DialogState: state}
+		return w.expected("the skill to receive "+want.Summary(), r.Summary(), "request.intent")
 	}
 	return nil
 }
 
-func (w *world) slotIs(slot, value string, resolved bool) error {
-	r, err := w.lastRequest()
+func (w *world) slotIs(slot, value string) error {
+	sl, path, err := w.lastSlot(slot)
 	if err != nil {
 		return err
 	}
-	path := "request.intent.slots." + slot
-	if r.Intent == nil {
-		return w.expected("an IntentRequest", r.Type, "request.type")
+	if sl.Value != value {
+		return w.expected(strconv.Quote(value), strconv.Quote(sl.Value), path+".value")
 	}
-	sl, ok := r.Intent.Slots[slot]
-	if !ok {
-		return w.expected(fmt.Sprintf("slot %q", slot), "no such slot", path)
-	}
-	if !resolved {
-		if sl.Value != value {
-			return w.expected(fmt.Sprintf("%q", value), fmt.Sprintf("%q", sl.Value), path+".value")
-		}
-		return nil
-	}
-	var got []string
-	if sl.Resolutions != nil {
-		for _, rpa := range sl.Resolutions.ResolutionsPerAuthority {
-			for _, v := range rpa.Values {
-				if v.Value.Name == value {
-					return nil
-				}
-				got = append(got, v.Value.Name)
-			}
-			if len(rpa.Values) == 0 {
-				got = append(got, rpa.Status.Code)
-			}
-		}
-	}
-	if len(got) == 0 {
-		got = []string{"no entity resolution"}
-	}
-	return w.expected(fmt.Sprintf("a match to %q", value), strings.Join(got, ", "), path+".resolutions")
+	return nil
 }
 
-// describeAsked says what an answer asked consent for instead.
-func describeAsked(asked []simulator.ScopeRequest) string {
-	var card, voice []string
-	for _, a := range asked {
-		if a.Voice {
-			voice = append(voice, a.Scope)
-		} else {
-			card = append(card, a.Scope)
-		}
+func (w *world) slotResolved(slot, value string) error {
+	sl, path, err := w.lastSlot(slot)
+	if err != nil {
+		return err
 	}
-	var found []string
-	if card != nil {
-		found = append(found, fmt.Sprintf("a consent card for %v", card))
+	if ok, got := sl.ResolvesTo(value); !ok {
+		return w.expected(fmt.Sprintf("a match to %q", value), listOr(got, "no entity resolution"), path+".resolutions")
 	}
-	if voice != nil {
-		found = append(found, fmt.Sprintf("a voice permission request for %v", voice))
-	}
-	if len(found) == 0 {
-		return "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor"
-	}
-	return strings.Join(found, " and ")
+	return nil
 }

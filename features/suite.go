@@ -272,19 +272,19 @@ func (s *Suite) AlexaAPI() *alexaapi.Server { return s.api }
 func (s *Suite) OAuthServer() *oauth.Server { return s.oauth }
 
 // link runs the account-linking flow as Alexa does, against the OAuth fake,
-// logging in as username.
+// logging in as username (the fake's first user when "").
 func (s *Suite) link(ctx context.Context, username string) (*link.Account, error) {
 	cfg, err := LinkConfig(s.oauthCfg, s.oauthURL, username)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("link the account as %q: %w", username, err)
 	}
 	cfg.HTTPClient, cfg.Now = s.client, s.cfg.Now
 	res, err := link.Run(ctx, cfg)
-	if err != nil {
-		if res != nil && res.Report != nil {
-			return nil, fmt.Errorf("%w\n%s", err, res.Report.String())
-		}
-		return nil, err
+	switch {
+	case err != nil && res != nil && res.Report != nil:
+		return nil, fmt.Errorf("link the account as %q: %w\n%s", cfg.Username, err, res.Report.String())
+	case err != nil:
+		return nil, fmt.Errorf("link the account as %q: %w", cfg.Username, err)
 	}
 	return res.Account, nil
 }
@@ -326,12 +326,4 @@ func LinkConfig(cfg oauth.Config, baseURL, username string) (link.Config, error)
 		lc.RedirectURI = client.RedirectURIs[0]
 	}
 	return lc, nil
-}
-
-// defaultUser is who "the user has linked their account" logs in as.
-func (s *Suite) defaultUser() string {
-	if len(s.oauthCfg.Users) == 0 {
-		return ""
-	}
-	return s.oauthCfg.Users[0].Username
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/voice"
@@ -25,9 +28,7 @@ type world struct {
 	locale  string
 	device  *simulator.DeviceProfile
 	linked  *link.Account
-	// linkedAs is the username the account is linked as, "" when not linked.
-	linkedAs string
-	turns    []turnRecord
+	turns   []turnRecord
 	// ownProfile says the scenario gave its user a profile of their own.
 	ownProfile bool
 }
@@ -119,6 +120,60 @@ func (w *world) lastSpeech() (speech, reprompt string, err error) {
 	return t.Response.Speech(), t.Response.RepromptSpeech(), nil
 }
 
+// checkSpeech checks what Alexa said last, or its reprompt, with ok; what
+// words the expectation in the failure.
+func (w *world) checkSpeech(reprompt bool, what string, ok func(got string) bool) error {
+	speech, rp, err := w.lastSpeech()
+	if err != nil {
+		return err
+	}
+	got, path := normalizeSpeech(speech), "response.outputSpeech"
+	if reprompt {
+		got, path = normalizeSpeech(rp), "response.reprompt.outputSpeech"
+	}
+	if !ok(got) {
+		return w.expected(what, strconv.Quote(got), path)
+	}
+	return nil
+}
+
+// lastRequest returns the last request sent to the skill.
+func (w *world) lastRequest() (*simulator.Request, error) {
+	t, err := w.last()
+	if err != nil {
+		return nil, err
+	}
+	return &t.Request.Request, nil
+}
+
+// lastSlot returns a slot of the last request, which must be an
+// IntentRequest that carries it, and its path for messages.
+func (w *world) lastSlot(name string) (simulator.Slot, string, error) {
+	r, err := w.lastRequest()
+	if err != nil {
+		return simulator.Slot{}, "", err
+	}
+	path := "request.intent.slots." + name
+	if r.Intent == nil {
+		return simulator.Slot{}, path, w.expected("an IntentRequest", r.Type, "request.type")
+	}
+	sl, ok := r.Intent.Slots[name]
+	if !ok {
+		return sl, path, w.expected(fmt.Sprintf("slot %q", name), "no such slot", path)
+	}
+	return sl, path, nil
+}
+
+// apiCalls returns the calls the Alexa API fake answered for the
+// scenario's user, for scope or, with "", all of them.
+func (w *world) apiCalls(scope string) []alexaapi.Request {
+	calls := w.suite.api.RequestsFor(w.conversation().Identity().UserID)
+	if scope == "" {
+		return calls
+	}
+	return slices.DeleteFunc(calls, func(r alexaapi.Request) bool { return r.Scope != scope })
+}
+
 // voiceIfModel returns the scenario's Voice, nil when the skill has no
 // interaction model for the locale.
 func (w *world) voiceIfModel() *voice.Voice {
@@ -142,15 +197,7 @@ func (w *world) say(ctx context.Context, text string) error {
 		return err
 	}
 	ex, err := w.voice.Say(ctx, text)
-	rec := turnRecord{said: fmt.Sprintf("says %q", text), exchange: ex, err: err}
-	if ex != nil {
-		rec.turn = ex.Last()
-	}
-	w.turns = append(w.turns, rec)
-	if err != nil {
-		return w.fail("%v", err)
-	}
-	return nil
+	return w.record(fmt.Sprintf("says %q", text), ex, nil, err)
 }
 
 // refreshLinked puts a fresh linked-account token into the consent: Alexa
@@ -179,19 +226,21 @@ func (w *world) send(ctx context.Context, said string, req simulator.Request) er
 			// Alexa follows the skill's Dialog directives: a Delegate
 			// answer is spoken from the dialog model.
 			ex, err := v.Send(ctx, req)
-			rec := turnRecord{said: said, exchange: ex, err: err}
-			if ex != nil {
-				rec.turn = ex.Last()
-			}
-			w.turns = append(w.turns, rec)
-			if err != nil {
-				return w.fail("%v", err)
-			}
-			return nil
+			return w.record(said, ex, nil, err)
 		}
 	}
 	turn, err := w.conversation().Send(ctx, req)
-	w.turns = append(w.turns, turnRecord{said: said, turn: turn, err: err})
+	return w.record(said, nil, turn, err)
+}
+
+// record keeps a user turn for the transcript: the skill's turn, or what an
+// utterance led to. A failed turn fails the step, with the conversation so
+// far.
+func (w *world) record(said string, ex *voice.Exchange, turn *simulator.Turn, err error) error {
+	if ex != nil {
+		turn = ex.Last()
+	}
+	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err})
 	if err != nil {
 		return w.fail("%v", err)
 	}

@@ -3,6 +3,7 @@ package simulator_test
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -302,4 +303,34 @@ func verifiedClaims(t *testing.T, env map[string]any) map[string]any {
 		t.Fatal(err)
 	}
 	return d.Claims
+}
+
+func TestSlotResolvesTo(t *testing.T) {
+	s := simulator.SpokenSlot("item", "coffees")
+	if ok, got := s.ResolvesTo("coffee"); ok || got != nil {
+		t.Errorf("no entity resolution: %v, %v", ok, got)
+	}
+	s = s.Resolved(simulator.CustomAuthority(simulator.DefaultSkillID, "ItemType"), simulator.ResolvedValue{Name: "coffee", ID: "COFFEE"})
+	if ok, _ := s.ResolvesTo("coffee"); !ok {
+		t.Error("a match to coffee not found")
+	}
+	if ok, got := s.ResolvesTo("tea"); ok || !slices.Equal(got, []string{"coffee"}) {
+		t.Errorf("ResolvesTo(tea) = %v, %v; want false and what did match", ok, got)
+	}
+	none := simulator.SpokenSlot("item", "gin").Resolved("amzn1.er-authority.echo-sdk.x.ItemType")
+	if ok, got := none.ResolvesTo("gin"); ok || !slices.Equal(got, []string{simulator.ERSuccessNoMatch}) {
+		t.Errorf("no match: %v, %v; want the status code", ok, got)
+	}
+}
+
+func TestRequestSummary(t *testing.T) {
+	for req, want := range map[*simulator.Request]string{
+		new(simulator.LaunchRequest()): "LaunchRequest",
+		new(simulator.IntentRequest("OrderIntent", simulator.WithDialogState(simulator.DialogCompleted))): "IntentRequest OrderIntent (dialogState COMPLETED)",
+		new(simulator.IntentRequest("AMAZON.StopIntent")):                                                 "IntentRequest AMAZON.StopIntent",
+	} {
+		if got := req.Summary(); got != want {
+			t.Errorf("Summary() = %q, want %q", got, want)
+		}
+	}
 }

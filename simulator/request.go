@@ -160,6 +160,42 @@ func (s Slot) Confirmed(status string) Slot {
 	return s
 }
 
+// ResolvesTo reports whether entity resolution matched s to the canonical
+// value name, under any authority. got lists what it matched instead, per
+// authority: the value names, or the status code of an authority without
+// values; got is empty when s carries no entity resolution.
+func (s Slot) ResolvesTo(name string) (ok bool, got []string) {
+	if s.Resolutions == nil {
+		return false, nil
+	}
+	for _, rpa := range s.Resolutions.ResolutionsPerAuthority {
+		for _, v := range rpa.Values {
+			if v.Value.Name == name {
+				return true, nil
+			}
+			got = append(got, v.Value.Name)
+		}
+		if len(rpa.Values) == 0 {
+			got = append(got, rpa.Status.Code)
+		}
+	}
+	return false, got
+}
+
+// Summary names r for people: its type, then for an intent request the
+// intent and any dialog state, "IntentRequest OrderIntent (dialogState
+// COMPLETED)".
+func (r *Request) Summary() string {
+	s := r.Type
+	if r.Intent != nil {
+		s += " " + r.Intent.Name
+	}
+	if r.DialogState != "" {
+		s += " (dialogState " + r.DialogState + ")"
+	}
+	return s
+}
+
 // CustomAuthority returns the entity-resolution authority of a custom slot
 // type of a skill.
 func CustomAuthority(skillID, slotType string) string {

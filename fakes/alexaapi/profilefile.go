@@ -101,6 +101,17 @@ func ParseProfiles(data []byte, name string) (ProfileSet, error) {
 	return set, nil
 }
 
+// ParseProfile overlays one profile object, in the form of a profiles file
+// (see LoadProfiles), on base: a field it sets replaces base's, null clears
+// it, and a field it leaves out keeps base's value. name is used in errors.
+func ParseProfile(data []byte, name string, base Profile) (Profile, error) {
+	root, err := parseTree(data, name)
+	if err != nil {
+		return Profile{}, err
+	}
+	return profileParser{file: name}.profile(root, "", base)
+}
+
 const commentKey = "$comment"
 
 func find(n *node, key string) *member {

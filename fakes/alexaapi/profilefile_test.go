@@ -57,6 +57,28 @@ func TestParseProfilesOverlay(t *testing.T) {
 	}
 }
 
+// TestParseProfile overlays one profile object on a base, as the feature
+// step "the user's profile:" does.
+func TestParseProfile(t *testing.T) {
+	base := alexaapi.DefaultProfile()
+	base.Name = new("Base Name")
+	got, err := alexaapi.ParseProfile([]byte(`{"email": "x@example.com", "mobile": null, "settings": {"timeZone": "Europe/Oslo"}}`), "table", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := base // a copy: the assignments below replace its pointers, not their targets
+	want.Email, want.Mobile, want.Settings.TimeZone = new("x@example.com"), nil, new("Europe/Oslo")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if *base.Email == "x@example.com" {
+		t.Error("ParseProfile changed its base")
+	}
+	if _, err := alexaapi.ParseProfile([]byte(`{"email": 42}`), "table", base); err == nil || err.Error() != "table:1: email: want a string or null, got number" {
+		t.Errorf("bad field: %v", err)
+	}
+}
+
 func TestParseProfilesErrors(t *testing.T) {
 	cases := []struct{ name, data, want string }{
 		{"syntax", "{\n  \"name\": \"x\",\n  \"email\" \"y\"\n}", "p.json:3: invalid JSON"},

@@ -135,6 +135,18 @@ func (s *Server) profile(userID string) Profile {
 // Requests returns the calls answered so far, oldest first.
 func (s *Server) Requests() []Request { return s.requests.All() }
 
+// RequestsFor returns the calls answered so far that carried a valid token
+// of userID, oldest first.
+func (s *Server) RequestsFor(userID string) []Request {
+	var out []Request
+	for _, r := range s.requests.All() {
+		if r.UserID == userID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // ResetRequests forgets the calls answered so far, and the directives.
 func (s *Server) ResetRequests() {
 	s.requests.Reset()

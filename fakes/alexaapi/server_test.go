@@ -422,6 +422,15 @@ func TestRequestLog(t *testing.T) {
 	if b, _ := json.Marshal(got); strings.Contains(string(b), token) {
 		t.Error("the log holds the token")
 	}
+	_, otherToken, other := f.conversation(simulator.ConsentName)
+	call(t, http.MethodGet, endpoint+pathName, otherToken, "")
+	call(t, http.MethodGet, endpoint+pathName, "", "") // no token: no user
+	if mine := f.api.RequestsFor(id.UserID); len(mine) != 2 || mine[0].Path != pathName || mine[1].Path != pathEmail {
+		t.Errorf("RequestsFor(the first user) = %+v", mine)
+	}
+	if theirs := f.api.RequestsFor(other.UserID); len(theirs) != 1 || theirs[0].UserID != other.UserID {
+		t.Errorf("RequestsFor(the second user) = %+v", theirs)
+	}
 	f.api.ResetRequests()
 	if n := len(f.api.Requests()); n != 0 {
 		t.Errorf("%d entries after reset", n)

@@ -1,0 +1,140 @@
+package features_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/asksim/asksim/features"
+	"github.com/cucumber/godog"
+)
+
+// TestStepFailureMessages pins what a failing step says: what was
+// expected, what came, and the path into the response, before the
+// transcript. Each scenario's last step fails.
+func TestStepFailureMessages(t *testing.T) {
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { suite.Close() })
+	cases := []struct{ steps, want string }{
+		{`When the user opens the skill
+    Then Alexa says "Goodbye"`,
+			"expected Alexa to say \"Goodbye\"\ngot:     \"Welcome to Example Skill. You can ask for your email, your name, or your account.\"\npath:    response.outputSpeech\n"},
+		{`When the user opens the skill
+    Then Alexa reprompts "Anything else?"`,
+			"expected Alexa to reprompt \"Anything else?\"\ngot:     \"What would you like?\"\npath:    response.reprompt.outputSpeech\n"},
+		{`When the user opens the skill
+    Then Alexa says nothing`,
+			"expected Alexa to say nothing\ngot:     \"Welcome to Example Skill."},
+		{`When the user opens the skill
+    Then Alexa says something matching "^Bye"`,
+			"expected Alexa to say something matching ^Bye\ngot:     \"Welcome"},
+		{`When the user opens the skill
+    Then the slot "item" is "tea"`,
+			"expected an IntentRequest\ngot:     LaunchRequest\npath:    request.type\n"},
+		{`When the user invokes "OrderIntent" with:
+      | item | coffee |
+    Then the slot "size" is "large"`,
+			"expected slot \"size\"\ngot:     no such slot\npath:    request.intent.slots.size\n"},
+		{`When the user invokes "OrderIntent" with:
+      | slot | value  |
+      | item | coffee |
+    Then the slot "item" is "tea"`,
+			"expected \"tea\"\ngot:     \"coffee\"\npath:    request.intent.slots.item.value\n"},
+		{`When the user invokes "OrderIntent" with:
+      | item | coffee |
+    Then the slot "item" resolved to "coffee"`,
+			"expected a match to \"coffee\"\ngot:     no entity resolution\npath:    request.intent.slots.item.resolutions\n"},
+		{`When the user says "order two coffees"
+    And the user says "yes"
+    Then the skill received "OrderIntent" with dialog state "STARTED"`,
+			"expected the skill to receive IntentRequest OrderIntent (dialogState STARTED)\ngot:     IntentRequest OrderIntent (dialogState COMPLETED)\npath:    request.intent\n"},
+		{`When the user opens the skill
+    Then the response asks for the "email" permission`,
+			"expected a request for the \"alexa::profile:email:read\" permission\ngot:     neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor\npath:    response.card\n"},
+		{`When the user invokes "GetEmailIntent"
+    Then the response asks for the "name" permission`,
+			"expected a request for the \"alexa::profile:name:read\" permission\ngot:     a consent card for [alexa::profile:email:read]\npath:    response.card\n"},
+		{`When the user opens the skill
+    Then the response has a "Dialog.Delegate" directive`,
+			"expected a Dialog.Delegate directive\ngot:     no directives\npath:    response.directives\n"},
+		{`When the user opens the skill
+    Then the response has a "LinkAccount" card`,
+			"expected a LinkAccount card\ngot:     no card\npath:    response.card\n"},
+		{`When the user opens the skill
+    Then the session ends`,
+			"expected the session to end\ngot:     it stayed open\npath:    response.shouldEndSession\n"},
+		{`When the user opens the skill
+    Then the response at "response.card.type" is "Simple"`,
+			"expected \"Simple\"\ngot:     nothing there\npath:    response.card.type\n"},
+		{`Given the consent scenario "email"
+    When the user invokes "GetEmailIntent"
+    Then the profile API refused the skill's request for the email`,
+			"expected the Alexa API to refuse (403) a request for alexa::profile:email:read\ngot:     GET /v2/accounts/~current/settings/Profile.email → 200 (granted)\n"},
+		{`When the user opens the skill
+    Then the skill read the user's email from the profile API`,
+			"expected the Alexa API to answer (200) a request for alexa::profile:email:read\ngot:     no request for it\n"},
+		{`When the user invokes "GetEmailIntent"
+    Then the skill did not call the profile API`,
+			"expected no call to the Alexa APIs\ngot:     GET /v2/accounts/~current/settings/Profile.email → 403\n"},
+		{`Given the user has linked their account as "carol"`,
+			"link the account as \"carol\": no user \"carol\" in the OAuth fake's configuration (users: alice, bob)"},
+		{`Given the user's profile:
+      | email | 42 |`,
+			"the user's profile table:1: email: want a string or null, got number"},
+		{`Given the user's profile:
+      | email |`,
+			"profile table row 1 has 1 cells, want 2: field and value"},
+		{`When the user says "open example skill"
+    Then Alexa asks for the "item" slot`,
+			"expected Alexa to wait for a value for the \"item\" slot\ngot:     nothing: no dialog step is open\n"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		godog.TestSuite{
+			ScenarioInitializer: suite.InitializeScenario,
+			Options: &godog.Options{
+				Format: "cucumber", Output: &out, Strict: true, NoColors: true,
+				FeatureContents: []godog.Feature{{Name: "f.feature", Contents: []byte("Feature: f\n  Scenario: s\n    " + c.steps + "\n")}},
+			},
+		}.Run()
+		msg := lastError(t, out.Bytes())
+		if !strings.HasPrefix(msg, c.want) {
+			t.Errorf("%s\nfails with:\n%s\nwant it to start with:\n%s", c.steps, msg, c.want)
+		}
+	}
+}
+
+// lastError returns the error message of the last step that has one in a
+// cucumber JSON report.
+func lastError(t *testing.T, report []byte) string {
+	t.Helper()
+	var features []struct {
+		Elements []struct {
+			Steps []struct {
+				Result struct {
+					Status string `json:"status"`
+					Error  string `json:"error_message"`
+				} `json:"result"`
+			} `json:"steps"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(report, &features); err != nil {
+		t.Fatalf("cucumber report: %v\n%s", err, report)
+	}
+	msg := ""
+	for _, f := range features {
+		for _, e := range f.Elements {
+			for _, s := range e.Steps {
+				if s.Result.Error != "" {
+					msg = s.Result.Error
+				}
+			}
+		}
+	}
+	return msg
+}
