@@ -31,7 +31,7 @@ func (v Violation) String() string {
 	return v.Rule + " at " + v.Path + ": " + v.Message
 }
 
-// Rule ids of the response contract (../shared/alexa-contract.md §5, §6).
+// Rule ids of the response contract (docs/alexa-contract.md §5, §6).
 // They are stable: tests and feature files may name them.
 const (
 	RuleJSON                = "json"                  // a JSON object with the schema's types; response present

@@ -99,7 +99,7 @@ func DevicePreset(name string) (DeviceProfile, error) {
 	return f(), nil
 }
 
-// Regions and their apiEndpoints (../shared/alexa-contract.md §2.1).
+// Regions and their apiEndpoints (docs/alexa-contract.md §2.1).
 var regionEndpoints = map[string]string{
 	"NA": "https://api.amazonalexa.com",
 	"EU": "https://api.eu.amazonalexa.com",

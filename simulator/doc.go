@@ -17,10 +17,10 @@
 //     scopes were granted, for which user and device, and until when.
 //   - A Simulator holding skill id, locale, device, region and clock, and
 //     Conversations with their own user, device and session.
-//   - WithSkillPackage or WithManifestPermissions adds the rule
-//     permission-not-in-manifest: a response may ask consent only for the
-//     scopes skill.json declares (CheckPermissions). Speaking to the skill
-//     in words, with Alexa's side of the dialog, is package voice's job.
+//
+// Speaking to the skill in words, with Alexa's side of the dialog, is
+// package voice's job; linking an account through a real OAuth server is
+// package link's.
 //
 // It drives a skill as Alexa does:
 //
@@ -41,9 +41,13 @@
 //     A skill that does not answer usably (refused, timeout, non-200,
 //     empty, not JSON, oversize, Lambda function error) fails it with a
 //     *SkillError that says what was sent and how the body starts.
+//   - With a skill manifest (WithSkillPackage, WithManifestPermissions) the
+//     rule permission-not-in-manifest applies too: an answer may ask consent
+//     only for the scopes skill.json declares (ResponseEnvelope.ScopeRequests,
+//     CheckPermissions).
 //   - Tokens are minted ahead of need: a new conversation starts signing its
-//     apiAccessToken and consent token in the background (apitoken.Signer.Prefetch),
-//     so no turn waits for an RSA signature.
+//     apiAccessToken and consent token in the background
+//     (apitoken.Signer.Prefetch), so no turn waits for an RSA signature.
 //
 // Everything random or time dependent can be injected (WithClock,
 // WithIDSource, WithSeed) so that envelopes are reproducible byte for byte.

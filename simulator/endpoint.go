@@ -16,7 +16,7 @@ import (
 )
 
 // DefaultTimeout is how long a turn waits for the skill: Alexa's eight
-// seconds (../shared/alexa-contract.md §6.4).
+// seconds (docs/alexa-contract.md §6.4).
 const DefaultTimeout = 8 * time.Second
 
 // MaxResponseBytes caps how much of a skill's answer is read. It is well above

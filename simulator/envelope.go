@@ -5,7 +5,7 @@ import (
 )
 
 // Envelope is the JSON document Alexa POSTs to a skill
-// (../shared/alexa-contract.md §2). Session is nil on sessionless requests
+// (docs/alexa-contract.md §2). Session is nil on sessionless requests
 // (AudioPlayer events, System.ExceptionEncountered).
 type Envelope struct {
 	Version string   `json:"version"`

@@ -68,3 +68,23 @@ func ExampleParseConsent() {
 	// email+given_name+linked
 	// unknown consent scenario "all" (valid: none, name, email, email+linked)
 }
+
+// An answer may ask consent on a card or by voice; ScopeRequests reads
+// both, with where each scope stands.
+func ExampleResponseEnvelope_ScopeRequests() {
+	var r simulator.ResponseEnvelope
+	err := json.Unmarshal([]byte(`{"version":"1.0","response":{
+		"card":{"type":"AskForPermissionsConsent","permissions":["alexa::profile:email:read"]},
+		"directives":[{"type":"Connections.SendRequest","name":"AskFor","token":"t1","payload":{
+			"@type":"AskForPermissionsConsentRequest","@version":"2",
+			"permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]}}]}}`), &r)
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range r.ScopeRequests() {
+		fmt.Println(a.Scope, a.Voice, a.Path)
+	}
+	// Output:
+	// alexa::profile:email:read false response.card.permissions.0
+	// alexa::alerts:reminders:skill:readwrite true response.directives.0.payload.permissionScopes.0.permissionScope
+}

@@ -14,7 +14,7 @@ import (
 )
 
 // Identifier prefixes, as observed in captured Alexa traffic
-// (../shared/alexa-contract.md §2.2).
+// (docs/alexa-contract.md §2.2).
 const (
 	SkillIDPrefix   = "amzn1.ask.skill."
 	UserIDPrefix    = "amzn1.ask.account."

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Request types (../shared/alexa-contract.md §2).
+// Request types (docs/alexa-contract.md §2).
 const (
 	TypeLaunchRequest          = "LaunchRequest"
 	TypeIntentRequest          = "IntentRequest"

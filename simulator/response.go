@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// ResponseEnvelope is a skill's answer (../shared/alexa-contract.md §6.1).
+// ResponseEnvelope is a skill's answer (docs/alexa-contract.md §6.1).
 type ResponseEnvelope struct {
 	Version string `json:"version"`
 	// SessionAttributes are kept as the skill's bytes; Alexa sends them back

@@ -28,7 +28,7 @@ var (
 func obj(fields map[string]*schema) *schema { return &schema{kind: jsondiag.Object, fields: fields} }
 
 // responseSchema is the types of the response envelope's known fields
-// (../shared/alexa-contract.md §6.1).
+// (docs/alexa-contract.md §6.1).
 var responseSchema = func() *schema {
 	speech := obj(map[string]*schema{"type": sString, "text": sString, "ssml": sString, "playBehavior": sString})
 	directives := &schema{kind: jsondiag.Array, elem: obj(map[string]*schema{"type": sString})}

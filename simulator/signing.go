@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-// Alexa's request headers (../shared/alexa-contract.md §1).
+// Alexa's request headers (docs/alexa-contract.md §1).
 const (
 	HeaderSignature             = "Signature"
 	HeaderSignature256          = "Signature-256"

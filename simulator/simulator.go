@@ -223,8 +223,8 @@ func (s *Simulator) NewConversation(c Consent) *Conversation {
 }
 
 // NewConversationAs starts a conversation of a given user and device, for
-// a caller that minted its token ahead (apitoken.Signer.APIAccessToken with the same
-// TokenFor) so that the first turn finds it cached.
+// a caller that minted its token ahead (apitoken.Signer.APIAccessToken of
+// Simulator.TokenFor) so that the first turn finds it cached.
 func (s *Simulator) NewConversationAs(id Identity, c Consent) *Conversation {
 	conv := &Conversation{sim: s, identity: id, locale: s.locale, device: s.device}
 	conv.SetConsent(c)

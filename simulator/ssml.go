@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// ssmlTags are the tags Alexa speaks (../shared/alexa-contract.md §6.3).
+// ssmlTags are the tags Alexa speaks (docs/alexa-contract.md §6.3).
 var ssmlTags = map[string]bool{
 	"speak": true, "break": true, "emphasis": true, "lang": true, "p": true, "phoneme": true,
 	"prosody": true, "s": true, "say-as": true, "sub": true, "voice": true, "w": true, "audio": true,

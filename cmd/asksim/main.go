@@ -1,6 +1,3 @@
-// Command asksim simulates Alexa for skill developers: it prints and sends
-// request envelopes, serves fakes of the Alexa APIs and an OAuth server, links
-// accounts and runs Gherkin features against a skill.
 package main
 
 import (

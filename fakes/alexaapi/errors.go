@@ -38,7 +38,7 @@ type apiError struct {
 	message string
 }
 
-// Bodies seen from Amazon (../shared/alexa-contract.md §4.1, §4.2, from the
+// Bodies seen from Amazon (docs/alexa-contract.md §4.1, §4.2, from the
 // Jovo framework's error mapping). Jovo treats the first two of each API as
 // "the user must grant access" and the last as "declare it in the manifest",
 // so the texts matter to skills built on it.

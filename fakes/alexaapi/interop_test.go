@@ -19,7 +19,7 @@ import (
 
 // This file plays the ASK SDK clients' role: it sends what they send and
 // decodes what they decode, step by step as their sources do
-// (../shared/alexa-contract.md §4.0):
+// (docs/alexa-contract.md §4.0):
 //
 //   - Node, ask-sdk-model-runtime BaseServiceClient.invoke: JSON.parse of a
 //     non-empty body BEFORE the status check (a SyntaxError otherwise), then

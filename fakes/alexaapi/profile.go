@@ -57,7 +57,7 @@ const (
 
 // DefaultProfile returns the built-in profile of users without one of their
 // own: every field is filled, with the values of Amazon's documentation
-// examples (../shared/alexa-contract.md §4). fixtures/profiles/default.json
+// examples (docs/alexa-contract.md §4). fixtures/profiles/default.json
 // holds the same data.
 func DefaultProfile() Profile {
 	return Profile{

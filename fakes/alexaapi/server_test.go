@@ -267,7 +267,7 @@ func TestManifest(t *testing.T) {
 		}
 	}
 	// The runtime name of the address scope is not a manifest name: declaring
-	// it does not help (../shared/alexa-contract.md §10 item 4).
+	// it does not help (docs/alexa-contract.md §10 item 4).
 	f2 := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{alexa.ScopeAddress} })
 	endpoint, token, id = f2.conversation(everything)
 	if got := call(t, http.MethodGet, endpoint+pathAddress(id.DeviceID), token, ""); got.status != 403 || got.body != addrForbidden {

@@ -46,7 +46,7 @@ func (c *tokenCache) verify(raw string) (*verified, error) {
 	if err != nil {
 		return nil, err
 	}
-	scopes, _ := claims.Scopes() // ParseToken has checked they decode
+	scopes, _ := claims.Scopes() // apitoken.Parse has checked they decode
 	v = &verified{
 		userID:   claims.PrivateClaims.UserID,
 		deviceID: claims.PrivateClaims.DeviceID,

@@ -13,7 +13,7 @@ import (
 
 // Link an account against asksim's OAuth fake and use the token in later
 // envelopes.
-func ExampleLink() {
+func ExampleRun() {
 	fake, _ := oauth.New(oauth.DefaultConfig())
 	ts := httptest.NewServer(fake)
 	defer ts.Close()
