@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/model"
@@ -69,7 +68,7 @@ the closest samples; 2 when the skill package cannot be read.`,
 				if *asJSON {
 					return printJSON(st.out, res)
 				}
-				return printResolution(st.out, utterance, res)
+				return res.WriteText(st.out)
 			}
 		},
 	})
@@ -81,59 +80,4 @@ func printJSON(w io.Writer, v any) error {
 		return err
 	}
 	return writeJSONIndent(w, b)
-}
-
-// printResolution writes the resolution for a person: what Alexa would
-// send, the slots in a table, then the reasons.
-func printResolution(w io.Writer, utterance string, r *model.Resolution) error {
-	session := "in the open session, or a new one when none is open"
-	if r.NewSession {
-		session = "in a new session"
-	}
-	fmt.Fprintf(w, "utterance: %q\n", utterance)
-	if r.Kind == model.KindLaunch {
-		fmt.Fprintf(w, "request:   LaunchRequest %s\n", session)
-	} else {
-		fmt.Fprintf(w, "request:   IntentRequest %s\nintent:    %s\n", session, r.Intent)
-		if r.Sample != "" {
-			fmt.Fprintf(w, "sample:    %q\n", r.Sample)
-		}
-		fmt.Fprintf(w, "score:     %s\n", r.Score)
-	}
-	if len(r.Slots) > 0 {
-		fmt.Fprintln(w, "slots:")
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, s := range r.Slots {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Type, slotSummary(s))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	if len(r.Why) > 0 {
-		fmt.Fprintln(w, "why:")
-		for _, line := range r.Why {
-			fmt.Fprintf(w, "  - %s\n", line)
-		}
-	}
-	return nil
-}
-
-func slotSummary(s model.SlotMatch) string {
-	if !s.Filled() {
-		return "(not filled)"
-	}
-	out := fmt.Sprintf("%q", s.Value)
-	if s.Spoken != s.Value {
-		out += fmt.Sprintf(" (heard %q)", s.Spoken)
-	}
-	if er := s.Resolved; er != nil {
-		out += "  " + er.Status
-		for _, v := range er.Values {
-			out += fmt.Sprintf(" %s (id %s)", v.Name, v.ID)
-		}
-	} else if !s.Recognized {
-		out += "  (not a known value of the type)"
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/asksim/asksim/simulator/model"
@@ -139,6 +140,39 @@ func ExampleResolution_MarshalJSON() {
 	//   ]
 	// }
 	// {"utterance":"order tea","match":false,"closest":["OrderIntent: order a {item}"]}
+}
+
+// WriteText is what `asksim resolve` prints for a person.
+func ExampleResolution_WriteText() {
+	m, err := model.ParseModel("coffee.json", []byte(`{"interactionModel":{"languageModel":{
+		"invocationName": "coffee shop",
+		"intents": [{"name": "OrderIntent", "samples": ["order {quantity} {item}"],
+			"slots": [{"name": "item", "type": "ItemType"}, {"name": "quantity", "type": "AMAZON.NUMBER"}]}],
+		"types": [{"name": "ItemType", "values": [{"id": "LATTE", "name": {"value": "latte", "synonyms": ["cafe latte"]}}]}]}}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := m.Resolve("ask coffee shop to order one cafe latte")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = r.WriteText(os.Stdout)
+	// Output:
+	// utterance: "ask coffee shop to order one cafe latte"
+	// request:   IntentRequest in a new session
+	// intent:    OrderIntent
+	// sample:    "order {quantity} {item}"
+	// score:     literal=1 recognized=2 free=0
+	// slots:
+	//   item      ItemType       "cafe latte"  ER_SUCCESS_MATCH latte (id LATTE)
+	//   quantity  AMAZON.NUMBER  "1" (heard "one")
+	// why:
+	//   - "ask coffee shop to" (ask + invocation name) opens a new session; resolving "order one cafe latte"
+	//   - matched sample "order {quantity} {item}" of OrderIntent (literal=1 recognized=2 free=0)
+	//   - slot item (ItemType) = "cafe latte": synonym of "latte" (id LATTE) → ER_SUCCESS_MATCH
+	//   - slot quantity (AMAZON.NUMBER) = "one": read as 1
 }
 
 func ExampleSkillPackage_Declares() {
