@@ -56,3 +56,26 @@ func FuzzParseModel(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseManifest checks that no skill.json makes the manifest loader
+// panic, that its errors name the file, and that a manifest it accepts has
+// a non-nil permission list.
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(`{"manifest":{"publishingInformation":{"locales":{"en-US":{"name":"x"}}},"apis":{"custom":{"endpoint":{"uri":"https://x"}}},"permissions":[{"name":"alexa::profile:email:read"}]}}`))
+	f.Add([]byte(`{"manifest":{"permissions":[{"nom":"x"}]}}`))
+	f.Add([]byte(`{"manifest":{"permissions":{}}}`))
+	f.Add([]byte("{\"manifest\":\n[]}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := model.ParseManifest("skill.json", data)
+		if err != nil {
+			var le *model.LoadError
+			if !errors.As(err, &le) || le.File != "skill.json" {
+				t.Fatalf("ParseManifest error %v is not a *LoadError naming the file", err)
+			}
+			return
+		}
+		if m.Permissions == nil || m.Locales == nil {
+			t.Fatalf("accepted manifest has nil lists: %+v", m)
+		}
+	})
+}
