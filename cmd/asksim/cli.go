@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	if args[0] == "help" {
 		args = append(args[1:], "--help")
 	}
+	if args[0] == "--version" {
+		args[0] = "version"
+	}
 	cmd, rest := lookup(args)
 	if cmd == nil && len(subcommands(args[0])) > 0 {
 		fmt.Fprintf(errw, "%s %s: missing subcommand: one of %s\n", programName, args[0], strings.Join(subcommands(args[0]), ", "))

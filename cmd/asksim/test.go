@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -286,17 +285,6 @@ func init() {
 						fmt.Fprintf(st.out, "      pattern: %s\n", s.Pattern)
 					}
 				}
-				return nil
-			}
-		},
-	})
-	register(&command{
-		name:    "version",
-		summary: "Print asksim's version",
-		usage:   "",
-		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
-			return func(ctx context.Context, st *stdio, args []string) error {
-				fmt.Fprintf(st.out, "asksim %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 				return nil
 			}
 		},

@@ -1,33 +1,46 @@
 package main
 
-import "runtime/debug"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
 
-// version is the module version when asksim was installed with go install,
-// else the VCS revision it was built from, else "devel".
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
+	"github.com/asksim/asksim/internal/buildinfo"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name:    "version",
+		summary: "Print asksim's version",
+		usage:   "[--json]",
+		long: `Prints the version (the release's, or the module version of go install …@vX,
+or (devel) for a build from a checkout), the commit and date it was built from
+when known, the Go version and the platform. "asksim --version" prints the same.`,
+		examples: `  asksim version
+  asksim version --json`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
+			asJSON := fs.Bool("json", false, "print the version as a JSON object")
+			return func(ctx context.Context, st *stdio, args []string) error {
+				if len(args) > 0 {
+					return usagef("takes no arguments, got %q", args)
+				}
+				return printVersion(st, *asJSON)
 			}
-		}
+		},
+	})
+}
+
+func printVersion(st *stdio, asJSON bool) error {
+	info := buildinfo.Get()
+	if !asJSON {
+		_, err := fmt.Fprintln(st.out, info)
+		return err
 	}
-	if len(rev) > 12 {
-		rev = rev[:12]
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
 	}
-	if rev == "" {
-		return "devel"
-	}
-	return "devel-" + rev + dirty
+	_, err = fmt.Fprintf(st.out, "%s\n", b)
+	return err
 }
