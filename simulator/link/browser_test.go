@@ -42,6 +42,10 @@ func TestLinkFakeLoginInBrowser(t *testing.T) {
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.PKCE = true
+	// This test is about the login page in a real browser, not the token
+	// endpoint's latency (TestLinkAlexaTimeoutDefault holds that to 4.5 s);
+	// chromium beside a -race build on a loaded machine can take longer.
+	cfg.Timeout = 30 * time.Second
 	authURL, state, verifier, err := link.AuthorizationRequest(cfg)
 	if err != nil {
 		t.Fatal(err)
