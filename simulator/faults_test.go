@@ -147,7 +147,12 @@ func TestHandlerEndpointFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			sim := newSim(t, simulator.HandlerEndpoint(tc.handler), simulator.WithTimeout(100*time.Millisecond))
+			// As in TestSkillFaults: only the hang waits for the short limit.
+			limit := 30 * time.Second
+			if tc.kind == simulator.FaultTimeout {
+				limit = 100 * time.Millisecond
+			}
+			sim := newSim(t, simulator.HandlerEndpoint(tc.handler), simulator.WithTimeout(limit))
 			_, err := sim.NewConversation(simulator.ConsentNone).Send(context.Background(), simulator.LaunchRequest())
 			var se *simulator.SkillError
 			if !errors.As(err, &se) || se.Kind != tc.kind || !strings.Contains(err.Error(), tc.inMsg) {

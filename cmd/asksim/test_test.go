@@ -219,17 +219,20 @@ concurrency: 2
 func TestTest_ParallelRuns(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]int, 3)
+	outs := make([]string, 3)
 	for i := range codes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], _, _ = runCLI(t, "test", "--format", "progress", "--no-color", "--concurrency", "2")
+			var stdout, stderr string
+			codes[i], stdout, stderr = runCLI(t, "test", "--format", "progress", "--no-color", "--concurrency", "2")
+			outs[i] = stdout + stderr
 		}()
 	}
 	wg.Wait()
 	for i, c := range codes {
 		if c != 0 {
-			t.Errorf("run %d: exit %d", i, c)
+			t.Errorf("run %d: exit %d\n%s", i, c, outs[i])
 		}
 	}
 }
