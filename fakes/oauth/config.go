@@ -61,8 +61,9 @@ type Config struct {
 	// Meant for headless runs.
 	AutoApprove string
 
-	// SigningKey signs JWT access tokens. When nil, New's server generates
-	// a 2048-bit key the first time it needs one.
+	// SigningKey signs JWT access tokens. When nil, New starts generating
+	// a 2048-bit key in the background, so that no token request waits
+	// for it.
 	SigningKey *rsa.PrivateKey
 
 	// Now is the clock; defaults to time.Now. Tests inject a fake clock to

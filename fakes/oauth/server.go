@@ -28,10 +28,10 @@ type Server struct {
 	pages   *template.Template
 	csrfKey []byte
 
-	keyOnce sync.Once
-	key     *rsa.PrivateKey
-	kid     string
-	keyErr  error
+	keyReady chan struct{} // closed once key, kid and keyErr are set
+	key      *rsa.PrivateKey
+	kid      string
+	keyErr   error
 
 	store // codes and tokens
 
@@ -93,6 +93,8 @@ func New(cfg Config) (*Server, error) {
 		key:      cfg.SigningKey,
 	}
 	rand.Read(s.csrfKey)
+	s.keyReady = make(chan struct{})
+	go s.prepareKey()
 	for _, c := range cfg.Clients {
 		// Copy slices so that later edits of the caller's Config don't race.
 		c.RedirectURIs, c.Scopes, c.Grants = slices.Clone(c.RedirectURIs), slices.Clone(c.Scopes), slices.Clone(c.Grants)

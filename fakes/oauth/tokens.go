@@ -133,17 +133,25 @@ func (s *Server) subject(t *tokenRecord) string {
 	return t.clientID
 }
 
-// signingKey generates the key on first use: most tests never need one,
-// and 2048-bit generation costs tens of milliseconds.
+// prepareKey generates the signing key, unless the config gave one, as
+// soon as the server exists. Generating it on the first token request put
+// a 2048-bit generation (tens of milliseconds, and seconds on a loaded
+// machine) inside the first token exchange, which Alexa allows only 4.5 s;
+// done here it runs while the caller is still setting up, and the
+// goroutine ends when the key is made.
+func (s *Server) prepareKey() {
+	defer close(s.keyReady)
+	if s.key == nil {
+		s.key, s.keyErr = rsa.GenerateKey(rand.Reader, 2048)
+	}
+	if s.keyErr == nil {
+		s.kid = thumbprint(&s.key.PublicKey)
+	}
+}
+
+// signingKey waits for prepareKey, which usually finished long ago.
 func (s *Server) signingKey() (*rsa.PrivateKey, string, error) {
-	s.keyOnce.Do(func() {
-		if s.key == nil {
-			s.key, s.keyErr = rsa.GenerateKey(rand.Reader, 2048)
-		}
-		if s.keyErr == nil {
-			s.kid = thumbprint(&s.key.PublicKey)
-		}
-	})
+	<-s.keyReady
 	return s.key, s.kid, s.keyErr
 }
 
