@@ -36,6 +36,11 @@ type authRequest struct {
 	challenge    string
 	method       string
 	params       url.Values // authParams as sent, first values only
+	// lwa: the request came to Login with Amazon's /ap/oa, whose redirects
+	// and pages follow LWA (lwa_authorize.go); codePage: its redirect URI
+	// is one the fake answers with a page of its own (Client.CodePageRedirectURIs).
+	lwa      bool
+	codePage bool
 }
 
 // setPageHeaders forbids framing (clickjacking, RFC 9700 §4.16) and
@@ -50,22 +55,28 @@ func setPageHeaders(h http.Header) {
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	s.authorizeEndpoint(w, r, false)
+}
+
+// authorizeEndpoint serves /authorize, or LWA's /ap/oa when lwa is set:
+// one flow, two dialects.
+func (s *Server) authorizeEndpoint(w http.ResponseWriter, r *http.Request, lwa bool) {
 	setPageHeaders(w.Header())
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		s.authorizeGet(w, r)
+		s.authorizeGet(w, r, lwa)
 	default:
 		if allowMethods(w, r, http.MethodGet, http.MethodHead, http.MethodPost) {
-			s.authorizePost(w, r)
+			s.authorizePost(w, r, lwa)
 		}
 	}
 }
 
-func (s *Server) authorizeGet(w http.ResponseWriter, r *http.Request) {
+func (s *Server) authorizeGet(w http.ResponseWriter, r *http.Request, lwa bool) {
 	v := r.URL.Query()
 	rec := entry(r)
 	rec.ClientID, rec.Grant = v.Get("client_id"), v.Get("response_type")
-	req, page, e := s.parseAuthRequest(v)
+	req, page, e := s.parseAuthRequest(v, lwa)
 	switch {
 	case page != "":
 		s.errorPage(w, r, page)
@@ -79,7 +90,7 @@ func (s *Server) authorizeGet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) authorizePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) authorizePost(w http.ResponseWriter, r *http.Request, lwa bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, "The login form could not be read.")
@@ -95,7 +106,7 @@ func (s *Server) authorizePost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The hidden fields are re-validated: they came back through the browser.
-	req, page, e := s.parseAuthRequest(sent)
+	req, page, e := s.parseAuthRequest(sent, lwa)
 	switch {
 	case page != "":
 		s.errorPage(w, r, page)
@@ -134,7 +145,7 @@ func (s *Server) authorizePost(w http.ResponseWriter, r *http.Request) {
 // parseAuthRequest validates an authorization request. Problems with the
 // client or redirect URI return page (an error page: redirecting would be
 // an open redirect); later problems return e, to be redirected.
-func (s *Server) parseAuthRequest(v url.Values) (req *authRequest, page string, e *Error) {
+func (s *Server) parseAuthRequest(v url.Values, lwa bool) (req *authRequest, page string, e *Error) {
 	for _, k := range []string{"client_id", "redirect_uri"} {
 		if len(v[k]) > 1 {
 			return nil, fmt.Sprintf("The parameter %s was sent more than once.", k), nil
@@ -148,7 +159,7 @@ func (s *Server) parseAuthRequest(v url.Values) (req *authRequest, page string, 
 	case c == nil:
 		return nil, fmt.Sprintf("Unknown client_id %q.", id), nil
 	}
-	req = &authRequest{client: c, state: v.Get("state"), responseType: v.Get("response_type"), params: url.Values{}}
+	req = &authRequest{client: c, state: v.Get("state"), responseType: v.Get("response_type"), params: url.Values{}, lwa: lwa}
 	req.fragment = req.responseType == "token"
 	for _, k := range authParams {
 		if v.Has(k) {
@@ -166,6 +177,7 @@ func (s *Server) parseAuthRequest(v url.Values) (req *authRequest, page string, 
 	default:
 		return nil, fmt.Sprintf("The request has no redirect_uri and client %q has %d registered.", id, len(c.RedirectURIs)), nil
 	}
+	req.codePage = lwa && c.codePage(req.redirectURI)
 	return req, "", s.checkAuthRequest(req, v)
 }
 
@@ -247,12 +259,20 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, req *authReques
 	s.addCode(code, &codeRecord{clientID: req.client.ID, username: username, redirectURI: req.redirectURI,
 		redirectSent: req.redirectSent, scopes: req.scopes, challenge: req.challenge, method: req.method,
 		expires: s.now().Add(s.cfg.CodeTTL)})
+	if req.lwa {
+		s.lwaCode(w, r, req, status, code)
+		return
+	}
 	s.redirectWith(w, r, req, status, "code", code)
 }
 
 // redirect sends an error to the client's redirect URI (RFC 6749 §4.1.2.1).
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, req *authRequest, status int, e *Error) {
 	entry(r).Outcome = e.Type
+	if req.lwa {
+		s.lwaError(w, r, req, status, e)
+		return
+	}
 	s.redirectWith(w, r, req, status, "error", e.Type, "error_description", cleanDescription(e.Description))
 }
 
@@ -261,6 +281,11 @@ func (s *Server) redirectWith(w http.ResponseWriter, r *http.Request, req *authR
 	if req.state != "" {
 		pairs = append(pairs, "state", req.state)
 	}
+	redirectTo(w, req, status, escape, pairs...)
+}
+
+// redirectTo appends exactly pairs, escaped with esc, to the redirect URI.
+func redirectTo(w http.ResponseWriter, req *authRequest, status int, esc func(string) string, pairs ...string) {
 	var b strings.Builder
 	b.WriteString(req.redirectURI)
 	switch {
@@ -275,7 +300,7 @@ func (s *Server) redirectWith(w http.ResponseWriter, r *http.Request, req *authR
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(pairs[i] + "=" + escape(pairs[i+1]))
+		b.WriteString(pairs[i] + "=" + esc(pairs[i+1]))
 	}
 	w.Header().Set("Location", b.String())
 	w.WriteHeader(status)
@@ -291,6 +316,11 @@ type loginData struct {
 	Error    string
 	Username string
 	Hidden   []field
+	// Action is where the form posts: the path the page was served at.
+	Action string
+	// LWA pages ask for a developer account and list Scopes one by one.
+	LWA    bool
+	Scopes []string
 }
 
 type field struct{ Name, Value string }
@@ -304,10 +334,11 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, req *authRequ
 		sid = c.Value // keep it: the browser may have other forms open
 	} else {
 		sid = randomToken()
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: sid, Path: "/authorize", HttpOnly: true,
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: sid, Path: r.URL.Path, HttpOnly: true,
 			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 	}
-	d := loginData{ClientID: req.client.ID, Scope: strings.Join(req.scopes, " "), Error: errMsg, Username: username}
+	d := loginData{ClientID: req.client.ID, Scope: strings.Join(req.scopes, " "), Error: errMsg, Username: username,
+		Action: r.URL.Path, LWA: req.lwa, Scopes: req.scopes}
 	for _, k := range authParams {
 		if req.params.Has(k) {
 			d.Hidden = append(d.Hidden, field{k, req.params.Get(k)})

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,6 +96,12 @@ type Client struct {
 	Scheme string
 	// RedirectURIs are compared byte for byte (RFC 9700 §4.1.3).
 	RedirectURIs []string
+	// CodePageRedirectURIs are registered redirect URIs that Login with
+	// Amazon's /ap/oa never redirects to: it shows the code (in the element
+	// with id "authorization-code") or the error on a page of its own
+	// instead. For pages a browser cannot load offline, such as
+	// ASKCLINoBrowserRedirectURI. Each must also be in RedirectURIs.
+	CodePageRedirectURIs []string
 	// Scopes the client may request; an authorization request without a
 	// scope is granted all of them.
 	Scopes []string
@@ -159,6 +166,27 @@ func DefaultConfig() Config {
 	return cfg
 }
 
+// DefaultLWAConfig returns the configuration in fixtures/oauth/lwa.json:
+// Login with Amazon as the ASK CLI meets it, with the developer account
+// "developer" (password "developer-password") and the client
+// LWAClientID (secret LWAClientSecret) registered for the CLI's two redirect
+// URIs and every SMAPI scope.
+func DefaultLWAConfig() Config {
+	cfg, err := ParseConfig(oauthfixture.LWA, "fixtures/oauth/lwa.json")
+	if err != nil {
+		panic(err) // embedded and tested, as DefaultConfig
+	}
+	return cfg
+}
+
+// The developer account and ASK CLI client of DefaultLWAConfig.
+const (
+	LWADeveloper         = "developer"
+	LWADeveloperPassword = "developer-password"
+	LWAClientID          = "amzn1.application-oa2-client.asksim-ask-cli"
+	LWAClientSecret      = "asksim-ask-cli-secret"
+)
+
 // LoadConfig reads a JSON configuration file (see fixtures/oauth/default.json).
 func LoadConfig(path string) (Config, error) {
 	data, err := os.ReadFile(path)
@@ -186,6 +214,7 @@ type fileClient struct {
 	Secret              string   `json:"secret"`
 	Scheme              string   `json:"scheme"`
 	RedirectURIs        []string `json:"redirect_uris"`
+	CodePageURIs        []string `json:"code_page_redirect_uris"`
 	Scopes              []string `json:"scopes"`
 	Grants              []string `json:"grants"`
 	PKCE                string   `json:"pkce"`
@@ -243,7 +272,7 @@ func ParseConfig(data []byte, name string) (Config, error) {
 	for i, c := range fc.Clients {
 		client := Client{
 			ID: c.ID, Secret: c.Secret, Scheme: c.Scheme,
-			RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, Grants: c.Grants,
+			RedirectURIs: c.RedirectURIs, CodePageRedirectURIs: c.CodePageURIs, Scopes: c.Scopes, Grants: c.Grants,
 			PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE, AllowImplicit: c.AllowImplicit,
 			RawBasicCredentials: c.RawBasicCredentials, OmitExpiresIn: c.OmitExpiresIn,
 			RotateRefreshTokens: c.RotateRefreshTokens,
@@ -371,6 +400,11 @@ func (c *Client) validate() error {
 		}
 		if strings.Contains(raw, "#") {
 			return fmt.Errorf("redirect URI %q has a fragment (RFC 6749 §3.1.2)", raw)
+		}
+	}
+	for _, raw := range c.CodePageRedirectURIs {
+		if !slices.Contains(c.RedirectURIs, raw) {
+			return fmt.Errorf("code page redirect URI %q is not among the redirect URIs", raw)
 		}
 	}
 	for _, g := range c.Grants {

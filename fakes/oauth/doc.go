@@ -20,7 +20,13 @@
 //     the discovery documents /.well-known/oauth-authorization-server and
 //     /.well-known/openid-configuration.
 //   - /auth/o2/token, /auth/o2/tokeninfo and /user/profile in Login with
-//     Amazon's dialect (JSON bodies, Atza| tokens, LWA error wording).
+//     Amazon's dialect (JSON bodies, Atza| tokens, LWA error wording,
+//     refresh tokens that never rotate), and /ap/oa, LWA's sign-in page for
+//     a developer account: the /authorize flow with LWA's redirects, plus a
+//     page of its own that shows the code for redirect URIs that cannot load
+//     offline (the ASK CLI's --no-browser page). DefaultLWAConfig registers
+//     the ASK CLI; AccessToken lets a resource server such as fakes/smapi
+//     check the tokens.
 //
 // Tests drive it through real HTTP (httptest.NewServer), inspect Requests
 // (redacted), script failures with Fail, and mint tokens directly with

@@ -3,6 +3,7 @@ package oauth
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -63,7 +64,10 @@ func lwaWording(e *Error) (desc, exception string) {
 	case ErrorUnsupportedGrantType:
 		return "The authorization grant type is not supported by the authorization server", "OA2UnsupportedGrantTypeException"
 	case ErrorInvalidScope:
-		return "An unknown scope was requested", "OA2InvalidScopeException"
+		// As LWA answers a token request for a scope the client may not
+		// have (amzn/selling-partner-api-models#1238); /ap/oa words it
+		// differently (lwaAuthorizeWording).
+		return "The request has an invalid parameter : scope", "OA2InvalidScopeException"
 	case ErrorInvalidRequest:
 		if e.param != "" {
 			return "The request has an invalid parameter : " + e.param, "OA2InvalidRequestException"
@@ -136,4 +140,34 @@ func (s *Server) handleLWATokenInfo(w http.ResponseWriter, r *http.Request) {
 		out["user_id"] = lwaUserID(u)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// AccessToken reports the user and scopes of an access token this server
+// issued to a user and that is still active: not expired, not revoked. A
+// resource server beside the fake checks bearer tokens with it, as
+// fakes/smapi does for the Skill Management API.
+func (s *Server) AccessToken(token string) (username string, scopes []string, ok bool) {
+	t := s.lookupToken(token)
+	if t == nil || t.kind != accessToken || t.username == "" {
+		return "", nil, false
+	}
+	return t.username, slices.Clone(t.scopes), true
+}
+
+// IssueLWATokens mints an Atza| access token and an Atzr| refresh token
+// for username as if the developer had signed in at /ap/oa, for the refresh
+// token that `asksim fakes` prints as ASK_REFRESH_TOKEN. scopes nil means all
+// the client's scopes. The refresh token, like LWA's, never rotates.
+func (s *Server) IssueLWATokens(username, clientID string, scopes []string) (TokenResponse, error) {
+	c, u, scopes, err := s.checkGrantee(username, clientID, scopes)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	resp, recs, err := s.mint(grantInfo{client: c, username: u.Username, scopes: scopes, family: &family{},
+		refresh: true, lwa: true, issuer: s.cfg.Issuer})
+	if err != nil {
+		return TokenResponse{}, fmt.Errorf("oauth: %w", err)
+	}
+	s.addTokens(recs)
+	return resp, nil
 }

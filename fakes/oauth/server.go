@@ -98,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 	for _, c := range cfg.Clients {
 		// Copy slices so that later edits of the caller's Config don't race.
 		c.RedirectURIs, c.Scopes, c.Grants = slices.Clone(c.RedirectURIs), slices.Clone(c.Scopes), slices.Clone(c.Grants)
+		c.CodePageRedirectURIs = slices.Clone(c.CodePageRedirectURIs)
 		if c.PKCE == "" {
 			c.PKCE = PKCEOptional
 		}
@@ -130,6 +131,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	s.mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
 	s.mux.HandleFunc("/jwks.json", s.handleJWKS)
+	s.mux.HandleFunc(lwaAuthorizePath, s.handleLWAAuthorize)
 	s.mux.HandleFunc(lwaTokenPath, s.handleLWAToken)
 	s.mux.HandleFunc(lwaTokenInfoPath, s.handleLWATokenInfo)
 	s.mux.HandleFunc(lwaProfilePath, s.handleLWAProfile)

@@ -307,7 +307,9 @@ func (s *Server) refresh(p url.Values, g grantInfo) (TokenResponse, *Error) {
 			return TokenResponse{}, &Error{Type: ErrorInvalidScope, Description: fmt.Sprintf("scope %s was not granted", bad), Status: http.StatusBadRequest, param: "scope"}
 		}
 	}
-	rotate := g.client.rotates()
+	// LWA never rotates: the ASK CLI's environment mode sends the same
+	// refresh token before every call (docs/smapi-contract.md §2.1).
+	rotate := g.client.rotates() && !g.lwa
 	g.refresh = rotate
 	resp, recs, err := s.mint(g)
 	if err != nil {
