@@ -12,6 +12,7 @@ import (
 	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/asksim/asksim/internal/faults"
 	"github.com/asksim/asksim/internal/logsafe"
 	"github.com/asksim/asksim/internal/ring"
 )
@@ -62,7 +63,7 @@ type Server struct {
 	profiles map[string]Profile
 	def      Profile
 
-	faults     faultPlan
+	faults     faults.Plan
 	requests   *ring.Buffer[Request]
 	directives *ring.Buffer[Directive]
 }
@@ -169,11 +170,11 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 		return fmt.Errorf("alexaapi: Fail: path %q does not start with \"/\"", path)
 	}
 	if n > 0 {
-		if err := f.check(); err != nil {
+		if err := f.Check(); err != nil {
 			return fmt.Errorf("alexaapi: Fail(%q): %w", path, err)
 		}
 	}
-	s.faults.add(path, n, f)
+	s.faults.Add(path, n, f)
 	return nil
 }
 
@@ -201,7 +202,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		keys = append(keys, rt.pattern)
 	}
-	if f, ok := s.faults.take(keys...); ok && s.applyFault(w, r, c, f) {
+	if f, ok := s.faults.Take(keys...); ok && s.applyFault(w, r, c, f) {
 		return
 	}
 	switch {
