@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/internal/logsafe"
+	"github.com/asksim/asksim/internal/recorder"
 )
 
 // Request is one entry of the request log. Secrets, codes, tokens,
@@ -51,8 +52,8 @@ func Redact(v string) string {
 	return "sha256:" + hex.EncodeToString(sum[:4])
 }
 
-func (s *Server) record(rec *Request, w *statusWriter, r *http.Request) {
-	rec.Status = w.status
+func (s *Server) record(rec *Request, w *recorder.Writer, r *http.Request) {
+	rec.Status = w.Status
 	if rec.Status == 0 && !strings.HasPrefix(rec.Outcome, "fault") { // a dropped connection keeps 0
 		rec.Status = http.StatusOK
 	}

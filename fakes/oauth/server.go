@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asksim/asksim/internal/recorder"
 	"github.com/asksim/asksim/internal/ring"
 )
 
@@ -154,7 +155,7 @@ func canonicalPath(p string) string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := canonicalPath(r.URL.Path)
 	rec := &Request{Time: s.now(), Endpoint: path, Method: r.Method}
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &recorder.Writer{ResponseWriter: w}
 	r = r.WithContext(context.WithValue(r.Context(), logKey{}, rec))
 	if path != r.URL.Path {
 		u := *r.URL
@@ -205,25 +206,3 @@ func LoopbackOnly(addr string) error {
 	}
 	return fmt.Errorf("oauth: address %q is not loopback (127.0.0.1, ::1 or localhost); listening elsewhere needs an explicit opt-in", addr)
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (hijack, flush).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
