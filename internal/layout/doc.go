@@ -16,6 +16,10 @@
 //   - internal/* helpers import no asksim package, and any package may use
 //     them; internal/testutil is the exception on both counts: it may
 //     import anything, and only tests import it.
+//   - internal/smapisim is where the SMAPI fake meets the simulator: it
+//     implements fakes/smapi's Backend with simulator/..., so it imports
+//     both; the fakes may not import it (it would bring the simulator in),
+//     features and cmd/* may.
 //
 // Besides, every package has a package comment, and none holds more than
 // MaxLines lines of non-test Go.

@@ -112,7 +112,7 @@ func deps(pkgs map[string]*pkg, p string) []string {
 // helper reports whether p is one of the internal leaf helpers that any
 // package may use.
 func helper(p string) bool {
-	return strings.HasPrefix(p, "internal/") && p != "internal/testutil"
+	return strings.HasPrefix(p, "internal/") && p != "internal/testutil" && p != "internal/smapisim"
 }
 
 // allowed says which asksim packages each package may depend on,
@@ -131,6 +131,7 @@ var allowed = []struct {
 	{"fakes/...", []string{"simulator/alexa", "simulator/apitoken", "fixtures/oauth"}},
 	{"fixtures/...", []string{"fixtures/..."}},
 	{"internal/testutil", nil},
+	{"internal/smapisim", []string{"simulator/...", "fakes/smapi", "internal/..."}},
 	{"internal/...", []string{}},
 	{"features", []string{"simulator/...", "fakes/...", "fixtures/..."}},
 	{"cmd/...", nil},
