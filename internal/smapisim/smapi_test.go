@@ -16,6 +16,7 @@ import (
 // stack is the SMAPI and LWA fakes over the world's Backend, on loopback.
 type stack struct {
 	*world
+	oauth  *oauth.Server
 	ts     *httptest.Server
 	api    *smapi.Server
 	token  string
@@ -39,7 +40,7 @@ func newStack(t testing.TB) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{world: w, ts: ts, api: api, token: tok.AccessToken,
+	return &stack{world: w, oauth: lwa, ts: ts, api: api, token: tok.AccessToken,
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}}
 }
 
@@ -58,6 +59,8 @@ func (s *stack) do(method, path, body string) (int, []byte) {
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, data
 }
+
+func (s *stack) lwa() *oauth.Server { return s.oauth }
 
 const sims = "/v2/skills/" + skillID + "/stages/development/simulations"
 

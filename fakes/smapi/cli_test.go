@@ -1,0 +1,48 @@
+package smapi_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/asksim/asksim/fakes/smapi"
+)
+
+func TestCLIEnv_ExportsSurviveTheShell(t *testing.T) {
+	env := smapi.CLIEnv{SMAPIURL: "http://127.0.0.1:8765", LWAURL: "http://127.0.0.1:8765", ClientID: "amzn1.application-oa2-client.x",
+		ClientSecret: "it's secret", RefreshToken: "Atzr|abc$def`x`", VendorID: "M2ASKSIMVENDOR"}
+	var script strings.Builder
+	if err := env.WriteExports(&script); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range env.Vars() {
+		script.WriteString(`printf '%s\n' "$` + v.Name + `"` + "\n")
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	out, err := exec.Command(sh, "-c", script.String()).Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	for i, v := range env.Vars() {
+		if i >= len(got) || got[i] != v.Value {
+			t.Errorf("%s = %q after sourcing, want %q", v.Name, got[i], v.Value)
+		}
+	}
+	names := map[string]bool{}
+	for _, v := range env.Vars() {
+		names[v.Name] = true
+	}
+	for _, want := range []string{"ASK_SMAPI_SERVER_BASE_URL", "ASK_LWA_TOKEN_HOST", "ASK_LWA_AUTHORIZE_HOST", "ASK_LWA_CLIENT_ID",
+		"ASK_LWA_CLIENT_CONFIRMATION", "ASK_REFRESH_TOKEN", "ASK_VENDOR_ID", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ASK_SKIP_NEW_VERSION_REMINDER"} {
+		if !names[want] {
+			t.Errorf("%s missing", want)
+		}
+	}
+	if e := env.Environ(); len(e) != 10 || e[0] != "ASK_SMAPI_SERVER_BASE_URL=http://127.0.0.1:8765" {
+		t.Errorf("Environ %v", e)
+	}
+}
