@@ -65,7 +65,7 @@ func (e CLIEnv) WriteExports(w io.Writer) error {
 }
 
 // ShellQuote quotes s for a POSIX shell: single quotes, with each ' written
-// as '\''.
+// as '\”.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
