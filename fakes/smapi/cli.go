@@ -64,8 +64,9 @@ func (e CLIEnv) WriteExports(w io.Writer) error {
 	return nil
 }
 
-// ShellQuote quotes s for a POSIX shell: single quotes, with each ' written
-// as '\”.
+// ShellQuote quotes s for a POSIX shell: in single quotes, where each
+// single quote of s closes the quoting, is escaped with a backslash and
+// reopens it.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
