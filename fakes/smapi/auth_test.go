@@ -186,9 +186,15 @@ func TestRequestLog_RedactsTokens(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	e := newEnv(t)
-	e.api.Fail("get-vendor-list", 2, smapi.Fault{Status: 429})
-	e.api.Fail("/v1/vendors", 1, smapi.Fault{Status: 503, Body: `{"message":"custom"}`})
-	e.api.Fail("/v1/skills/{skillId}/stages/{stage}/manifest", 1, smapi.Fault{MalformedBody: true})
+	for _, err := range []error{
+		e.api.Fail("get-vendor-list", 2, smapi.Fault{Status: 429}),
+		e.api.Fail("/v1/vendors", 1, smapi.Fault{Status: 503, Body: `{"message":"custom"}`}),
+		e.api.Fail("/v1/skills/{skillId}/stages/{stage}/manifest", 1, smapi.Fault{MalformedBody: true}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	steps := []struct {
 		path   string
 		status int
@@ -210,7 +216,9 @@ func TestFaults(t *testing.T) {
 	if r := e.api.Requests()[0]; r.Decision != smapi.DecisionFault || r.Status != 503 || r.Detail == "" {
 		t.Errorf("log %+v", r)
 	}
-	e.api.Fail("simulate-skill", 1, smapi.Fault{DropConnection: true})
+	if err := e.api.Fail("simulate-skill", 1, smapi.Fault{DropConnection: true}); err != nil {
+		t.Fatal(err)
+	}
 	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+simsA, strings.NewReader(`{}`))
 	if resp, err := e.client.Do(req); err == nil {
 		resp.Body.Close()
@@ -219,4 +227,31 @@ func TestFaults(t *testing.T) {
 	e.api.Fail("get-vendor-list", 5, smapi.Fault{Status: 500})
 	e.api.Fail("get-vendor-list", 0, smapi.Fault{})
 	wantStatus(t, e.do(http.MethodGet, "/v1/vendors", ""), http.StatusOK)
+}
+
+func TestFail_RefusesWhatCannotBePlayed(t *testing.T) {
+	e := newEnv(t)
+	for key, f := range map[string]smapi.Fault{
+		"vendors":      {Status: 500},
+		"/v1/vendors":  {Status: 42},
+		"/v1/skills":   {Body: "x"},
+		"invoke-skill": {Delay: -time.Second},
+	} {
+		err := e.api.Fail(key, 1, f)
+		if err == nil || !strings.HasPrefix(err.Error(), "smapi: Fail") {
+			t.Errorf("Fail(%q, %+v) = %v, want an error", key, f, err)
+		}
+	}
+	wantStatus(t, e.do(http.MethodGet, "/v1/vendors", ""), http.StatusOK)
+}
+
+func TestLogLines_QuoteOutsideInput(t *testing.T) {
+	var lines []string
+	e := newEnv(t, func(c *smapi.Config) {
+		c.Logf = func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	})
+	e.do(http.MethodGet, "/v1/skills/x%0D%0Aforged%20line/status", "")
+	if len(lines) != 1 || strings.ContainsAny(lines[0], "\r\n") || !strings.Contains(lines[0], `"/v1/skills/x\r\nforged line/status"`) {
+		t.Errorf("log lines %q", lines)
+	}
 }

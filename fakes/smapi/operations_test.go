@@ -155,6 +155,10 @@ func TestInteractionModel_GetHeadPutAndValidation(t *testing.T) {
 	wantStatus(t, e.do(http.MethodGet, devA+"/interactionModel/locales/de-DE", ""), http.StatusOK)
 	wantStatus(t, e.do(http.MethodGet, devA+"/interactionModel/locales/english", ""), http.StatusBadRequest)
 	wantStatus(t, e.do(http.MethodPut, modelUS, `{"languageModel":{}}`), http.StatusBadRequest)
+	deep := `{"interactionModel":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`
+	if r := e.do(http.MethodPut, modelUS, deep); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "deeper than 64") {
+		t.Errorf("deep body: %d %s", r.status, r.body)
+	}
 }
 
 func TestStatus(t *testing.T) {

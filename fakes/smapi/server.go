@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/internal/faults"
+	"github.com/asksim/asksim/internal/logsafe"
 	"github.com/asksim/asksim/internal/recorder"
 	"github.com/asksim/asksim/internal/ring"
 	"github.com/google/uuid"
@@ -203,8 +204,22 @@ func (s *Server) ResetRequests() { s.requests.Reset() }
 // "/v1/vendors"), an operation (the ask smapi command, e.g.
 // "simulate-skill") or a route pattern (e.g.
 // "/v2/skills/{skillId}/stages/{stage}/simulations"); an exact path's
-// faults are used first. Faults queue; n <= 0 clears key's faults.
-func (s *Server) Fail(key string, n int, f Fault) { s.faults.Add(key, n, f) }
+// faults are used first, then the operation's, then the pattern's. Faults
+// queue; n <= 0 clears key's faults. A fault that cannot be played, or a
+// key that is neither a path nor an operation, is refused with an error
+// and nothing is queued (docs/faults.md).
+func (s *Server) Fail(key string, n int, f Fault) error {
+	if !strings.HasPrefix(key, "/") && !slices.Contains(s.Operations(), key) {
+		return fmt.Errorf("smapi: Fail: %q is neither a path (\"/v1/…\") nor an operation (%s)", key, strings.Join(s.Operations(), ", "))
+	}
+	if n > 0 {
+		if err := f.Check(); err != nil {
+			return fmt.Errorf("smapi: Fail(%q): %w", key, err)
+		}
+	}
+	s.faults.Add(key, n, f)
+	return nil
+}
 
 // Fault is an injected failure (see Server.Fail). A Status without Body
 // answers {"message": <status text>}.
@@ -313,8 +328,10 @@ func (s *Server) finish(c *call, status int, decision string) {
 	c.rec.Status, c.rec.Decision = status, decision
 	s.requests.Add(c.rec)
 	if s.cfg.Logf != nil {
-		s.cfg.Logf("%s %s %s -> %d %s developer=%q op=%s %s", c.rec.RequestID, c.rec.Method, c.rec.Path, status, decision,
-			c.rec.Developer, c.rec.Operation, c.rec.Detail)
+		// Path, method, developer and detail come from outside: quoted so
+		// that one request makes one line.
+		s.cfg.Logf("%s %s %s -> %d %s developer=%s op=%s %s", c.rec.RequestID, logsafe.Quote(c.rec.Method), logsafe.Quote(c.rec.Path),
+			status, decision, logsafe.Quote(c.rec.Developer), c.rec.Operation, logsafe.Text(c.rec.Detail))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asksim/asksim/internal/faults"
 	"github.com/google/uuid"
 )
 
@@ -375,6 +376,9 @@ func (s *Server) getSimulation(c *call) *apiError {
 	if sim == nil {
 		return notFound("Simulation %s not found: it never existed for this developer and skill, or its result expired (results are kept %s).", id, s.cfg.ResultTTL)
 	}
+	// The wait may outlast a served fake's write timeout (fakes/serve);
+	// it is meant, so the answer gets the wait on top.
+	http.NewResponseController(c.w).SetWriteDeadline(time.Now().Add(s.cfg.SimulationTimeout + faults.DelayWriteSlack))
 	t := time.NewTimer(s.cfg.SimulationTimeout)
 	defer t.Stop()
 	select {

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
 const (
@@ -112,6 +114,9 @@ func readBody(c *call, key string) ([]byte, *apiError) {
 	data, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, maxBody))
 	if err != nil {
 		return nil, badRequest(fmt.Sprintf("The request body could not be read (at most %d bytes): %v.", maxBody, err))
+	}
+	if err := jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth); err != nil {
+		return nil, badRequest("The request body nests too deep.", bodyViolation("INVALID_REQUEST_BODY", "$", "%v", err))
 	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(data, &doc); err != nil {
