@@ -18,6 +18,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/smapi"
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 const (
@@ -25,24 +26,6 @@ const (
 	skillB = "amzn1.ask.skill.bbbbbbbb-0000-4000-8000-000000000002"
 	skillC = "amzn1.ask.skill.cccccccc-0000-4000-8000-000000000003"
 )
-
-// clock is a fake clock safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // stubBackend plays Alexa without a model or a skill: captions say which
 // session and turn answered and the invocation name of the model loaded
@@ -163,7 +146,7 @@ func model(name string) []byte {
 // examplePackage is the bundled example skill's package, read from disk.
 func examplePackage(t testing.TB) map[string][]byte {
 	t.Helper()
-	dir := filepath.Join("..", "..", "fixtures", "skill", "skill-package")
+	dir := testutil.Fixture("skill", "skill-package")
 	files := map[string][]byte{}
 	for _, name := range []string{"skill.json", "interactionModels/custom/en-US.json"} {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
@@ -183,14 +166,14 @@ type env struct {
 	api     *smapi.Server
 	backend *stubBackend
 	ts      *httptest.Server
-	clock   *clock
+	clock   *testutil.Clock
 	client  *http.Client
 	token   string // every scope, for the developer
 }
 
 func newEnv(t testing.TB, adjust ...func(*smapi.Config)) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testutil.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	lcfg := oauth.DefaultLWAConfig()
 	lcfg.Now = clk.Now
 	lcfg.Users = append(lcfg.Users, oauth.User{Username: "second", Password: "second-password"})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/smapi"
+	"github.com/asksim/asksim/internal/testutil"
 )
 
 // askCLI returns the official ASK CLI that .ci/run installs
@@ -26,10 +27,7 @@ import (
 // CI and skips elsewhere.
 func askCLI(t *testing.T) string {
 	t.Helper()
-	bin, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "ask-cli", "node_modules", ".bin", "ask"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testutil.Fixture("ask-cli", "node_modules", ".bin", "ask")
 	_, statErr := os.Stat(bin)
 	if _, nodeErr := exec.LookPath("node"); statErr != nil || nodeErr != nil {
 		msg := "the ASK CLI is not installed: run `npm ci --prefix fixtures/ask-cli` (.ci/run does)"

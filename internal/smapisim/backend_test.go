@@ -10,6 +10,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/smapi"
 	"github.com/asksim/asksim/internal/smapisim"
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -174,7 +175,7 @@ func TestInvoke_PassesTheEnvelopeUnchanged(t *testing.T) {
 }
 
 func TestReadSkillPackage(t *testing.T) {
-	root := filepath.Join("..", "..", "fixtures", "skill")
+	root := testutil.Fixture("skill")
 	files, err := smapisim.ReadSkillPackage(root) // a project root: skill-package/ below
 	if err != nil {
 		t.Fatal(err)

@@ -17,14 +17,6 @@ import (
 
 const skillID = "amzn1.ask.skill.00000000-0000-4000-8000-0000a5c51a00"
 
-var signer = sync.OnceValue(func() *apitoken.Signer {
-	s, err := apitoken.NewGeneratedSigner()
-	if err != nil {
-		panic(err)
-	}
-	return s
-})
-
 // world is the example skill, the Alexa API fake and a Backend that
 // speaks to the skill with the email consent.
 type world struct {
@@ -88,3 +80,13 @@ func (w *world) lastRequest() []byte {
 }
 
 var ctx = context.Background()
+
+// signer signs with the real clock, as the Alexa API fake checks expiry
+// against it (testutil.Signer's clock is fixed).
+var signer = sync.OnceValue(func() *apitoken.Signer {
+	s, err := apitoken.NewGeneratedSigner()
+	if err != nil {
+		panic(err)
+	}
+	return s
+})
