@@ -20,6 +20,10 @@ type CLIEnv struct {
 	// RefreshToken is ASK_REFRESH_TOKEN, which the CLI exchanges before
 	// every call; VendorID is ASK_VENDOR_ID.
 	RefreshToken, VendorID string
+	// CAFile, for fakes served over https with a local CA, is
+	// NODE_EXTRA_CA_CERTS: without it Node.js refuses the certificate
+	// (docs/smapi-contract.md §1.1).
+	CAFile string
 }
 
 // EnvVar is one NAME=VALUE of the environment.
@@ -30,7 +34,7 @@ type EnvVar struct{ Name, Value string }
 // AWS. ASK_SKIP_NEW_VERSION_REMINDER spares each command a look-up at the
 // npm registry.
 func (e CLIEnv) Vars() []EnvVar {
-	return []EnvVar{
+	vars := []EnvVar{
 		{"ASK_SMAPI_SERVER_BASE_URL", e.SMAPIURL},
 		{"ASK_LWA_TOKEN_HOST", e.LWAURL},
 		{"ASK_LWA_AUTHORIZE_HOST", e.LWAURL},
@@ -42,6 +46,10 @@ func (e CLIEnv) Vars() []EnvVar {
 		{"AWS_SECRET_ACCESS_KEY", "asksim-dummy"},
 		{"ASK_SKIP_NEW_VERSION_REMINDER", "true"},
 	}
+	if e.CAFile != "" {
+		vars = append(vars, EnvVar{"NODE_EXTRA_CA_CERTS", e.CAFile})
+	}
+	return vars
 }
 
 // Environ returns the variables as os/exec wants them, NAME=VALUE.

@@ -46,3 +46,17 @@ func TestCLIEnv_ExportsSurviveTheShell(t *testing.T) {
 		t.Errorf("Environ %v", e)
 	}
 }
+
+func TestCLIEnv_CAFileForHTTPS(t *testing.T) {
+	plain := smapi.CLIEnv{SMAPIURL: "http://127.0.0.1:1"}
+	for _, v := range plain.Vars() {
+		if v.Name == "NODE_EXTRA_CA_CERTS" {
+			t.Error("NODE_EXTRA_CA_CERTS without a CA file")
+		}
+	}
+	tls := smapi.CLIEnv{SMAPIURL: "https://127.0.0.1:1", CAFile: "/tmp/ca.pem"}
+	vars := tls.Vars()
+	if last := vars[len(vars)-1]; last != (smapi.EnvVar{Name: "NODE_EXTRA_CA_CERTS", Value: "/tmp/ca.pem"}) {
+		t.Errorf("last variable %+v", last)
+	}
+}

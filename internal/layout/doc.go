@@ -17,9 +17,10 @@
 //     them; internal/testutil is the exception on both counts: it may
 //     import anything, and only tests import it.
 //   - internal/smapisim is where the SMAPI fake meets the simulator: it
-//     implements fakes/smapi's Backend with simulator/..., so it imports
-//     both; the fakes may not import it (it would bring the simulator in),
-//     features and cmd/* may.
+//     implements fakes/smapi's Backend with simulator/..., and serves it
+//     beside fakes/oauth's Login with Amazon, so it imports those; the
+//     fakes may not import it (it would bring the simulator in), features
+//     and cmd/* may.
 //
 // Besides, every package has a package comment, and none holds more than
 // MaxLines lines of non-test Go.

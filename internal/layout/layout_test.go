@@ -131,7 +131,7 @@ var allowed = []struct {
 	{"fakes/...", []string{"simulator/alexa", "simulator/apitoken", "fixtures/oauth"}},
 	{"fixtures/...", []string{"fixtures/..."}},
 	{"internal/testutil", nil},
-	{"internal/smapisim", []string{"simulator/...", "fakes/smapi", "internal/..."}},
+	{"internal/smapisim", []string{"simulator/...", "fakes/smapi", "fakes/oauth", "fixtures/oauth", "internal/..."}},
 	{"internal/...", []string{}},
 	{"features", []string{"simulator/...", "fakes/...", "fixtures/..."}},
 	{"cmd/...", nil},

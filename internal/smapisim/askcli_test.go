@@ -47,10 +47,22 @@ type cliRun struct {
 	dir string
 }
 
-func newCLIRun(t *testing.T, s *stack, refreshToken string) *cliRun {
+// newCLIRun points the CLI at the stack with a refresh token of the
+// developer's holding scopes (nil: every SMAPI scope, as asksim fakes
+// prints).
+func newCLIRun(t *testing.T, s *stack, scopes []string) *cliRun {
 	home := t.TempDir()
-	env := smapi.CLIEnv{SMAPIURL: s.ts.URL, LWAURL: s.ts.URL, ClientID: oauth.LWAClientID, ClientSecret: oauth.LWAClientSecret,
-		RefreshToken: refreshToken, VendorID: smapi.DefaultVendorID}
+	env, err := s.CLIEnv(s.ts.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scopes != nil {
+		tok, err := s.LWA.IssueLWATokens(oauth.LWADeveloper, oauth.LWAClientID, scopes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.RefreshToken = tok.RefreshToken
+	}
 	vars := append(env.Environ(), "HOME="+home, "PATH="+os.Getenv("PATH"), "NO_COLOR=1", "FORCE_COLOR=0",
 		// The environment profile always sends telemetry to Amazon at exit
 		// (docs/smapi-contract.md §1.1); a proxy on a closed loopback port
@@ -89,12 +101,7 @@ func (c *cliRun) write(t *testing.T, name, content string) string {
 // bundled example skill: the commands of README's "The ASK CLI, offline".
 func TestASKCLI(t *testing.T) {
 	s := newStack(t)
-	lwa := s.lwa()
-	all, err := lwa.IssueLWATokens(oauth.LWADeveloper, oauth.LWAClientID, smapi.Scopes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli := newCLIRun(t, s, all.RefreshToken)
+	cli := newCLIRun(t, s, nil)
 
 	t.Run("get-skill-manifest", func(t *testing.T) {
 		out, errOut, err := cli.run(t, "", "smapi", "get-skill-manifest", "--skill-id", skillID)
@@ -127,7 +134,7 @@ func TestASKCLI(t *testing.T) {
 		// Each turn answered SUCCESSFUL on the first GET: ask dialog
 		// polls once per utterance.
 		var posts, gets int
-		for _, r := range s.api.Requests() {
+		for _, r := range s.SMAPI.Requests() {
 			switch r.Operation {
 			case "simulate-skill":
 				posts++
@@ -143,7 +150,7 @@ func TestASKCLI(t *testing.T) {
 		}
 		// The environment profile refreshed before every call, with the
 		// same refresh token each time: LWA's never rotate.
-		refreshes := s.oauth.RequestsTo("/auth/o2/token")
+		refreshes := s.LWA.RequestsTo("/auth/o2/token")
 		if len(refreshes) < posts+gets+3 {
 			t.Errorf("%d token refreshes for %d SMAPI calls", len(refreshes), posts+gets+3)
 		}
@@ -155,11 +162,7 @@ func TestASKCLI(t *testing.T) {
 	})
 
 	t.Run("a narrower token is refused with 403", func(t *testing.T) {
-		narrow, err := lwa.IssueLWATokens(oauth.LWADeveloper, oauth.LWAClientID, []string{smapi.ScopeSkillsRead})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ro := newCLIRun(t, s, narrow.RefreshToken)
+		ro := newCLIRun(t, s, []string{smapi.ScopeSkillsRead})
 		if out, errOut, err := ro.run(t, "", "smapi", "get-skill-manifest", "--skill-id", skillID); err != nil {
 			t.Fatalf("skills:read may read the manifest: %v\n%s\n%s", err, out, errOut)
 		}
@@ -167,7 +170,7 @@ func TestASKCLI(t *testing.T) {
 		if err == nil || !strings.Contains(out+errOut, "status code 403") {
 			t.Errorf("models:read missing: %v\n%s\n%s", err, out, errOut)
 		}
-		log := s.api.Requests()
+		log := s.SMAPI.Requests()
 		if last := log[len(log)-1]; last.Decision != smapi.DecisionMissingScope || last.Status != http.StatusForbidden {
 			t.Errorf("last call %+v", last)
 		}
@@ -176,7 +179,7 @@ func TestASKCLI(t *testing.T) {
 	t.Run("generate-lwa-tokens --no-browser", func(t *testing.T) {
 		scopes := smapi.ScopeSkillsRead + " " + smapi.ScopeSkillsTest
 		tokens := cli.generateTokens(t, scopes)
-		user, granted, ok := lwa.AccessToken(tokens.AccessToken)
+		user, granted, ok := s.LWA.AccessToken(tokens.AccessToken)
 		if !ok || user != oauth.LWADeveloper || strings.Join(granted, " ") != scopes {
 			t.Errorf("the CLI's token: %q %v %v", user, granted, ok)
 		}

@@ -200,3 +200,16 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+func TestNewStack_RefusesABrokenPackage(t *testing.T) {
+	w := newWorld(t)
+	files := clone(w.files)
+	files["interactionModels/custom/en-US.json"] = []byte(`{"interactionModel":{"languageModel":{"invocationName":"x","intents":[{"name":"A","samples":["{nope}"]}]}}}`)
+	_, err := smapisim.NewStack(smapisim.StackConfig{SkillID: skillID, Files: files, Backend: w.cfg})
+	if err == nil || !strings.Contains(err.Error(), "interactionModels/custom/en-US.json") || !strings.Contains(err.Error(), "samples[0]") {
+		t.Errorf("NewStack = %v, want the file and JSON path at fault", err)
+	}
+	if _, err := smapisim.NewStack(smapisim.StackConfig{SkillID: "my-skill", Files: w.files, Backend: w.cfg}); err == nil {
+		t.Error("NewStack accepted a skill id ask dialog refuses")
+	}
+}

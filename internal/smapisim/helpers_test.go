@@ -24,6 +24,7 @@ type world struct {
 	skill   *httptest.Server
 	api     *httptest.Server
 	backend *smapisim.Backend
+	cfg     smapisim.Config
 	files   map[string][]byte
 	// requests are the bodies the skill received, in order.
 	mu       sync.Mutex
@@ -55,8 +56,9 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.backend = smapisim.New(smapisim.Config{Endpoint: ep, Consent: simulator.ConsentEmail,
-		Options: []simulator.Option{simulator.WithSigner(signer()), simulator.WithAPIEndpoint(w.api.URL)}})
+	w.cfg = smapisim.Config{Endpoint: ep, Consent: simulator.ConsentEmail,
+		Options: []simulator.Option{simulator.WithSigner(signer()), simulator.WithAPIEndpoint(w.api.URL)}}
+	w.backend = smapisim.New(w.cfg)
 	if w.files, err = smapisim.PackageFiles(skill.Package()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,15 +10,15 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/oauth"
-	"github.com/asksim/asksim/fakes/smapi"
+	"github.com/asksim/asksim/internal/smapisim"
 )
 
-// stack is the SMAPI and LWA fakes over the world's Backend, on loopback.
+// stack is what asksim fakes --smapi-addr serves (NewStack), over the
+// world's skill and Alexa API fake, on loopback.
 type stack struct {
 	*world
-	oauth  *oauth.Server
+	*smapisim.Stack
 	ts     *httptest.Server
-	api    *smapi.Server
 	token  string
 	client *http.Client
 }
@@ -26,21 +26,17 @@ type stack struct {
 func newStack(t testing.TB) *stack {
 	t.Helper()
 	w := newWorld(t)
-	lwa, err := oauth.New(oauth.DefaultLWAConfig())
+	st, err := smapisim.NewStack(smapisim.StackConfig{SkillID: skillID, Files: w.files, Backend: w.cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := smapi.New(smapi.Config{Tokens: lwa, Backend: w.backend, Skills: []smapi.Skill{{ID: skillID, Files: w.files}}})
+	ts := httptest.NewServer(st.Handler())
+	t.Cleanup(func() { ts.Close(); st.Close() })
+	tok, err := st.LWA.IssueLWATokens(oauth.LWADeveloper, oauth.LWAClientID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(smapi.WithLWA(api, lwa))
-	t.Cleanup(func() { ts.Close(); api.Close() })
-	tok, err := lwa.IssueLWATokens(oauth.LWADeveloper, oauth.LWAClientID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &stack{world: w, oauth: lwa, ts: ts, api: api, token: tok.AccessToken,
+	return &stack{world: w, Stack: st, ts: ts, token: tok.AccessToken,
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}}
 }
 
@@ -59,8 +55,6 @@ func (s *stack) do(method, path, body string) (int, []byte) {
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, data
 }
-
-func (s *stack) lwa() *oauth.Server { return s.oauth }
 
 const sims = "/v2/skills/" + skillID + "/stages/development/simulations"
 
