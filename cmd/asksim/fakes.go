@@ -11,6 +11,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/internal/smapisim"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
@@ -27,6 +28,7 @@ type fakesOpts struct {
 	profiles    string
 	manifest    string
 	quiet       bool
+	smapi       smapiOpts
 }
 
 // shutdownTimeout bounds how long calls in flight may take once asksim is
@@ -47,26 +49,39 @@ same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
 The Python SDK refuses an http:// apiEndpoint: use --tls, and make the skill
-trust the CA certificate that is written to --ca-out.`,
+trust the CA certificate that is written to --ca-out.
+
+With --smapi-addr it also serves Login with Amazon and the Skill Management
+API on that address, for the unmodified ASK CLI: 'ask smapi', 'ask dialog'
+and 'ask util generate-lwa-tokens' work against the skill package
+(--skill-package) and the running skill (--endpoint), offline. It prints
+the export lines that point the CLI at the fakes (--ask-env writes them to
+a file) and the developer account: developer / developer-password. See
+docs/smapi.md.`,
 		examples: `  asksim fakes --key key.pem
   asksim fakes --key key.pem --api-addr 127.0.0.1:8700 --profiles fixtures/profiles/users.json
   asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json
-  asksim fakes --oauth-addr 127.0.0.1:8701 --oauth-config my-oauth.json`,
+  asksim fakes --oauth-addr 127.0.0.1:8701 --oauth-config my-oauth.json
+  asksim fakes --smapi-addr 127.0.0.1:8765 --endpoint http://127.0.0.1:8080 --consent email --ask-env ask.env`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var o fakesOpts
 			fs.StringVar(&o.apiAddr, "api-addr", serve.DefaultAddr, "HOST:PORT of the Alexa API fake (port 0: a free port)")
 			fs.StringVar(&o.oauthAddr, "oauth-addr", serve.DefaultAddr, "HOST:PORT of the OAuth fake (port 0: a free port)")
 			fs.StringVar(&o.oauthConfig, "oauth-config", "", "OAuth fake configuration, JSON (default: fixtures/oauth/default.json)")
-			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr or --oauth-addr that is not loopback")
+			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr, --oauth-addr or --smapi-addr that is not loopback")
 			fs.StringVar(&o.keyFile, "key", "", "PEM RSA key whose tokens the fakes accept, as given to 'asksim envelope --key'")
 			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a locally generated CA")
 			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: write the CA certificate here (default: a temporary file)")
 			fs.StringVar(&o.profiles, "profiles", "", "JSON profiles file (see fixtures/profiles/README.md)")
 			fs.StringVar(&o.manifest, "manifest", "", "skill.json whose manifest.permissions the APIs enforce (403 FORBIDDEN otherwise)")
 			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
+			o.smapi.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
 					return usagef("fakes takes no arguments, got %q", args)
+				}
+				if err := o.smapi.check(fs); err != nil {
+					return err
 				}
 				return runFakes(ctx, st, o)
 			}
@@ -87,7 +102,8 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	if err != nil {
 		return usagef("--key: %v", err)
 	}
-	cfg := alexaapi.Config{Keyfunc: apitoken.NewSigner(key).Keyfunc()}
+	signer := apitoken.NewSigner(key)
+	cfg := alexaapi.Config{Keyfunc: signer.Keyfunc()}
 	if o.profiles != "" {
 		set, err := alexaapi.LoadProfiles(o.profiles)
 		if err != nil {
@@ -152,6 +168,28 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		return err
 	}
 	defer oauthSrv.Close()
+	servers := []*serve.Server{srv, oauthSrv}
+	var smapiStack *smapisim.Stack
+	var smapiSrv *serve.Server
+	var smapiSkill *smapiSkill
+	if o.smapi.addr != "" {
+		if smapiSkill, err = o.smapi.skill(); err != nil {
+			return err
+		}
+		var logf func(string, ...any)
+		if !o.quiet {
+			logf = func(format string, a ...any) { fmt.Fprintf(st.err, format+"\n", a...) }
+		}
+		if smapiStack, err = o.smapi.stack(smapiSkill, srv.URL, signer, logf); err != nil {
+			return err
+		}
+		defer smapiStack.Close()
+		if smapiSrv, err = startFake(smapiStack.Handler(), sopts, o.smapi.addr, "--smapi-addr"); err != nil {
+			return err
+		}
+		defer smapiSrv.Close()
+		servers = append(servers, smapiSrv)
+	}
 	keyNote := ""
 	if o.keyFile == "" {
 		keyNote = " (generated for this run, deleted on exit)"
@@ -163,17 +201,22 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
 	}
 	fmt.Fprintf(st.out, "Envelopes for these fakes:\n  asksim envelope launch --key %s --api-endpoint %s\n", keyFile, srv.URL)
+	if smapiStack != nil {
+		if err := o.smapi.announce(st.out, smapiStack, smapiSkill, smapiSrv.URL, caFile); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(st.out, "Serving until interrupted (Ctrl-C).\n")
 
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	// Both at once: Shutdown polls for idle connections, twice as slow in turn.
-	errs := make(chan error, 2)
-	for _, s := range []*serve.Server{srv, oauthSrv} {
+	// All at once: Shutdown polls for idle connections, slower in turn.
+	errs := make(chan error, len(servers))
+	for _, s := range servers {
 		go func() { errs <- s.Shutdown(sctx) }()
 	}
-	for range 2 {
+	for range servers {
 		if err := <-errs; err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("shut down: %w", err)
 		}

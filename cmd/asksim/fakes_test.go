@@ -230,6 +230,13 @@ func TestFakesUsageErrors(t *testing.T) {
 		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
 		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
 		{[]string{"extra"}, "takes no arguments"},
+		{[]string{"--ask-env", "ask.env"}, "--ask-env needs --smapi-addr"},
+		{[]string{"--skill-id", "amzn1.ask.skill.x"}, "--skill-id needs --smapi-addr"},
+		{[]string{"--smapi-addr", "127.0.0.1:0", "--skill-package", "/does/not/exist"}, "--skill-package: skill package /does/not/exist"},
+		{[]string{"--smapi-addr", "127.0.0.1:0", "--endpoint", "ftp://x"}, "--endpoint:"},
+		{[]string{"--smapi-addr", "127.0.0.1:0", "--consent", "all"}, "--consent:"},
+		{[]string{"--smapi-addr", "127.0.0.1:0", "--skill-id", "my-skill"}, "amzn1.ask.skill.<uuid>"},
+		{[]string{"--smapi-addr", "0.0.0.0:0"}, "--smapi-addr"},
 	} {
 		var out, errw bytes.Buffer
 		code := run(context.Background(), append([]string{"fakes"}, tc.args...), nil, &out, &errw)

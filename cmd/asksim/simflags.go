@@ -45,19 +45,9 @@ func (f *simFlags) register(fs *pflag.FlagSet) {
 // simulator builds the Simulator and Consent the flags describe, with the
 // extra options of the calling command.
 func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, simulator.Consent, error) {
-	consent, err := simulator.ParseConsent(f.consent)
+	consent, err := parseConsent(f.consent, f.grants, f.accessToken)
 	if err != nil {
-		return nil, consent, usagef("--consent: %v", err)
-	}
-	for _, g := range f.grants {
-		scope, err := alexa.ParseScope(g)
-		if err != nil {
-			return nil, consent, usagef("--grant: %v", err)
-		}
-		consent = consent.Grant(scope)
-	}
-	if f.accessToken != "" {
-		consent = consent.Link(f.accessToken)
+		return nil, consent, err
 	}
 	opts := []simulator.Option{simulator.WithSkillID(f.skillID), simulator.WithLocale(f.locale)}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
@@ -99,6 +89,25 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 		return nil, consent, usagef("%v", err)
 	}
 	return sim, consent, nil
+}
+
+// parseConsent reads --consent, --grant and --access-token.
+func parseConsent(scenario string, grants []string, accessToken string) (simulator.Consent, error) {
+	consent, err := simulator.ParseConsent(scenario)
+	if err != nil {
+		return consent, usagef("--consent: %v", err)
+	}
+	for _, g := range grants {
+		scope, err := alexa.ParseScope(g)
+		if err != nil {
+			return consent, usagef("--grant: %v", err)
+		}
+		consent = consent.Grant(scope)
+	}
+	if accessToken != "" {
+		consent = consent.Link(accessToken)
+	}
+	return consent, nil
 }
 
 // requestFlags are the flags that shape the request object itself.

@@ -1,8 +1,10 @@
 package smapi
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -77,4 +79,24 @@ func (e CLIEnv) WriteExports(w io.Writer) error {
 // reopens it.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// WriteFile writes the export lines to path with mode 0600, also when the
+// file existed with a wider mode: it holds a refresh token.
+func (e CLIEnv) WriteFile(path string) error {
+	var b bytes.Buffer
+	e.WriteExports(&b)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -1,7 +1,9 @@
 package smapi_test
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,5 +60,29 @@ func TestCLIEnv_CAFileForHTTPS(t *testing.T) {
 	vars := tls.Vars()
 	if last := vars[len(vars)-1]; last != (smapi.EnvVar{Name: "NODE_EXTRA_CA_CERTS", Value: "/tmp/ca.pem"}) {
 		t.Errorf("last variable %+v", last)
+	}
+}
+
+func TestCLIEnv_WriteFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ask.env")
+	if err := os.WriteFile(path, []byte("old and longer than the new contents, by far, surely\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := smapi.CLIEnv{SMAPIURL: "http://127.0.0.1:1", RefreshToken: "Atzr|x"}
+	if err := env.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, %v; want 0600", st.Mode(), err)
+	}
+	data, _ := os.ReadFile(path)
+	var want strings.Builder
+	env.WriteExports(&want)
+	if string(data) != want.String() {
+		t.Errorf("file:\n%s\nwant:\n%s", data, want.String())
+	}
+	if err := env.WriteFile(filepath.Join(path, "sub")); err == nil {
+		t.Error("WriteFile under a file succeeded")
 	}
 }

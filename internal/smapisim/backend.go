@@ -290,3 +290,13 @@ func failure(err error) error {
 	}
 	return &smapi.Failure{Code: smapi.FailureInternal, Err: err}
 }
+
+// Endpoint names where skillID's simulations and invocations go ("" when
+// the skill has no endpoint).
+func (b *Backend) Endpoint(skillID string) string {
+	l, err := b.skill(skillID)
+	if err != nil {
+		return ""
+	}
+	return endpointName(l.sim.Endpoint())
+}

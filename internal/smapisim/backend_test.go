@@ -162,6 +162,9 @@ func TestInvoke_PassesTheEnvelopeUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := w.backend.Endpoint(skillID); got != w.skill.URL {
+		t.Errorf("Endpoint = %q, want %q", got, w.skill.URL)
+	}
 	if string(w.lastRequest()) != string(body) || string(inv.Request) != string(body) || !strings.Contains(string(inv.Response), "Welcome") {
 		t.Errorf("invocation %+v", inv)
 	}
@@ -180,7 +183,7 @@ func TestReadSkillPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 2 || files["skill.json"] == nil || files["interactionModels/custom/en-US.json"] == nil {
+	if len(files) != 2 || files["skill.json"] == nil || files["interactionModels/custom/en-US.json"] == nil || strings.Join(smapisim.ModelLocales(files), ",") != "en-US" {
 		t.Errorf("files %v", keys(files))
 	}
 	if _, err := smapisim.ReadSkillPackage(t.TempDir()); err == nil || !strings.Contains(err.Error(), "skill.json") {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -56,3 +57,18 @@ const (
 	manifestFile = "skill.json"
 	modelDir     = "interactionModels/custom/"
 )
+
+// ModelLocales lists the locales that have an interaction model in files,
+// sorted.
+func ModelLocales(files map[string][]byte) []string {
+	var out []string
+	for name := range files {
+		if rest, ok := strings.CutPrefix(name, modelDir); ok && !strings.Contains(rest, "/") {
+			if loc, ok := strings.CutSuffix(rest, ".json"); ok {
+				out = append(out, loc)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

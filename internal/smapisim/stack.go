@@ -18,8 +18,8 @@ type StackConfig struct {
 	Files map[string][]byte
 	// Backend plays simulations and invocations.
 	Backend Config
-	// Logf, when set, receives one line per call to either fake, prefixed
-	// "lwa: " or "smapi: ".
+	// Logf, when set, receives one line per call to either fake: "lwa-"
+	// before the OAuth fake's own "oauth: ", or "smapi: ".
 	Logf func(format string, args ...any)
 }
 
@@ -27,17 +27,19 @@ type StackConfig struct {
 // developer account and the ASK CLI's client) and the SMAPI fake,
 // ready to serve on one address.
 type Stack struct {
-	LWA   *oauth.Server
-	SMAPI *smapi.Server
+	LWA     *oauth.Server
+	SMAPI   *smapi.Server
+	Backend *Backend
 }
 
 // NewStack builds the fakes; the skill package is loaded now, so a broken
 // one fails here with the file and JSON path at fault.
 func NewStack(cfg StackConfig) (*Stack, error) {
 	lcfg := oauth.DefaultLWAConfig()
-	scfg := smapi.Config{Backend: New(cfg.Backend), Skills: []smapi.Skill{{ID: cfg.SkillID, Files: cfg.Files}}}
+	backend := New(cfg.Backend)
+	scfg := smapi.Config{Backend: backend, Skills: []smapi.Skill{{ID: cfg.SkillID, Files: cfg.Files}}}
 	if cfg.Logf != nil {
-		lcfg.Logf = prefixed(cfg.Logf, "lwa: ")
+		lcfg.Logf = prefixed(cfg.Logf, "lwa-")
 		scfg.Logf = prefixed(cfg.Logf, "smapi: ")
 	}
 	lwa, err := oauth.New(lcfg)
@@ -49,7 +51,7 @@ func NewStack(cfg StackConfig) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Stack{LWA: lwa, SMAPI: api}, nil
+	return &Stack{LWA: lwa, SMAPI: api, Backend: backend}, nil
 }
 
 func prefixed(logf func(string, ...any), prefix string) func(string, ...any) {
