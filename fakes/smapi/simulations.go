@@ -335,10 +335,12 @@ func (m *simulations) finish(sim *simulation, key SessionKey, sess Session, turn
 		ended = false
 	}
 	m.mu.Unlock()
-	close(sim.done)
+	// Closed before the result is out: whoever reads the result sees the
+	// session gone.
 	if ended {
 		sess.Close()
 	}
+	close(sim.done)
 }
 
 // get returns a simulation of the developer's that has not expired.
