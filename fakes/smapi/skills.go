@@ -390,21 +390,31 @@ func (s *Server) modelState(sk *skill, loc string) (data []byte, st docState, ok
 	return sk.files[modelDir+loc+".json"], *p, true
 }
 
-func (s *Server) getModel(c *call) *apiError {
+// storedModel returns the model of the call's locale, 404 when it has
+// none, and sets its ETag on the answer.
+func (s *Server) storedModel(c *call) ([]byte, docState, *apiError) {
 	sk, loc, e := s.modelOf(c)
 	if e != nil {
-		return e
+		return nil, docState{}, e
 	}
 	data, st, ok := s.modelState(sk, loc)
 	if !ok {
-		return notFound("Skill %s has no interaction model for locale %s.", sk.id, loc)
+		return nil, docState{}, notFound("Skill %s has no interaction model for locale %s.", sk.id, loc)
+	}
+	c.w.Header().Set("ETag", st.etag)
+	return data, st, nil
+}
+
+func (s *Server) getModel(c *call) *apiError {
+	data, st, e := s.storedModel(c)
+	if e != nil {
+		return e
 	}
 	var doc struct {
 		InteractionModel json.RawMessage `json:"interactionModel"`
 		Description      string          `json:"description,omitempty"`
 	}
 	json.Unmarshal(data, &doc) // loaded by the Backend: valid
-	c.w.Header().Set("ETag", st.etag)
 	writeJSON(c.w, http.StatusOK, struct {
 		InteractionModel json.RawMessage `json:"interactionModel"`
 		Version          string          `json:"version"`
@@ -414,15 +424,9 @@ func (s *Server) getModel(c *call) *apiError {
 }
 
 func (s *Server) headModel(c *call) *apiError {
-	sk, loc, e := s.modelOf(c)
-	if e != nil {
+	if _, _, e := s.storedModel(c); e != nil {
 		return e
 	}
-	_, st, ok := s.modelState(sk, loc)
-	if !ok {
-		return notFound("Skill %s has no interaction model for locale %s.", sk.id, loc)
-	}
-	c.w.Header().Set("ETag", st.etag)
 	writeJSON(c.w, http.StatusNoContent, nil)
 	return nil
 }
