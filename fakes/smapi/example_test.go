@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/smapi"
@@ -61,4 +62,24 @@ func Example() {
 	// Output:
 	// 200 {"manifest":{"apis":{"custom":{}}}}
 	// 403 {"message":"The access token does not grant alexa::ask:models:read, which get-interaction-model needs."}
+}
+
+// ExampleCLIEnv prints the lines that point the unmodified ASK CLI at the
+// fakes, as `asksim fakes --smapi-addr` does.
+func ExampleCLIEnv() {
+	env := smapi.CLIEnv{SMAPIURL: "http://127.0.0.1:8765", LWAURL: "http://127.0.0.1:8765",
+		ClientID: "amzn1.application-oa2-client.asksim-ask-cli", ClientSecret: "asksim-ask-cli-secret",
+		RefreshToken: "Atzr|example", VendorID: smapi.DefaultVendorID}
+	env.WriteExports(os.Stdout)
+	// Output:
+	// export ASK_SMAPI_SERVER_BASE_URL='http://127.0.0.1:8765'
+	// export ASK_LWA_TOKEN_HOST='http://127.0.0.1:8765'
+	// export ASK_LWA_AUTHORIZE_HOST='http://127.0.0.1:8765'
+	// export ASK_LWA_CLIENT_ID='amzn1.application-oa2-client.asksim-ask-cli'
+	// export ASK_LWA_CLIENT_CONFIRMATION='asksim-ask-cli-secret'
+	// export ASK_REFRESH_TOKEN='Atzr|example'
+	// export ASK_VENDOR_ID='M2ASKSIMVENDOR'
+	// export AWS_ACCESS_KEY_ID='asksim-dummy'
+	// export AWS_SECRET_ACCESS_KEY='asksim-dummy'
+	// export ASK_SKIP_NEW_VERSION_REMINDER='true'
 }
