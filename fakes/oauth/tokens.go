@@ -149,8 +149,14 @@ func (s *Server) prepareKey() {
 	}
 }
 
-// signingKey waits for prepareKey, which usually finished long ago.
+// startKey runs prepareKey once, in the background.
+func (s *Server) startKey() { s.keyOnce.Do(func() { go s.prepareKey() }) }
+
+// signingKey waits for prepareKey, which usually finished long ago: a
+// server issuing JWTs starts it in New; one issuing opaque tokens (the
+// LWA fake) only when /jwks.json or PublicKey first asks.
 func (s *Server) signingKey() (*rsa.PrivateKey, string, error) {
+	s.startKey()
 	<-s.keyReady
 	return s.key, s.kid, s.keyErr
 }
