@@ -15,22 +15,27 @@ import (
 	"time"
 )
 
-// CA is a certificate authority made for one run of the fakes. Its PEM goes
-// to the skill's trust store (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, a
-// Java trust store); it then signs the fakes' server certificates. The
-// Python SDK refuses an http:// apiEndpoint, so HTTPS is needed for it.
+// CA is a certificate authority that signs the fakes' server certificates.
+// Its PEM goes to the skill's trust store (NODE_EXTRA_CA_CERTS,
+// REQUESTS_CA_BUNDLE, a Java trust store). The Python SDK refuses an
+// http:// apiEndpoint, so HTTPS is needed for it. LoadOrCreateCA gives the
+// persistent CA a skill can trust once (caroot.go); NewCA one for a single
+// run, for tests.
 type CA struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
 	pem  []byte
 	now  func() time.Time
+	// certFile is where the persistent CA's certificate is kept; "" for
+	// one made by NewCA.
+	certFile string
 }
 
-// certLifetime is short: the CA lives for one run, and trusting it longer
-// than needed is a risk.
+// certLifetime is short: a server certificate (and a CA made by NewCA)
+// lives for one run, and trusting it longer than needed is a risk.
 const certLifetime = 7 * 24 * time.Hour
 
-// NewCA generates a CA. ECDSA P-256 keys take microseconds to make, where
+// NewCA generates a CA for one run, kept in memory only. ECDSA P-256 keys take microseconds to make, where
 // RSA takes tens of milliseconds, and every client the SDKs use accepts them.
 func NewCA() (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -63,6 +68,10 @@ func serial() *big.Int {
 	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	return n
 }
+
+// CertFile returns the path of the persistent CA's certificate, "" for a
+// CA made by NewCA.
+func (ca *CA) CertFile() string { return ca.certFile }
 
 // PEM returns the CA certificate in PEM form.
 func (ca *CA) PEM() []byte { return ca.pem }
