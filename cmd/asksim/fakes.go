@@ -24,6 +24,7 @@ type fakesOpts struct {
 	keyFile     string
 	tls         bool
 	caOut       string
+	ca          caFlag
 	profiles    string
 	manifest    string
 	quiet       bool
@@ -46,11 +47,13 @@ interrupted. Each serves its paths at the root of its address. Envelopes from 'a
 same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
-The Python SDK refuses an http:// apiEndpoint: use --tls, and make the skill
-trust the CA certificate that is written to --ca-out.`,
+The Python SDK refuses an http:// apiEndpoint: use --tls. The certificates
+are signed by asksim's persistent local CA (see 'asksim ca path'), which the
+skill trusts once: REQUESTS_CA_BUNDLE=$(asksim ca path) for Python.`,
 		examples: `  asksim fakes --key key.pem
   asksim fakes --key key.pem --api-addr 127.0.0.1:8700 --profiles fixtures/profiles/users.json
-  asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json
+  asksim fakes --tls --manifest skill-package/skill.json
+  asksim fakes --tls --ca-dir .asksim-ca --ca-out ca.pem
   asksim fakes --oauth-addr 127.0.0.1:8701 --oauth-config my-oauth.json`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var o fakesOpts
@@ -59,8 +62,9 @@ trust the CA certificate that is written to --ca-out.`,
 			fs.StringVar(&o.oauthConfig, "oauth-config", "", "OAuth fake configuration, JSON (default: fixtures/oauth/default.json)")
 			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr or --oauth-addr that is not loopback")
 			fs.StringVar(&o.keyFile, "key", "", "PEM RSA key whose tokens the fakes accept, as given to 'asksim envelope --key'")
-			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a locally generated CA")
-			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: write the CA certificate here (default: a temporary file)")
+			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with certificates from the persistent local CA ('asksim ca path')")
+			o.ca.register(fs)
+			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: also copy the CA certificate here")
 			fs.StringVar(&o.profiles, "profiles", "", "JSON profiles file (see fixtures/profiles/README.md)")
 			fs.StringVar(&o.manifest, "manifest", "", "skill.json whose manifest.permissions the APIs enforce (403 FORBIDDEN otherwise)")
 			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
@@ -77,6 +81,9 @@ trust the CA certificate that is written to --ca-out.`,
 func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	if o.caOut != "" && !o.tls {
 		return usagef("--ca-out needs --tls")
+	}
+	if o.ca.dir != "" && !o.tls {
+		return usagef("--ca-dir needs --tls")
 	}
 	keyFile, cleanupKey, err := fakesKey(o.keyFile)
 	if err != nil {
@@ -111,22 +118,16 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	sopts := serve.Options{Addr: o.apiAddr, AllowRemote: o.allowRemote,
 		Warnf: func(format string, a ...any) { fmt.Fprintf(st.err, "warning: "+format+"\n", a...) }}
-	caFile := o.caOut
+	caFile := ""
 	if o.tls {
-		if sopts.CA, err = serve.NewCA(); err != nil {
+		if sopts.CA, err = o.ca.load(st); err != nil {
 			return err
 		}
-		if caFile == "" {
-			f, err := os.CreateTemp("", "asksim-ca-*.pem")
-			if err != nil {
-				return err
+		caFile = sopts.CA.CertFile()
+		if o.caOut != "" {
+			if err := sopts.CA.WriteFile(o.caOut); err != nil {
+				return usagef("--ca-out: %v", err)
 			}
-			f.Close()
-			caFile = f.Name()
-			defer os.Remove(caFile)
-		}
-		if err := sopts.CA.WriteFile(caFile); err != nil {
-			return usagef("--ca-out: %v", err)
 		}
 	}
 	oauthCfg := oauth.DefaultConfig()

@@ -191,12 +191,18 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 		}
 	})
 
-	t.Run("generated key and TLS", func(t *testing.T) {
-		caFile := filepath.Join(t.TempDir(), "ca.pem")
-		p := startFakes(t, bin, "--tls", "--ca-out", caFile, "--quiet")
-		url, keyFile := p.lines["Alexa APIs"], strings.Fields(p.lines["Signing key"])[0]
-		if !strings.HasPrefix(url, "https://127.0.0.1:") || p.lines["CA cert"] != caFile {
-			t.Fatalf("banner %q", p.lines)
+	t.Run("generated key and TLS from the persistent CA", func(t *testing.T) {
+		caDir := t.TempDir()
+		caOut := filepath.Join(t.TempDir(), "ca.pem")
+		// The skill trusts the CA before the fakes start, as a skill
+		// started with REQUESTS_CA_BUNDLE=$(asksim ca path) does.
+		pathOut, err := exec.Command(bin, "ca", "path", "--ca-dir", caDir).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		caFile := strings.TrimSpace(string(pathOut))
+		if caFile != filepath.Join(caDir, "rootCA.pem") {
+			t.Fatalf("ca path = %q", caFile)
 		}
 		caPEM, err := os.ReadFile(caFile)
 		if err != nil {
@@ -207,13 +213,23 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 			t.Fatal("no certificate in the CA file")
 		}
 		trusting := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-		endpoint, token := envelope(t, bin, "--consent", "email+linked", "--key", keyFile, "--api-endpoint", url)
-		if status, body := profileEmail(t, trusting, endpoint, token); status != 200 || body != `"jane@example.com"` {
-			t.Errorf("Profile.email over TLS = %d %s, want 200", status, body)
-		}
-		p.stop(t)
-		if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("generated key %s still exists after exit (%v)", keyFile, err)
+		for run := range 2 {
+			p := startFakes(t, bin, "--tls", "--ca-dir", caDir, "--ca-out", caOut, "--quiet")
+			url, keyFile := p.lines["Alexa APIs"], strings.Fields(p.lines["Signing key"])[0]
+			if !strings.HasPrefix(url, "https://127.0.0.1:") || p.lines["CA cert"] != caFile {
+				t.Fatalf("run %d: banner %q", run, p.lines)
+			}
+			if copied, _ := os.ReadFile(caOut); !bytes.Equal(copied, caPEM) {
+				t.Errorf("run %d: --ca-out holds another certificate than %s", run, caFile)
+			}
+			endpoint, token := envelope(t, bin, "--consent", "email+linked", "--key", keyFile, "--api-endpoint", url)
+			if status, body := profileEmail(t, trusting, endpoint, token); status != 200 || body != `"jane@example.com"` {
+				t.Errorf("run %d: Profile.email over TLS = %d %s, want 200", run, status, body)
+			}
+			p.stop(t)
+			if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("generated key %s still exists after exit (%v)", keyFile, err)
+			}
 		}
 	})
 }
@@ -226,6 +242,7 @@ func TestFakesUsageErrors(t *testing.T) {
 		{[]string{"--api-addr", "0.0.0.0:0"}, "--allow-remote"},
 		{[]string{"--api-addr", "nope"}, "--api-addr: bad address"},
 		{[]string{"--ca-out", "x.pem"}, "--ca-out needs --tls"},
+		{[]string{"--ca-dir", "x"}, "--ca-dir needs --tls"},
 		{[]string{"--key", "/does/not/exist.pem"}, "--key:"},
 		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
 		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
