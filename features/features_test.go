@@ -2,8 +2,10 @@ package features_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/features"
 	"github.com/cucumber/godog"
 )
@@ -29,5 +31,43 @@ func TestBundledFeatures(t *testing.T) {
 	}.Run()
 	if status != 0 {
 		t.Errorf("godog status %d, want 0", status)
+	}
+}
+
+// TestBundledFeaturesOverTLS runs the features that call the fakes (the
+// profile API, the OAuth server) with both served over HTTPS from a
+// persistent CA: the envelopes carry an https apiEndpoint, and the example
+// skill and the linker reach the fakes only by trusting that CA.
+func TestBundledFeaturesOverTLS(t *testing.T) {
+	ca, _, err := serve.LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite, err := features.NewSuite(context.Background(), features.Config{CA: ca})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { suite.Close() })
+	for _, u := range []string{suite.APIURL(), suite.OAuthURL()} {
+		if !strings.HasPrefix(u, "https://127.0.0.1:") {
+			t.Fatalf("fake at %s, want https://127.0.0.1:…", u)
+		}
+	}
+	status := godog.TestSuite{
+		Name:                "bundled-tls",
+		ScenarioInitializer: suite.InitializeScenario,
+		Options: &godog.Options{
+			Format:   "progress",
+			FS:       features.FS,
+			Paths:    []string{"consent.feature", "linking.feature", "profile.feature", "permissions.feature"},
+			Strict:   true,
+			TestingT: t,
+		},
+	}.Run()
+	if status != 0 {
+		t.Errorf("godog status %d, want 0", status)
+	}
+	if n := len(suite.AlexaAPI().Requests()); n == 0 {
+		t.Error("no call reached the Alexa API fake over TLS")
 	}
 }

@@ -2,6 +2,7 @@ package features
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -61,6 +62,12 @@ type Config struct {
 	// Model is a bare interaction model, for every locale, when there is no
 	// skill package.
 	Model *model.Model
+	// CA, when set, serves the Alexa API and OAuth fakes over HTTPS with
+	// server certificates it signs (a skill on the Python SDK refuses an
+	// http:// apiEndpoint, docs/alexa-contract.md §4.0). Use the persistent
+	// CA (serve.LoadOrCreateCA) so that a skill started beforehand trusts
+	// it. The suite's own clients (the linker, the example skill) trust it.
+	CA *serve.CA
 	// Signer signs apiAccessTokens; nil generates a key.
 	Signer *apitoken.Signer
 	// Now is the clock of envelopes and fakes; defaults to time.Now.
@@ -105,6 +112,9 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		cfg.Now = time.Now
 	}
 	s = &Suite{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}}
+	if cfg.CA != nil {
+		s.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cfg.CA.CertPool()}}
+	}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -140,7 +150,7 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if s.api, err = alexaapi.New(apiCfg); err != nil {
 		return nil, fmt.Errorf("alexa api fake: %w", err)
 	}
-	if s.apiURL, err = s.serve(s.api, cfg.APIAddr, "--api-addr"); err != nil {
+	if s.apiURL, err = s.serve(s.api, cfg.APIAddr, "--api-addr", cfg.CA); err != nil {
 		return nil, err
 	}
 
@@ -158,14 +168,20 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if s.oauth, err = oauth.New(s.oauthCfg); err != nil {
 		return nil, fmt.Errorf("oauth fake: %w", err)
 	}
-	if s.oauthURL, err = s.serve(s.oauth, cfg.OAuthAddr, "--oauth-addr"); err != nil {
+	if s.oauthURL, err = s.serve(s.oauth, cfg.OAuthAddr, "--oauth-addr", cfg.CA); err != nil {
 		return nil, err
 	}
 
 	endpoint := cfg.Endpoint
 	if endpoint == nil {
-		h := skill.New(skill.Options{UserInfoURL: s.oauthURL + "/userinfo"})
-		if s.skillURL, err = s.serve(h, "", "skill"); err != nil {
+		opts := skill.Options{UserInfoURL: s.oauthURL + "/userinfo"}
+		if cfg.CA != nil {
+			opts.HTTPClient = &http.Client{Timeout: skill.DefaultTimeout, Transport: s.client.Transport}
+		}
+		h := skill.New(opts)
+		// The skill itself is served over plain HTTP: --tls is about the
+		// fakes the skill calls, and --ca about a skill on HTTPS.
+		if s.skillURL, err = s.serve(h, "", "skill", nil); err != nil {
 			return nil, err
 		}
 		if endpoint, err = simulator.HTTPEndpoint(s.skillURL); err != nil {
@@ -230,9 +246,9 @@ func (s *Suite) model(locale string) (*model.Model, error) {
 }
 
 // serve serves h on addr (127.0.0.1 on a free port when empty) until
-// Close; what names the server in errors.
-func (s *Suite) serve(h http.Handler, addr, what string) (string, error) {
-	srv, err := serve.Start(h, serve.Options{Addr: addr})
+// Close, over HTTPS when ca is set; what names the server in errors.
+func (s *Suite) serve(h http.Handler, addr, what string, ca *serve.CA) (string, error) {
+	srv, err := serve.Start(h, serve.Options{Addr: addr, CA: ca})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}

@@ -29,6 +29,8 @@ type sendFlags struct {
 	caFile   string
 	unsigned bool
 	apiAddr  string
+	tls      bool
+	ca       caFlag
 	pkg      skillPackageFlag
 }
 
@@ -41,6 +43,8 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca", "", "PEM file of a CA to trust for an https endpoint, besides the system's")
 	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
 	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on HOST:PORT for the call (port 0: a free one) and put it in the envelope's apiEndpoint")
+	fs.BoolVar(&f.tls, "tls", false, "with --api-addr: serve the fake over HTTPS from the persistent local CA ('asksim ca path')")
+	f.ca.register(fs)
 }
 
 // options returns the simulator options for the skill endpoint.
@@ -97,6 +101,7 @@ signature verification off (see docs/request-signing.md).`,
   asksim envelope launch | asksim send --endpoint https://localhost:8443/ --ca ca.pem -
   asksim send --endpoint http://localhost:3000/ --file captured.json --lenient
   asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 intent GetEmailIntent --consent email
+  asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 --tls intent GetEmailIntent --consent email
   asksim send --endpoint http://localhost:3000/ --skill-package skill-package say "order two coffees"`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var sf simFlags
@@ -125,11 +130,23 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 	if err != nil {
 		return err
 	}
+	switch {
+	case f.tls && f.apiAddr == "":
+		return usagef("--tls needs --api-addr: it serves the Alexa API fake for the call over HTTPS (for a fake running elsewhere, start it with 'asksim fakes --tls')")
+	case f.ca.dir != "" && !f.tls:
+		return usagef("--ca-dir needs --tls")
+	}
 	if f.apiAddr != "" {
 		if sf.apiEndpoint != "" {
 			return usagef("give --api-addr (serve the fake for this call) or --api-endpoint (use one running elsewhere), not both")
 		}
-		fakeOpts, stop, err := serveAPIForCall(st, f.apiAddr, sf.keyFile)
+		var ca *serve.CA
+		if f.tls {
+			if ca, err = f.ca.load(st); err != nil {
+				return err
+			}
+		}
+		fakeOpts, stop, err := serveAPIForCall(st, f.apiAddr, sf.keyFile, ca)
 		if err != nil {
 			return err
 		}
@@ -252,7 +269,7 @@ func report(st *stdio, turn *simulator.Turn, err error) error {
 // serveAPIForCall serves the Alexa API fake on addr for one call, so that
 // the skill can read the profile, and returns the options that point the
 // envelope at it and sign its token with the key the fake trusts.
-func serveAPIForCall(st *stdio, addr, keyFile string) ([]simulator.Option, func(), error) {
+func serveAPIForCall(st *stdio, addr, keyFile string, ca *serve.CA) ([]simulator.Option, func(), error) {
 	var signer *apitoken.Signer
 	if keyFile != "" {
 		key, err := apitoken.LoadKeyFile(keyFile)
@@ -271,7 +288,7 @@ func serveAPIForCall(st *stdio, addr, keyFile string) ([]simulator.Option, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := startFake(api, serve.Options{}, addr, "--api-addr")
+	srv, err := startFake(api, serve.Options{CA: ca}, addr, "--api-addr")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,8 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/asksim/asksim/fakes/serve"
 	exampleskill "github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 )
@@ -186,6 +190,49 @@ func TestSendServesTheAlexaAPIForTheCall(t *testing.T) {
 	code, _, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "--api-endpoint", "http://x", "launch")
 	if code != 2 || !strings.Contains(errs, "--api-addr") {
 		t.Errorf("both --api-addr and --api-endpoint: exit %d, %s", code, errs)
+	}
+}
+
+// --tls serves the call's fake over HTTPS from the persistent CA; a skill
+// that trusts only that CA reads the email through it.
+func TestSendServesTheAlexaAPIOverTLS(t *testing.T) {
+	caDir := t.TempDir()
+	ca, _, err := serve.LoadOrCreateCA(caDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apiEndpoint atomic.Value
+	apiEndpoint.Store("")
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.CertPool()}}}
+	sk := exampleskill.New(exampleskill.Options{HTTPClient: client})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var env simulator.Envelope
+		json.Unmarshal(body, &env)
+		apiEndpoint.Store(env.Context.System.APIEndpoint)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sk.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	code, out, errs := runCLIStdin(t, "", "send", "--endpoint", ts.URL, "--api-addr", "127.0.0.1:0", "--tls", "--ca-dir", caDir,
+		"intent", "GetEmailIntent", "--consent", "email")
+	if code != 0 || !strings.Contains(out, "Your email is jane@example.com.") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	if got := apiEndpoint.Load().(string); !strings.HasPrefix(got, "https://127.0.0.1:") {
+		t.Errorf("apiEndpoint %q, want https://127.0.0.1:…", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tls", "launch"}, "--tls needs --api-addr"},
+		{[]string{"--ca-dir", caDir, "--api-addr", "127.0.0.1:0", "launch"}, "--ca-dir needs --tls"},
+	} {
+		code, _, errs := runCLIStdin(t, "", append([]string{"send", "--endpoint", ts.URL}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("send %q: exit %d, stderr %q; want %q", tc.args, code, errs, tc.want)
+		}
 	}
 }
 

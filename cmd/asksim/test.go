@@ -37,6 +37,8 @@ type testFlags struct {
 	profiles    string
 	oauthConfig string
 	ca          string
+	tls         bool
+	caDir       caFlag
 	timeout     time.Duration
 	noColor     bool
 	list        bool
@@ -64,7 +66,8 @@ configuration error (a feature that does not parse, an undefined step).`,
   asksim test --format progress --format junit:reports/junit.xml --format cucumber:reports/cucumber.json
   asksim test --tags '@smoke && ~@slow' --concurrency 4
   asksim test --shard 2/4 --random=42
-  asksim test --lambda --endpoint http://127.0.0.1:9000 features/`,
+  asksim test --lambda --endpoint http://127.0.0.1:9000 features/
+  REQUESTS_CA_BUNDLE=$(asksim ca path) python skill.py &  asksim test --tls --endpoint http://127.0.0.1:3000/ features/`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f testFlags
 			fs.StringVar(&f.config, "config", "", "project config file (default: asksim.yaml, asksim.yml or asksim.json in the working directory)")
@@ -87,6 +90,8 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
 			fs.StringVar(&f.oauthConfig, "oauth-config", "", "OAuth fake configuration (default fixtures/oauth/default.json)")
 			fs.StringVar(&f.ca, "ca", "", "extra CA certificate (PEM) to trust for an https endpoint")
+			fs.BoolVar(&f.tls, "tls", false, "serve the Alexa API and OAuth fakes over HTTPS from the persistent local CA (needed by Python skills; see 'asksim ca path')")
+			f.caDir.register(fs)
 			fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
 			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output (the default when stdout is not a terminal, or NO_COLOR is set)")
 			fs.BoolVar(&f.list, "list", false, "list the scenarios (file:line) the run would include, and exit")
@@ -120,7 +125,7 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 		return usagef("%v", err)
 	}
 	dir := filepath.Dir(path)
-	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "skill-package": true}
+	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true}
 	for _, s := range settings {
 		if s.Key == "paths" {
 			if len(*args) == 0 {
@@ -238,6 +243,16 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 			return usagef("--oauth-config: %v", err)
 		}
 		cfg.OAuth = &oc
+	}
+	switch {
+	case f.tls:
+		ca, err := f.caDir.load(st)
+		if err != nil {
+			return err
+		}
+		cfg.CA = ca
+	case f.caDir.dir != "":
+		return usagef("--ca-dir needs --tls")
 	}
 	suite, err := features.NewSuite(ctx, cfg)
 	if err != nil {

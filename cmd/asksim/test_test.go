@@ -263,3 +263,25 @@ func TestTest_SkillPackageForUtterances(t *testing.T) {
 		t.Errorf("missing package: exit %d, %s", code, stderr)
 	}
 }
+
+// tls: true in asksim.yaml serves the fakes from the persistent CA in
+// ca-dir, relative to the file; the bundled features, which read the
+// profile and link accounts through the fakes, pass over HTTPS.
+func TestTest_TLSFromProjectConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, filepath.Join(dir, "asksim.yaml"), "tls: true\nca-dir: ca\nformat: [progress]\n")
+	code, stdout, stderr := runCLI(t, "test", "--config", cfg, "--no-color")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ca", "rootCA.pem")); err != nil {
+		t.Errorf("no CA in ca-dir relative to the config file: %v", err)
+	}
+	if !strings.Contains(stderr, "created a local CA") {
+		t.Errorf("stderr does not say a CA was created:\n%s", stderr)
+	}
+	code, _, stderr = runCLI(t, "test", "--ca-dir", dir)
+	if code != exitUsage || !strings.Contains(stderr, "--ca-dir needs --tls") {
+		t.Errorf("--ca-dir without --tls: exit %d, %s", code, stderr)
+	}
+}
