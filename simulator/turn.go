@@ -77,10 +77,17 @@ func (t *Turn) ValueAt(path string) (any, bool) { return ValueAt(t.Raw, path) }
 //   - shouldEndSession absent depends on the device (contract §6.2): a
 //     headless device ends the session, a screen device keeps it open.
 //     Absent with only Dialog.* directives keeps it open on any device.
-//   - A Connections.SendRequest AskFor keeps the session open so that the
-//     Connections.Response (see AnswerPermissionRequest) continues it.
-//     UNCONFIRMED: Amazon's docs do not say which session the response
-//     arrives in. Buy, Upsell and Cancel requests end it (§6.2).
+//   - A Connections.SendRequest AskFor with shouldEndSession true ends the
+//     session: Alexa runs the consent dialog and then starts the skill
+//     again, so the Connections.Response (see AnswerPermissionRequest)
+//     opens a new session without the old attributes, as after a purchase
+//     flow (docs/alexa-contract.md §2.7). With shouldEndSession false or
+//     absent the response continues the session. Buy, Upsell and Cancel
+//     requests end it whatever the field says (§6.2).
+//   - A Connections.StartConnection to AMAZON.AskForPermissionsConsent
+//     (voice-forward consent) suspends the session; the
+//     SessionResumedRequest that answers it resumes the same session with
+//     its attributes (§2.10).
 //   - Otherwise the session goes on, carrying the answer's
 //     sessionAttributes to the next request.
 //   - Sessionless requests (AudioPlayer, System.ExceptionEncountered, …)
@@ -200,7 +207,7 @@ func intentName(r *Request) string {
 // settle updates the session after a turn; see Send.
 func (c *Conversation) settle(env *Envelope, turn *Turn, err error) {
 	t := env.Request.Type
-	if t == TypeConnectionsResponse {
+	if t == TypeConnectionsResponse || t == TypeSessionResumed {
 		c.mu.Lock()
 		c.asked = nil
 		c.mu.Unlock()
@@ -219,12 +226,15 @@ func (c *Conversation) settle(env *Envelope, turn *Turn, err error) {
 		c.asked = asked
 		c.mu.Unlock()
 	}
+	ends := r.ShouldEndSession != nil && *r.ShouldEndSession
 	switch {
-	case asked != nil:
+	case asked != nil && asked.Flow == FlowVoiceForward:
+		c.Continue(turn.Response.SessionAttributes)
+	case asked != nil && !ends:
 		c.Continue(turn.Response.SessionAttributes)
 	case sendRequest:
 		c.EndSession()
-	case r.ShouldEndSession != nil && *r.ShouldEndSession:
+	case ends:
 		c.EndSession()
 	case r.ShouldEndSession == nil && !onlyDialog(r.Directives) && c.device.Viewport == nil:
 		c.EndSession()
@@ -257,22 +267,39 @@ func (c *Conversation) PermissionRequest() (PermissionRequest, bool) {
 	return pr, true
 }
 
-// AnswerPermissionRequest returns the Connections.Response that answers the
-// pending permission request with status ACCEPTED, DENIED or NOT_ANSWERED,
-// echoing its scopes and token. ACCEPTED also grants the scopes, so the
-// tokens of that request and later ones carry them, as they would after the
-// user said yes.
+// AnswerPermissionRequest returns Alexa's answer to the pending voice
+// permission request, in the shape of the request (docs/alexa-contract.md
+// §2.7, §2.10): a Connections.Response to an AskFor, with a single
+// permissionScope for version 1 and the permissionScopes list for version
+// 2; a SessionResumedRequest to voice-forward consent. status is the
+// user's answer, ACCEPTED, DENIED or NOT_ANSWERED; ACCEPTED also grants
+// the scopes, so the tokens of that request and later ones carry them, as
+// they would after the user said yes.
+//
+// When the simulator knows the manifest (WithManifestPermissions,
+// WithSkillPackage) and a scope asked for is not declared, the user is not
+// asked: the answer has status.code "400", no user status, and nothing is
+// granted.
 func (c *Conversation) AnswerPermissionRequest(status string) (Request, error) {
 	pr, ok := c.PermissionRequest()
 	if !ok {
-		return Request{}, errors.New("the skill has sent no Connections.SendRequest AskFor to answer")
+		return Request{}, errors.New("the skill has sent no voice permission request (Connections.SendRequest AskFor, or Connections.StartConnection to AMAZON.AskForPermissionsConsent) to answer")
 	}
 	switch status {
-	case PermissionAccepted:
-		c.SetConsent(c.consent.Grant(pr.Scopes...))
-	case PermissionDenied, PermissionNotAnswered:
+	case PermissionAccepted, PermissionDenied, PermissionNotAnswered:
 	default:
 		return Request{}, fmt.Errorf("permission status %q: want ACCEPTED, DENIED or NOT_ANSWERED", status)
 	}
-	return PermissionResponse(status, pr.Scopes, pr.Token), nil
+	a := PermissionAnswer{Flow: pr.Flow, Version: pr.Version, Status: status, Scopes: pr.Scopes,
+		ConsentLevels: pr.ConsentLevels, Token: pr.Token}
+	if m := c.sim.manifest; m != nil {
+		if missing := m.undeclared(pr.Scopes); len(missing) > 0 {
+			a.Status, a.Code = "", PermissionCodeNotInManifest
+			return a.Request(), nil
+		}
+	}
+	if status == PermissionAccepted {
+		c.SetConsent(c.consent.Grant(pr.Scopes...))
+	}
+	return a.Request(), nil
 }
