@@ -91,7 +91,7 @@ func TestPythonSDKSkill(t *testing.T) {
 	if err != nil || status != 0 {
 		t.Fatalf("status %d, %v\n%s", status, err, report.String())
 	}
-	if !strings.Contains(report.String(), "6 scenarios (6 passed)") {
+	if !strings.Contains(report.String(), "9 scenarios (9 passed)") {
 		t.Errorf("report: %s", report.String())
 	}
 }
