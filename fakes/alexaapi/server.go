@@ -219,7 +219,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v, err := s.authenticate(r)
 	if err != nil {
 		c.detail = err.Error()
-		s.fail(w, c, DecisionBadToken, errBadToken(c.family, err.Error()))
+		s.fail(w, c, DecisionBadToken, errBadToken(c.family))
 		return
 	}
 	c.user, c.device = v.userID, v.deviceID
@@ -274,8 +274,14 @@ func (s *Server) authenticate(r *http.Request) (*verified, error) {
 	return s.tokens.verify(strings.TrimSpace(token))
 }
 
-// fail answers e in the call's API shape and logs it.
+// fail answers e in the call's API shape, with the call's detail in
+// DetailHeader, and logs it.
 func (s *Server) fail(w http.ResponseWriter, c *call, decision string, e apiError) {
+	if c.detail != "" {
+		// Quoted as for the log: the detail may echo the client's input,
+		// and no CR or LF may reach a header.
+		w.Header().Set(DetailHeader, logsafe.Text(c.detail))
+	}
 	writeJSON(w, e.status, e.body(c.family))
 	s.finish(c, e.status, decision)
 }
