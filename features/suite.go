@@ -115,9 +115,12 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if cfg.CA != nil {
 		s.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cfg.CA.CertPool()}}
 	}
+	// The named result is nil on an error return: close what was started
+	// through a copy.
+	started := s
 	defer func() {
 		if err != nil {
-			s.Close()
+			started.Close()
 		}
 	}()
 	if cfg.Signer == nil {

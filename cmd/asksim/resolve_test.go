@@ -22,10 +22,20 @@ func TestResolve_PrintsIntentSlotsAndWhy(t *testing.T) {
 		`"2" (heard "two")`,
 		`why:`,
 		`slot item (ItemType) = "coffees": synonym of "coffee"`,
+		"matching:  by sample",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+// "what's my email" reaches the sample "what is my email" (contractions
+// are written out), and the output says matching is by sample.
+func TestResolve_Contraction(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "resolve", "ask example skill what's my email address", "--skill-package", examplePackage)
+	if code != 0 || !strings.Contains(stdout, "intent:    GetEmailIntent") || !strings.Contains(stdout, "matching:  by sample") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 
