@@ -55,7 +55,7 @@ func TestStepFailureMessages(t *testing.T) {
 			"expected the skill to receive IntentRequest OrderIntent (dialogState STARTED)\ngot:     IntentRequest OrderIntent (dialogState COMPLETED)\npath:    request.intent\n"},
 		{`When the user opens the skill
     Then the response asks for the "email" permission`,
-			"expected a request for the \"alexa::profile:email:read\" permission\ngot:     neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor\npath:    response.card\n"},
+			"expected a request for the \"alexa::profile:email:read\" permission\ngot:     no AskForPermissionsConsent card and no voice permission request (Connections.SendRequest AskFor, Connections.StartConnection to AMAZON.AskForPermissionsConsent)\npath:    response.card\n"},
 		{`When the user invokes "GetEmailIntent"
     Then the response asks for the "name" permission`,
 			"expected a request for the \"alexa::profile:name:read\" permission\ngot:     a consent card for [alexa::profile:email:read]\npath:    response.card\n"},
@@ -89,6 +89,10 @@ func TestStepFailureMessages(t *testing.T) {
 		{`Given the user's profile:
       | email |`,
 			"profile table row 1 has 1 cells, want 2: field and value"},
+		{`When the user says "open example skill"
+    And the user says "stop"
+    And the user says "what is my email"`,
+			"\"what is my email\" was said after the session ended, without the invocation phrase: Alexa, not the skill, would hear it. Start with the invocation name, e.g. \"ask example skill what is my email\" or \"open example skill\""},
 		{`When the user says "open example skill"
     Then Alexa asks for the "item" slot`,
 			"expected Alexa to wait for a value for the \"item\" slot\ngot:     nothing: no dialog step is open\n"},

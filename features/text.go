@@ -114,7 +114,7 @@ func describeAsked(asked []simulator.ScopeRequest) string {
 		found = append(found, fmt.Sprintf("a voice permission request for %v", voice))
 	}
 	if len(found) == 0 {
-		return "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor"
+		return "no AskForPermissionsConsent card and no voice permission request (Connections.SendRequest AskFor, Connections.StartConnection to AMAZON.AskForPermissionsConsent)"
 	}
 	return strings.Join(found, " and ")
 }

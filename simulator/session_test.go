@@ -425,3 +425,18 @@ func TestParallelConversationsStayApart(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+func TestSessionEnded(t *testing.T) {
+	conv, _ := scripted(t, "echo-dot", fmt.Sprintf(keepOpen, `{}`), endIt)
+	if conv.SessionEnded() {
+		t.Error("a new conversation reports an ended session")
+	}
+	send(t, conv, simulator.LaunchRequest())
+	if conv.SessionEnded() {
+		t.Error("an open session reported as ended")
+	}
+	send(t, conv, simulator.IntentRequest("AMAZON.StopIntent"))
+	if !conv.SessionEnded() {
+		t.Error("shouldEndSession true: the session is not reported as ended")
+	}
+}

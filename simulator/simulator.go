@@ -202,6 +202,9 @@ type Conversation struct {
 
 	mu      sync.Mutex
 	session *sessionState
+	// hadSession is set once a session has been opened: with session nil
+	// it means one has ended.
+	hadSession bool
 	// asked is the last voice permission request the skill sent.
 	asked *PermissionRequest
 	// gen counts changes of consent and device, which change the context;
@@ -319,6 +322,15 @@ func (c *Conversation) Continue(attrs json.RawMessage) {
 	c.session.attributes = attrs
 }
 
+// SessionEnded reports whether a session of the conversation has ended
+// and none is open: what the user says next goes to Alexa, not to the
+// skill, unless it names the skill (docs/alexa-contract.md §6.2).
+func (c *Conversation) SessionEnded() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hadSession && c.session == nil
+}
+
 // EndSession closes the session; the next request opens a new one.
 func (c *Conversation) EndSession() {
 	c.mu.Lock()
@@ -390,6 +402,7 @@ func (c *Conversation) Envelope(req Request) (*Envelope, error) {
 		c.mu.Lock()
 		if c.session == nil || req.Type == TypeLaunchRequest {
 			c.session = &sessionState{id: c.sim.ids.sessionID(), isNew: true}
+			c.hadSession = true
 		}
 		env.Session = &Session{New: c.session.isNew, SessionID: c.session.id, Application: app,
 			Attributes: c.session.attributes, User: user}
