@@ -35,19 +35,26 @@ type CA struct {
 // lives for one run, and trusting it longer than needed is a risk.
 const certLifetime = 7 * 24 * time.Hour
 
-// NewCA generates a CA for one run, kept in memory only. ECDSA P-256 keys take microseconds to make, where
-// RSA takes tens of milliseconds, and every client the SDKs use accepts them.
+// NewCA generates a CA for one run, kept in memory only.
 func NewCA() (*CA, error) {
+	now := time.Now()
+	return newCA(pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim local CA " + now.UTC().Format(time.RFC3339)},
+		now, certLifetime)
+}
+
+// newCA makes a self-signed CA named subject, valid from an hour before now
+// for lifetime. ECDSA P-256 keys take microseconds to make, where RSA takes
+// tens of milliseconds, and every client the SDKs use accepts them.
+func newCA(subject pkix.Name, now time.Time, lifetime time.Duration) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim local CA " + now.UTC().Format(time.RFC3339)},
+		Subject:               subject,
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(certLifetime),
+		NotAfter:              now.Add(lifetime),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,

@@ -2,8 +2,6 @@ package serve
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -165,36 +163,17 @@ func waitForCA(dir string) (*CA, bool, error) {
 }
 
 func newPersistentCA() (*CA, []byte, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, err
-	}
 	now := time.Now()
 	host, _ := os.Hostname()
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject: pkix.Name{Organization: []string{"asksim local CA"}, OrganizationalUnit: []string{host},
-			CommonName: "asksim local CA " + now.UTC().Format(time.DateOnly)},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(persistentCALifetime),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	ca, err := newCA(pkix.Name{Organization: []string{"asksim local CA"}, OrganizationalUnit: []string{host},
+		CommonName: "asksim local CA " + now.UTC().Format(time.DateOnly)}, now, persistentCALifetime)
 	if err != nil {
 		return nil, nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
+	kder, err := x509.MarshalPKCS8PrivateKey(ca.key)
 	if err != nil {
 		return nil, nil, err
 	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	ca := &CA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), now: time.Now}
 	return ca, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
 }
 
