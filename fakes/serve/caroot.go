@@ -139,7 +139,14 @@ func LoadOrCreateCA(dir string) (ca *CA, created bool, err error) {
 		if errors.Is(err, fs.ErrExist) {
 			return waitForCA(dir)
 		}
-		return nil, false, fmt.Errorf("CA key: %w", err)
+		// A file system without hard links: claim the name by creating
+		// it exclusively instead.
+		if err := writeExclusive(keyPath, keyPEM); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return waitForCA(dir)
+			}
+			return nil, false, fmt.Errorf("CA key: %w", err)
+		}
 	}
 	if err := os.Rename(tmpCert, certPath); err != nil {
 		os.Remove(keyPath)
@@ -175,6 +182,22 @@ func newPersistentCA() (*CA, []byte, error) {
 		return nil, nil, err
 	}
 	return ca, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
+}
+
+// writeExclusive creates path, mode 0600, failing if it exists, and writes b.
+func writeExclusive(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // writeTemp writes b to a new file in dir named by pattern, with mode perm.
