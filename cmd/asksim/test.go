@@ -67,7 +67,8 @@ configuration error (a feature that does not parse, an undefined step).`,
   asksim test --tags '@smoke && ~@slow' --concurrency 4
   asksim test --shard 2/4 --random=42
   asksim test --lambda --endpoint http://127.0.0.1:9000 features/
-  REQUESTS_CA_BUNDLE=$(asksim ca path) python skill.py &  asksim test --tls --endpoint http://127.0.0.1:3000/ features/`,
+  REQUESTS_CA_BUNDLE=$(asksim ca path) python3 skill.py &    # a Python skill trusts the local CA
+  asksim test --tls --endpoint http://127.0.0.1:3000/ features/`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f testFlags
 			fs.StringVar(&f.config, "config", "", "project config file (default: asksim.yaml, asksim.yml or asksim.json in the working directory)")
