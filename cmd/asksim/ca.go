@@ -20,18 +20,28 @@ func (f *caFlag) register(fs *pflag.FlagSet) {
 // stderr says where a new one was made, since skills must be told to
 // trust it.
 func (f *caFlag) load(st *stdio) (*serve.CA, error) {
-	dir, err := serve.ResolveCADir(f.dir)
+	ca, created, err := f.loadOrCreate()
 	if err != nil {
-		return nil, usagef("--ca-dir: %v", err)
-	}
-	ca, created, err := serve.LoadOrCreateCA(dir)
-	if err != nil {
-		return nil, &configError{fmt.Sprintf("local CA in %s: %v", dir, err)}
+		return nil, err
 	}
 	if created {
 		fmt.Fprintf(st.err, "asksim: created a local CA; skills must trust %s\n", ca.CertFile())
 	}
 	return ca, nil
+}
+
+// loadOrCreate returns the persistent CA of --ca-dir (or the default
+// directory), and whether it was just created.
+func (f *caFlag) loadOrCreate() (*serve.CA, bool, error) {
+	dir, err := serve.ResolveCADir(f.dir)
+	if err != nil {
+		return nil, false, usagef("--ca-dir: %v", err)
+	}
+	ca, created, err := serve.LoadOrCreateCA(dir)
+	if err != nil {
+		return nil, false, &configError{fmt.Sprintf("local CA in %s: %v", dir, err)}
+	}
+	return ca, created, nil
 }
 
 func init() {
@@ -85,13 +95,9 @@ changes nothing.`,
 				if len(args) > 0 {
 					return usagef("takes no arguments, got %q", args)
 				}
-				dir, err := serve.ResolveCADir(f.dir)
+				ca, created, err := f.loadOrCreate()
 				if err != nil {
-					return usagef("--ca-dir: %v", err)
-				}
-				ca, created, err := serve.LoadOrCreateCA(dir)
-				if err != nil {
-					return &configError{fmt.Sprintf("local CA in %s: %v", dir, err)}
+					return err
 				}
 				what := "Local CA (already there)"
 				if created {
