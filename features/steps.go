@@ -47,7 +47,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	for i, st := range steps {
 		// Compiled once: godog would compile a string pattern for every
 		// scenario, which cost a sixth of a large run.
-		sc.Step(stepRegexps[i], st.bind(w))
+		sc.Step(stepRegexps[i], unescaping(st.bind(w), quotedArgs[i]))
 	}
 }
 
@@ -262,7 +262,7 @@ func (w *world) unlink() error {
 }
 
 func (w *world) profile(table *godog.Table) error {
-	doc, err := profileFields(table)
+	doc, err := profileFields(table, w.suite.defaultProfile)
 	if err != nil {
 		return err
 	}
@@ -334,17 +334,17 @@ func (w *world) answerPermission(status string) func(context.Context) error {
 // Then.
 
 func (w *world) says(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(false, fmt.Sprintf("Alexa to say %q", want), func(got string) bool { return got == want })
 }
 
 func (w *world) saysContaining(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(false, fmt.Sprintf("Alexa to say something containing %q", want), func(got string) bool { return strings.Contains(got, want) })
 }
 
 func (w *world) saysMatching(expr string) error {
-	re, err := regexp.Compile(unescape(expr))
+	re, err := regexp.Compile(expr)
 	if err != nil {
 		return fmt.Errorf("regular expression %q: %v", expr, err)
 	}
@@ -356,7 +356,7 @@ func (w *world) saysNothing() error {
 }
 
 func (w *world) reprompts(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(true, fmt.Sprintf("Alexa to reprompt %q", want), func(got string) bool { return got == want })
 }
 

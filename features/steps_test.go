@@ -84,8 +84,8 @@ func TestStepFailureMessages(t *testing.T) {
 		{`Given the user has linked their account as "carol"`,
 			"link the account as \"carol\": no user \"carol\" in the OAuth fake's configuration (users: alice, bob)"},
 		{`Given the user's profile:
-      | email | 42 |`,
-			"the user's profile table:1: email: want a string or null, got number"},
+      | settings.distanceUnits | far |`,
+			`profile table row 1 (settings.distanceUnits = "far"): settings.distanceUnits: "far" is not one of METRIC, IMPERIAL`},
 		{`Given the user's profile:
       | email |`,
 			"profile table row 1 has 1 cells, want 2: field and value"},
@@ -141,4 +141,121 @@ func lastError(t *testing.T, report []byte) string {
 		}
 	}
 	return msg
+}
+
+// runSteps runs one scenario of steps and returns godog's status and the
+// last error its cucumber report holds.
+func runSteps(t *testing.T, suite *features.Suite, steps string) (int, string) {
+	t.Helper()
+	var out bytes.Buffer
+	status := godog.TestSuite{
+		ScenarioInitializer: suite.InitializeScenario,
+		Options: &godog.Options{
+			Format: "cucumber", Output: &out, Strict: true, NoColors: true,
+			FeatureContents: []godog.Feature{{Name: "f.feature", Contents: []byte("Feature: f\n  Scenario: s\n    " + steps + "\n")}},
+		},
+	}.Run()
+	return status, lastError(t, out.Bytes())
+}
+
+// Only \" and \\ are escapes in a quoted argument: a regular expression
+// keeps its \. and \S, so that it checks what it says (defect 1: every
+// backslash was dropped, and "^Jane\.Doe$" matched "Jane Doe").
+func TestStepArguments_OnlyQuoteAndBackslashAreEscapes(t *testing.T) {
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { suite.Close() })
+	cases := []struct {
+		steps string
+		pass  bool
+	}{
+		{`Given the consent scenario "email"
+    When the user invokes "GetEmailIntent"
+    Then Alexa says something matching "^Your email is \S+@\S+\.com\.$"`, true},
+		{`Given the consent scenario "name"
+    When the user invokes "GetNameIntent"
+    Then Alexa says something matching "^Your name is Jane Doe\.$"`, true},
+		{`Given the consent scenario "name"
+    When the user invokes "GetNameIntent"
+    Then Alexa says something matching "^Your name is Jane\.Doe\.$"`, false},
+		{`Given the consent scenario "email"
+    When the user invokes "GetEmailIntent"
+    Then Alexa says something matching "jane@example\.com\.\z"`, true},
+		// \" is a quote and \\ a backslash: "\\\\." is the expression \\.,
+		// a backslash and any character, which the speech does not hold.
+		{`Given the consent scenario "email"
+    When the user invokes "GetEmailIntent"
+    Then Alexa says something matching "example\\\\.com"`, false},
+		{`Given the consent scenario "email"
+    When the user invokes "GetEmailIntent"
+    Then Alexa says something matching "example\\.com"`, true},
+		{`When the user opens the skill
+    Then Alexa says something matching "^[^\"]*$"`, true},
+	}
+	for _, c := range cases {
+		status, msg := runSteps(t, suite, c.steps)
+		if got := status == 0; got != c.pass {
+			t.Errorf("%s\npassed %v, want %v; %s", c.steps, got, c.pass, msg)
+		}
+	}
+}
+
+// The bundled consent outline's rows hold \. and must keep it: with the
+// backslash dropped its "Jane Doe." would match "Jane Doe!" too.
+func TestUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`^Jane\.Doe$`:    `^Jane\.Doe$`,
+		`say \"hi\"`:     `say "hi"`,
+		`a\\b`:           `a\b`,
+		`\S+@\S+`:        `\S+@\S+`,
+		`trailing\`:      `trailing\`,
+		`\\\"quoted\\\"`: `\"quoted\"`,
+	} {
+		if got := features.Unescape(in); got != want {
+			t.Errorf("unescape(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// The example `asksim steps` prints for the user's profile works as written
+// (defect 7: cells were parsed as JSON, and 2065550199 is a number), and a
+// bad row is named by its row, its long value cut short.
+func TestProfileTable_CellsAreTextAndErrorsNameTheRow(t *testing.T) {
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { suite.Close() })
+	var example features.Step
+	for _, s := range features.Steps() {
+		if strings.HasPrefix(s.Example, "the user's profile") {
+			example = s
+		}
+	}
+	var table strings.Builder
+	for _, row := range example.Table {
+		table.WriteString("\n      | " + strings.Join(row, " | ") + " |")
+	}
+	status, msg := runSteps(t, suite, `Given the consent scenario "email"
+    And `+example.Example+table.String()+`
+    When the user invokes "GetEmailIntent"
+    Then Alexa says "Your email is alice@example.com."`)
+	if status != 0 {
+		t.Errorf("the printed example fails: %s", msg)
+	}
+	long := strings.Repeat("x", 200)
+	_, msg = runSteps(t, suite, `Given the user's profile:
+      | name                   | Alice |
+      | email                  | a@example.com |
+      | settings.distanceUnits | `+long+` |`)
+	if !strings.HasPrefix(msg, "profile table row 3 (settings.distanceUnits = \"xxx") || strings.Contains(msg, long) || !strings.Contains(msg, "…") {
+		t.Errorf("bad row: %s", msg)
+	}
+	_, msg = runSteps(t, suite, `Given the user's profile:
+      | mobile | 2065550199 |`)
+	if !strings.HasPrefix(msg, `profile table row 1 (mobile = "2065550199"): mobile is an object: write JSON such as {"countryCode"`) {
+		t.Errorf("object field: %s", msg)
+	}
 }

@@ -1,0 +1,4 @@
+package features
+
+// Unescape is unescape, for the external tests.
+var Unescape = unescape
