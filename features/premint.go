@@ -124,16 +124,3 @@ func plannedScopes(p *messages.Pickle) (scopes []string, ok bool) {
 	}
 	return c.Scopes, true
 }
-
-// plan lists the scope sets of the scenarios docs hold, in order.
-func plan(docs []featureDoc) [][]string {
-	var out [][]string
-	for _, d := range docs {
-		for _, p := range d.pickles {
-			if scopes, ok := plannedScopes(p); ok {
-				out = append(out, scopes)
-			}
-		}
-	}
-	return out
-}

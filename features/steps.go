@@ -36,20 +36,7 @@ func Steps() []Step { return slices.Clone(steps) }
 
 // InitializeScenario registers the steps and hooks of one scenario with
 // godog. godog calls it once per scenario, so each gets its own world.
-func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	w := newWorld(s)
-	// The hook returns no error of its own: handing the step's error back
-	// made godog report it twice, as a failed hook too.
-	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
-		w.close()
-		return ctx, nil
-	})
-	for i, st := range steps {
-		// Compiled once: godog would compile a string pattern for every
-		// scenario, which cost a sixth of a large run.
-		sc.Step(stepRegexps[i], unescaping(st.bind(w), quotedArgs[i]))
-	}
-}
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) { s.initScenario(sc, nil) }
 
 var stepRegexps = func() []*regexp.Regexp {
 	res := make([]*regexp.Regexp, len(steps))

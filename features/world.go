@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/features/report"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/voice"
@@ -33,7 +35,8 @@ type world struct {
 	ownProfile bool
 }
 
-// turnRecord is one user turn, for the transcript in failure messages.
+// turnRecord is one user turn, for the transcript in failure messages and
+// the reports.
 type turnRecord struct {
 	said string
 	turn *simulator.Turn
@@ -41,6 +44,9 @@ type turnRecord struct {
 	// exchange is set for what the user said: Alexa may have answered from
 	// the dialog model without asking the skill, or asked it twice.
 	exchange *voice.Exchange
+	// end is when the turn was over, by the suite's clock: the calls the
+	// skill made to the fakes before it belong to it.
+	end time.Time
 }
 
 func newWorld(s *Suite) *world { return &world{suite: s} }
@@ -240,16 +246,39 @@ func (w *world) record(said string, ex *voice.Exchange, turn *simulator.Turn, er
 	if ex != nil {
 		turn = ex.Last()
 	}
-	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err})
-	if err != nil {
-		return w.fail("%v", err)
+	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err, end: w.suite.cfg.Now()})
+	if err == nil {
+		return nil
 	}
-	return nil
+	f := &stepFailure{Failure: report.Failure{Message: err.Error()}}
+	var ce *simulator.ContractError
+	if errors.As(err, &ce) && len(ce.Violations) > 0 {
+		var rules []string
+		for _, v := range ce.Violations {
+			if !slices.Contains(rules, v.Rule) {
+				rules = append(rules, v.Rule)
+			}
+		}
+		f.Rule, f.Path = strings.Join(rules, ", "), ce.Violations[0].Path
+	}
+	f.Transcript = w.transcript()
+	return f
 }
 
-// fail returns an error that carries the conversation so far.
+// stepFailure is a failed step's error: what failed, in the parts a report
+// lays out, and the conversation so far, which its message ends with.
+type stepFailure struct{ report.Failure }
+
+func (e *stepFailure) Error() string {
+	if e.Transcript == "" {
+		return e.Message
+	}
+	return e.Message + "\n\n" + e.Transcript
+}
+
+// fail returns a failure that carries the conversation so far.
 func (w *world) fail(format string, a ...any) error {
-	return fmt.Errorf("%s\n\n%s", fmt.Sprintf(format, a...), w.transcript())
+	return &stepFailure{report.Failure{Message: fmt.Sprintf(format, a...), Transcript: w.transcript()}}
 }
 
 // expected returns a failure that shows what was expected and what came,
@@ -260,80 +289,13 @@ func (w *world) expected(what, got, path string) error {
 	if path != "" {
 		fmt.Fprintf(&b, "\npath:    %s", path)
 	}
-	return w.fail("%s", b.String())
+	return &stepFailure{report.Failure{Message: b.String(), Expected: what, Got: got, Path: path, Transcript: w.transcript()}}
 }
 
 // transcript renders the conversation so far: each user turn and what Alexa
 // said, with the session state after it.
 func (w *world) transcript() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Conversation so far (consent %s, user …%s):", w.consent(), tail(w.conversation().Identity().UserID, 8))
-	if len(w.turns) == 0 {
-		b.WriteString("\n  (nothing said yet)")
-	}
-	for i, rec := range w.turns {
-		fmt.Fprintf(&b, "\n  %d. User: %s", i+1, rec.said)
-		if ex := rec.exchange; ex != nil {
-			if ex.Resolution != nil && ex.Resolution.Intent != "" {
-				fmt.Fprintf(&b, "\n     heard: %s", ex.Resolution.Intent)
-			}
-			for _, t := range ex.Turns {
-				if t != nil && t.Request != nil {
-					r := t.Request.Request
-					if r.Intent != nil {
-						fmt.Fprintf(&b, "\n     sent: %s %s %s", r.Type, r.Intent.Name, r.DialogState)
-					} else {
-						fmt.Fprintf(&b, "\n     sent: %s", r.Type)
-					}
-				}
-			}
-			if rec.err == nil && len(ex.Turns) == 0 {
-				fmt.Fprintf(&b, "\n     Alexa (dialog model): %q", ex.Speech)
-				continue
-			}
-			if ex.Dialog.Open() {
-				fmt.Fprintf(&b, "\n     Alexa is %s", ex.Dialog)
-			}
-		}
-		switch {
-		case rec.turn == nil || rec.turn.Response == nil:
-			fmt.Fprintf(&b, "\n     Alexa: (no answer: %v)", firstLine(rec.err))
-		default:
-			r := rec.turn.Response
-			speech := r.Speech()
-			if speech == "" {
-				speech = "(nothing)"
-			} else {
-				speech = fmt.Sprintf("%q", speech)
-			}
-			fmt.Fprintf(&b, "\n     Alexa: %s", speech)
-			var notes []string
-			if rp := r.RepromptSpeech(); rp != "" {
-				notes = append(notes, fmt.Sprintf("reprompt %q", rp))
-			}
-			if r.Response.Card != nil {
-				notes = append(notes, "card "+r.Response.Card.Type)
-			}
-			if ds := r.DirectiveTypes(); len(ds) > 0 {
-				notes = append(notes, "directives "+strings.Join(ds, ", "))
-			}
-			if end, present := r.ShouldEndSession(); present {
-				notes = append(notes, fmt.Sprintf("shouldEndSession %v", end))
-			}
-			if len(notes) > 0 {
-				fmt.Fprintf(&b, "\n            [%s]", strings.Join(notes, "; "))
-			}
-			for _, v := range append(rec.turn.Violations, rec.turn.Warnings...) {
-				fmt.Fprintf(&b, "\n            ! %s at %s: %s", v.Rule, v.Path, v.Message)
-			}
-		}
-	}
-	if w.conversation().SessionID() == "" {
-		b.WriteString("\n  Session: closed")
-	} else {
-		b.WriteString("\n  Session: open")
-	}
-	return b.String()
+	return w.buildConversation(w.snapshot(true)).Text()
 }
 
 func tail(s string, n int) string {
@@ -341,14 +303,6 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
-}
-
-func firstLine(err error) string {
-	if err == nil {
-		return "none"
-	}
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
 }
 
 // jsonValue parses an expected value written in a step: JSON when it parses

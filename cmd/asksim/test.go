@@ -13,6 +13,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/features"
+	"github.com/asksim/asksim/internal/buildinfo"
 	"github.com/asksim/asksim/simulator"
 	"github.com/spf13/pflag"
 )
@@ -188,13 +189,21 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	if f.concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", f.concurrency)
 	}
+	run := features.RunOptions{
+		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
+		Random: f.random, FailFast: f.failFast, NoColors: f.noColor || !colorful(st.out), Output: st.out, Errors: st.err,
+		Version: headerVersion(),
+	}
 	if f.list {
-		list, err := features.ShardScenarios(paths, shard)
+		list, seed, err := features.List(run)
 		if err != nil {
 			return &configError{err.Error()}
 		}
 		for _, l := range list {
 			fmt.Fprintln(st.out, l)
+		}
+		if f.random != 0 {
+			fmt.Fprintf(st.err, "shuffled with --random=%d\n", seed)
 		}
 		return nil
 	}
@@ -260,10 +269,7 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		return usagef("%v", err)
 	}
 	defer suite.Close()
-	status, err := suite.Run(features.RunOptions{
-		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
-		Random: f.random, FailFast: f.failFast, NoColors: f.noColor || !colorful(st.out), Output: st.out,
-	})
+	status, err := suite.Run(run)
 	if err != nil {
 		return &configError{err.Error()}
 	}
@@ -316,4 +322,14 @@ func colorful(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// headerVersion is the version the first line of a run names: the
+// release's, with the commit when it is known.
+func headerVersion() string {
+	info := buildinfo.Get()
+	if c := info.Commit; c != "" {
+		return info.Version + " " + c[:min(len(c), 12)]
+	}
+	return info.Version
 }

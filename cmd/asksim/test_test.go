@@ -184,7 +184,7 @@ func TestTest_ProjectConfigFile(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "features", "ok.feature"), passingFeature)
 	cfg := writeFile(t, filepath.Join(dir, "asksim.yaml"), `# CI settings
 paths: [features]
-tags: "~@skip"
+tags: "not @skip"
 format: [progress, "junit:out/junit.xml"]
 concurrency: 2
 `)
