@@ -202,7 +202,7 @@ func parseFeatures(srcs []source) ([]*featureDoc, error) {
 			continue
 		}
 		doc.Uri = src.uri
-		d := &featureDoc{uri: src.uri, content: data, doc: doc, idx: indexDoc(doc)}
+		d := &featureDoc{uri: src.uri, content: data, doc: doc, idx: indexDoc(doc, int64(bytes.Count(data, []byte("\n"))+1))}
 		for _, p := range gherkin.Pickles(*doc, src.uri, newID) {
 			sc, row := d.idx.locate(p)
 			if sc == nil {

@@ -396,7 +396,7 @@ func (sel *selection) godogFeatures() ([]godog.Feature, map[string]*pickleRef, e
 		for r := range picked[d] {
 			byLine[[2]int64{r.scenario.Location.Line, r.line()}] = r
 		}
-		idx := indexDoc(doc)
+		idx := indexDoc(doc, int64(bytes.Count(content, []byte("\n"))+1))
 		for _, p := range gherkin.Pickles(*doc, d.uri, newID) {
 			sc, row := idx.locate(p)
 			if sc == nil {
@@ -520,7 +520,7 @@ type docIndex struct {
 	order []*messages.Scenario
 }
 
-func indexDoc(doc *messages.GherkinDocument) *docIndex {
+func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 	idx := &docIndex{steps: map[string]*messages.Step{}, scenarios: map[string]*messages.Scenario{}, rows: map[string]*messages.TableRow{},
 		headers: map[string]*messages.TableRow{}, spans: map[*messages.Scenario][2]int64{}}
 	if doc.Feature == nil {
@@ -577,7 +577,7 @@ func indexDoc(doc *messages.GherkinDocument) *docIndex {
 		if b.sc == nil {
 			continue
 		}
-		end := int64(1<<62 - 1)
+		end := lines
 		if i+1 < len(blocks) {
 			end = blocks[i+1].start - 1
 		}
