@@ -164,3 +164,52 @@ func cpuNanos() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkHTMLReportOverhead runs the same three-turn scenarios with the
+// progress format alone and with the HTML report besides, alternating
+// within the run, and reports the second's time over the first's: what the
+// report costs a run. Its conversations are built from what the run keeps
+// anyway, and only once the report is written.
+func BenchmarkHTMLReportOverhead(b *testing.B) {
+	const n = 200
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer suite.Close()
+	content := featureFile(b, threeTurnFeature(n))
+	html := filepath.Join(b.TempDir(), "report.html")
+	var plainNs, htmlNs, plainCPU, htmlCPU int64
+	runWith := func(ns, cpu *int64, formats ...string) {
+		start, startCPU := nowNanos(), cpuNanos()
+		status, err := suite.Run(features.RunOptions{Paths: []string{content}, Formats: formats, Output: io.Discard, Concurrency: 1})
+		if err != nil || status != 0 {
+			b.Fatalf("run: status %d, %v", status, err)
+		}
+		*ns += nowNanos() - start
+		*cpu += cpuNanos() - startCPU
+	}
+	var discard int64
+	runWith(&discard, &discard, "progress") // warm up
+	i := 0
+	for b.Loop() {
+		// Alternated, so that neither always runs on a warmer process.
+		if i%2 == 0 {
+			runWith(&plainNs, &plainCPU, "progress")
+			runWith(&htmlNs, &htmlCPU, "progress", "html:"+html)
+		} else {
+			runWith(&htmlNs, &htmlCPU, "progress", "html:"+html)
+			runWith(&plainNs, &plainCPU, "progress")
+		}
+		i++
+	}
+	st, err := os.Stat(html)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(plainNs)/float64(b.N*n), "plain-ns/scenario")
+	b.ReportMetric(float64(htmlNs)/float64(b.N*n), "html-ns/scenario")
+	b.ReportMetric(float64(htmlNs)/float64(plainNs), "html/plain")
+	b.ReportMetric(float64(htmlCPU)/float64(plainCPU), "html/plain-cpu")
+	b.ReportMetric(float64(st.Size())/float64(n), "html-bytes/scenario")
+}
