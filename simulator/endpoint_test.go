@@ -3,6 +3,7 @@ package simulator_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -272,4 +273,54 @@ func TestHandlerEndpointServesInProcess(t *testing.T) {
 	if !strings.HasPrefix(sawURL, "https://") || sawSig == "" {
 		t.Errorf("handler saw URL %q, Signature-256 %q", sawURL, sawSig)
 	}
+}
+
+// Probe tells a live endpoint from one nobody serves, within its bound,
+// without sending the skill a request.
+func TestProbe(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	defer srv.Close()
+	up, err := simulator.HTTPEndpoint(srv.URL + "/alexa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := simulator.Probe(context.Background(), up); err != nil || hits != 0 {
+		t.Errorf("live endpoint: %v, %d requests", err, hits)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	for _, mk := range []func(string, ...simulator.HTTPOption) (simulator.Endpoint, error){simulator.HTTPEndpoint, simulator.LambdaEndpoint} {
+		down, err := mk("http://" + addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = simulator.Probe(context.Background(), down)
+		if !errors.Is(err, simulator.ErrNotAnswering) || !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("down endpoint: %v", err)
+		}
+	}
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	untrusted, _ := simulator.HTTPEndpoint(tlsSrv.URL)
+	if err := simulator.Probe(context.Background(), untrusted); err == nil || !strings.Contains(err.Error(), "TLS handshake") {
+		t.Errorf("untrusted certificate: %v", err)
+	}
+	trusted, _ := simulator.HTTPEndpoint(tlsSrv.URL, simulator.WithRootCAs(certPool(tlsSrv)))
+	if err := simulator.Probe(context.Background(), trusted); err != nil {
+		t.Errorf("trusted certificate: %v", err)
+	}
+	if err := simulator.Probe(context.Background(), simulator.HandlerEndpoint(http.NotFoundHandler())); err != nil {
+		t.Errorf("handler endpoint: %v", err)
+	}
+}
+
+func certPool(srv *httptest.Server) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(srv.Certificate())
+	return p
 }

@@ -215,10 +215,12 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		"skill id": {simulator.WithSkillID("my-skill"), `skill id "my-skill"`},
 		"locale":   {simulator.WithLocale("english"), `locale "english"`},
-		"device":   {simulator.WithDevice("echo-plus"), "echo-dot, echo-show"},
-		"region":   {simulator.WithRegion("US"), "NA, EU, FE"},
-		"endpoint": {simulator.WithAPIEndpoint("ftp://x"), "http://"},
-		"query":    {simulator.WithAPIEndpoint("http://x/?a=b"), "query"},
+		// The form of a locale, but no language Alexa offers skills.
+		"unsupported locale": {simulator.WithLocale("xx-YY"), `locale "xx-YY": Alexa has no such locale (valid: ar-SA, de-DE`},
+		"device":             {simulator.WithDevice("echo-plus"), "echo-dot, echo-show"},
+		"region":             {simulator.WithRegion("US"), "NA, EU, FE"},
+		"endpoint":           {simulator.WithAPIEndpoint("ftp://x"), "http://"},
+		"query":              {simulator.WithAPIEndpoint("http://x/?a=b"), "query"},
 	} {
 		_, err := simulator.New(c.opt, simulator.WithSigner(testutil.Signer()))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,8 +132,8 @@ func New(opts ...Option) (*Simulator, error) {
 	if !skillIDPattern.MatchString(s.skillID) {
 		return nil, fmt.Errorf("skill id %q: want amzn1.ask.skill.<lowercase uuid>", s.skillID)
 	}
-	if !localePattern.MatchString(s.locale) {
-		return nil, fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", s.locale)
+	if err := CheckLocale(s.locale); err != nil {
+		return nil, err
 	}
 	switch {
 	case s.idReader != nil:
@@ -265,10 +267,22 @@ func (c *Conversation) SetConsent(consent Consent) {
 // Locale returns the locale of later requests.
 func (c *Conversation) Locale() string { return c.locale }
 
-// CheckLocale reports whether locale has the form Alexa uses, en-US.
+// locales are the languages custom skills can be built for
+// (docs/alexa-contract.md §2.1).
+var locales = []string{"ar-SA", "de-DE", "en-AU", "en-CA", "en-GB", "en-IN", "en-US", "es-ES", "es-MX", "es-US",
+	"fr-CA", "fr-FR", "hi-IN", "it-IT", "ja-JP", "nl-NL", "pt-BR"}
+
+// Locales returns the locales Alexa sends to custom skills.
+func Locales() []string { return slices.Clone(locales) }
+
+// CheckLocale reports whether locale is one Alexa uses, such as en-US: a
+// language-REGION tag of a language custom skills are built for.
 func CheckLocale(locale string) error {
 	if !localePattern.MatchString(locale) {
 		return fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", locale)
+	}
+	if !slices.Contains(locales, locale) {
+		return fmt.Errorf("locale %q: Alexa has no such locale (valid: %s)", locale, strings.Join(locales, ", "))
 	}
 	return nil
 }

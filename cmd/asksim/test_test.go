@@ -237,11 +237,13 @@ func TestTest_ParallelRuns(t *testing.T) {
 	}
 }
 
-func TestTest_UnreachableEndpointFailsTheScenario(t *testing.T) {
-	f := writeFile(t, filepath.Join(t.TempDir(), "ok.feature"), passingFeature)
-	code, stdout, _ := runCLI(t, "test", "--no-color", "--endpoint", "http://127.0.0.1:1/alexa", f)
-	if code != 1 || !strings.Contains(stdout, "127.0.0.1:1") {
-		t.Errorf("exit %d, want 1 naming the endpoint:\n%s", code, stdout)
+// An endpoint nothing answers at is a configuration error, told once
+// before anything runs (defect 10: every scenario failed with it, exit 1).
+func TestTest_UnreachableEndpointIsAConfigurationError(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "ok.feature"), passingFeature+passingFeature[strings.Index(passingFeature, "  Scenario"):])
+	code, stdout, stderr := runCLI(t, "test", "--no-color", "--endpoint", "http://127.0.0.1:1/alexa", f)
+	if code != 2 || !strings.Contains(stderr, "the skill at http://127.0.0.1:1/alexa does not answer") || strings.Count(stderr, "127.0.0.1:1") != 2 || stdout != "" {
+		t.Errorf("exit %d, want 2 naming the endpoint once:\n%s%s", code, stdout, stderr)
 	}
 }
 
@@ -254,9 +256,9 @@ func TestTest_SkillPackageForUtterances(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("with --skill-package: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, _ = runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, voice)
-	if code != 1 || !strings.Contains(stdout, "--skill-package") {
-		t.Errorf("without a package: exit %d, want 1 and a hint at --skill-package:\n%s", code, stdout)
+	code, stdout, stderr = runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, voice)
+	if code != 2 || !strings.Contains(stderr, "--skill-package") || strings.Count(stderr, "no interaction model") != 1 || stdout != "" {
+		t.Errorf("without a package: exit %d, want 2 and one hint at --skill-package, before anything runs:\n%s%s", code, stdout, stderr)
 	}
 	code, _, stderr = runCLI(t, "test", "--endpoint", url, "--skill-package", filepath.Join(t.TempDir(), "nope"), voice)
 	if code != 2 || !strings.Contains(stderr, "--skill-package") {
