@@ -26,10 +26,10 @@ var argChecks = map[string]argCheck{
 		_, err := simulator.ParseConsent(a[0])
 		return err
 	},
-	`^the user has granted the ` + quoted + ` permission$`: checkScope,
-	`^the user has revoked the ` + quoted + ` permission$`: checkScope,
-	`^the response asks for the ` + quoted + ` permission$`: checkScope,
-	`^the skill read the user's (.+) from the profile API$`: checkScope,
+	`^the user has granted the ` + quoted + ` permission$`:       checkScope,
+	`^the user has revoked the ` + quoted + ` permission$`:       checkScope,
+	`^the response asks for the ` + quoted + ` permission$`:      checkScope,
+	`^the skill read the user's (.+) from the profile API$`:      checkScope,
 	`^the profile API refused the skill's request for the (.+)$`: checkScope,
 	`^the device is ` + quoted + `$`: func(_ *Suite, a []string) error {
 		_, err := simulator.DevicePreset(a[0])
