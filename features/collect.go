@@ -98,6 +98,9 @@ func (rs *runState) begin(p *godog.Scenario) (*scenarioRec, error) {
 	if ref == nil || ref.pickle.Name != p.Name || len(ref.pickle.Steps) != len(p.Steps) {
 		return nil, fmt.Errorf("asksim: scenario %q of %s is not the one selected", p.Name, p.Uri)
 	}
+	// godog's pickle holds the ids of godog's own parse: the selection's
+	// pickle, the same scenario, holds those of the documents asksim reads.
+	p = ref.pickle
 	sc := ref.scenario
 	rep := &report.Scenario{Keyword: sc.Keyword, Name: p.Name, Description: strings.TrimSpace(sc.Description),
 		Line: int(sc.Location.Line), Tags: tagNames(p.Tags), Started: rs.suite.cfg.Now()}

@@ -279,6 +279,24 @@ func TestFileLine_AndRerun(t *testing.T) {
 	if status != 1 || err != nil || !slices.Equal(cucumberScenarios(t, report), lines(16, 33)) {
 		t.Errorf("rerun: status %d, %v, played %v", status, err, cucumberScenarios(t, report))
 	}
+	// The steps of a row chosen out of its outline keep their keywords and
+	// lines: godog's ids for them are not the selection's.
+	data, _ = os.ReadFile(report)
+	var steps []struct {
+		Elements []struct {
+			Steps []struct {
+				Keyword string `json:"keyword"`
+				Line    int    `json:"line"`
+			} `json:"steps"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(data, &steps); err != nil {
+		t.Fatal(err)
+	}
+	row := steps[0].Elements[1].Steps
+	if len(row) != 3 || row[0].Keyword != "Given " || row[0].Line != 21 || row[2].Keyword != "Then " || row[2].Line != 23 {
+		t.Errorf("the row's steps: %+v", row)
+	}
 }
 
 // Formats that would mix on standard output or overwrite one file are

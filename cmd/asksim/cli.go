@@ -76,6 +76,10 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 		args[0] = "version"
 	}
 	cmd, rest := lookup(args)
+	if subs := subcommands(args[0]); cmd == nil && len(subs) > 0 && len(args) > 1 && (args[1] == "--help" || args[1] == "-h") {
+		printGroupHelp(out, args[0], subs)
+		return exitOK
+	}
 	if cmd == nil && len(subcommands(args[0])) > 0 {
 		fmt.Fprintf(errw, "%s %s: missing subcommand: one of %s\n", programName, args[0], strings.Join(subcommands(args[0]), ", "))
 		return exitUsage
@@ -174,6 +178,15 @@ func printOverview(w io.Writer) {
 		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags and examples.\n", programName)
+}
+
+// printGroupHelp lists the subcommands of a group such as "token".
+func printGroupHelp(w io.Writer, group string, subs []string) {
+	fmt.Fprintf(w, "Usage:\n  %s %s <%s> [arguments] [flags]\n\nCommands:\n", programName, group, strings.Join(subs, " | "))
+	for _, sub := range subs {
+		fmt.Fprintf(w, "  %-16s %s\n", group+" "+sub, commands[group+" "+sub].summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s %s <command> --help' for a command's flags and examples.\n", programName, group)
 }
 
 func printHelp(w io.Writer, c *command, fs *pflag.FlagSet) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/pflag"
 )
@@ -41,6 +42,9 @@ See docs/alexa-contract.md §2.7 and §2.10.`,
 				sim, consent, err := sf.simulator()
 				if err != nil {
 					return err
+				}
+				if consent.Linked && sf.accessToken == "" {
+					fmt.Fprintln(st.err, "asksim envelope: warning: user.accessToken is a placeholder that no OAuth server accepts; for a real one, link against a running 'asksim fakes' (its banner prints the 'asksim link … --print-token' command) and pass --access-token")
 				}
 				env, err := sim.NewConversation(consent).Envelope(req)
 				if err != nil {

@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
 )
@@ -137,7 +140,8 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		}
 	}
 	if !o.quiet {
-		oauthCfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, "oauth: "+format+"\n", a...) }
+		// The OAuth fake starts its lines with "oauth: " itself.
+		oauthCfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, format+"\n", a...) }
 	}
 	authServer, err := oauth.New(oauthCfg)
 	if err != nil {
@@ -159,6 +163,7 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
 	fmt.Fprintf(st.out, "OAuth:        %s/authorize  %s/token  %s/userinfo\n", oauthSrv.URL, oauthSrv.URL, oauthSrv.URL)
+	writeOAuthAccounts(st.out, oauthCfg, oauthSrv.URL)
 	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
 	if caFile != "" {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
@@ -181,6 +186,35 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	fmt.Fprintln(st.err, "asksim fakes: stopped")
 	return nil
+}
+
+// writeOAuthAccounts prints the OAuth fake's clients and users, and the
+// command that links one of them, so that a linked account's token can be
+// had for envelopes: the fake's own credentials, made for local tests.
+func writeOAuthAccounts(w io.Writer, cfg oauth.Config, url string) {
+	for _, c := range cfg.Clients {
+		redirect := ""
+		if len(c.RedirectURIs) > 0 {
+			redirect = ", redirect " + c.RedirectURIs[0]
+		}
+		fmt.Fprintf(w, "OAuth client: %s, secret %s (%s%s)\n", c.ID, c.Secret, c.Scheme, redirect)
+	}
+	var users []string
+	for _, u := range cfg.Users {
+		users = append(users, u.Username+" / "+u.Password)
+	}
+	if len(users) > 0 {
+		fmt.Fprintf(w, "OAuth users:  %s\n", strings.Join(users, ", "))
+	}
+	if len(cfg.Clients) > 0 && len(cfg.Users) > 0 {
+		c, u := cfg.Clients[0], cfg.Users[0]
+		scheme := link.SchemeBasic
+		if c.Scheme == oauth.SchemeRequestBody {
+			scheme = link.SchemeBody
+		}
+		fmt.Fprintf(w, "A linked account's token, for --access-token:\n  asksim link --authorization-url %s/authorize --token-url %s/token --client-id %s --client-secret %s --scheme %s --username %s --password %s --print-token\n",
+			url, url, c.ID, c.Secret, scheme, u.Username, u.Password)
+	}
 }
 
 // startFake serves h at addr with the shared options; flag names the

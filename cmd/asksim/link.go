@@ -30,7 +30,7 @@ type linkFlags struct {
 	username, password                        string
 	userField, passField                      string
 	vendorID, region                          string
-	pkce, manual, json                        bool
+	pkce, manual, json, printToken            bool
 }
 
 func init() {
@@ -58,6 +58,8 @@ URI; the page itself does not need to load).
 Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 		examples: `  asksim link
   asksim link --json
+  TOKEN=$(asksim link --authorization-url http://127.0.0.1:8701/authorize --token-url http://127.0.0.1:8701/token \
+      --client-id alexa-skill --client-secret … --username alice --password … --print-token)
   asksim link --authorization-url https://auth.example.com/authorize \
       --token-url https://auth.example.com/token --client-id alexa \
       --client-secret s3cret --scope profile --scope orders.read \
@@ -81,6 +83,7 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 			fs.BoolVar(&f.pkce, "pkce", false, "send an S256 code challenge (PKCE)")
 			fs.BoolVar(&f.manual, "manual", false, "log in yourself in a browser and paste the redirect URL")
 			fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+			fs.BoolVar(&f.printToken, "print-token", false, "print the linked account's access token on stdout (the report goes to stderr), for --access-token of envelope and send")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q: link takes only flags", args[0])
@@ -156,7 +159,8 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	if err != nil {
 		return err
 	}
-	if cfg.AuthorizationURL == "" {
+	fake := cfg.AuthorizationURL == ""
+	if fake {
 		stop, err := linkFake(st, &cfg)
 		if err != nil {
 			return err
@@ -172,20 +176,52 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	if res == nil {
 		return linkUsage(err)
 	}
+	reportOut := st.out
+	if f.printToken {
+		reportOut = st.err
+	}
 	if f.json {
-		enc := json.NewEncoder(st.out)
+		enc := json.NewEncoder(reportOut)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res.Report); err != nil {
 			return err
 		}
-	} else if err := res.Report.WriteText(st.out); err != nil {
+	} else if err := res.Report.WriteText(reportOut); err != nil {
 		return err
 	}
 	if res.Report.Failed() {
+		if c, ok := res.Report.Check(link.RuleAuthorizeRedir); ok && c.Status == link.Fail && strings.Contains(c.Message, "wrong username or password") {
+			fmt.Fprintf(st.err, "asksim link: the login as %q failed: %s\n", cfg.Username, loginHint(fake))
+		}
 		return &exitError{exitFailed}
 	}
+	if f.printToken {
+		if res.Account == nil {
+			return fmt.Errorf("linked, but no account came back to take a token from")
+		}
+		tok, err := res.Account.AccessToken(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(st.out, tok)
+		if fake {
+			fmt.Fprintln(st.err, "asksim link: this token is the in-process OAuth fake's, which stopped with this command: link against a running 'asksim fakes' (its banner prints the command) for a token it keeps accepting")
+		}
+	}
 	return nil
+}
+
+// loginHint says what to do about a refused login.
+func loginHint(fake bool) string {
+	if !fake {
+		return "check --username and --password (or $" + envLinkPassword + "), and --username-field and --password-field if the form names them otherwise"
+	}
+	var users []string
+	for _, u := range oauth.DefaultConfig().Users {
+		users = append(users, u.Username)
+	}
+	return "the OAuth fake knows the users " + strings.Join(users, " and ") + " (fixtures/oauth/default.json); without --password asksim logs in with the password the fake gives them"
 }
 
 // linkManual prints the authorization URL and reads the pasted redirect.

@@ -11,9 +11,12 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/asksim/asksim/simulator/voice"
 	"github.com/spf13/pflag"
@@ -31,7 +34,11 @@ type sendFlags struct {
 	apiAddr  string
 	tls      bool
 	ca       caFlag
-	pkg      skillPackageFlag
+	// oauthAddr and oauthConfig serve the OAuth fake for the call, which
+	// a linked consent links through.
+	oauthAddr   string
+	oauthConfig string
+	pkg         skillPackageFlag
 }
 
 func (f *sendFlags) register(fs *pflag.FlagSet) {
@@ -45,6 +52,8 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on HOST:PORT for the call (port 0: a free one) and put it in the envelope's apiEndpoint")
 	fs.BoolVar(&f.tls, "tls", false, "with --api-addr: serve the fake over HTTPS from the persistent local CA ('asksim ca path')")
 	f.ca.register(fs)
+	fs.StringVar(&f.oauthAddr, "oauth-addr", "", "with --consent email+linked: serve the OAuth fake on HOST:PORT for the call (default: a free port) and link its first user through it, as 'asksim test' does")
+	fs.StringVar(&f.oauthConfig, "oauth-config", "", "the OAuth fake's configuration (default fixtures/oauth/default.json)")
 }
 
 // options returns the simulator options for the skill endpoint.
@@ -102,6 +111,7 @@ signature verification off (see docs/request-signing.md).`,
   asksim send --endpoint http://localhost:3000/ --file captured.json --lenient
   asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 intent GetEmailIntent --consent email
   asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 --tls intent GetEmailIntent --consent email
+  asksim send --endpoint http://localhost:3000/ --consent email+linked --oauth-addr 127.0.0.1:8701 intent AccountIntent
   asksim send --endpoint http://localhost:3000/ --skill-package skill-package say "order two coffees"`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var sf simFlags
@@ -152,6 +162,18 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 		}
 		defer stop()
 		opts = append(opts, fakeOpts...)
+	}
+	if consent, err := simulator.ParseConsent(sf.consent); err == nil && consent.Linked && sf.accessToken == "" {
+		// A linked account, linked for real: the skill's calls to the
+		// OAuth fake's /userinfo with the token work.
+		tok, stop, err := linkForCall(ctx, st, f.oauthAddr, f.oauthConfig)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		sf.accessToken = tok
+	} else if f.oauthAddr != "" || f.oauthConfig != "" {
+		return usagef("--oauth-addr and --oauth-config serve the OAuth fake to link the account through: give --consent email+linked (or --access-token for a token of your own)")
 	}
 	required := len(args) > 0 && args[0] == "say"
 	src, err := f.pkg.load(required)
@@ -264,6 +286,58 @@ func report(st *stdio, turn *simulator.Turn, err error) error {
 		return &exitError{exitFailed}
 	}
 	return err
+}
+
+// linkForCall serves the OAuth fake on addr (a free loopback port when
+// empty) for one call, links its first user through it as Alexa does, and
+// returns the account's access token.
+func linkForCall(ctx context.Context, st *stdio, addr, configFile string) (string, func(), error) {
+	cfg := oauth.DefaultConfig()
+	if configFile != "" {
+		var err error
+		if cfg, err = oauth.LoadConfig(configFile); err != nil {
+			return "", nil, usagef("--oauth-config: %v", err)
+		}
+	}
+	h, err := oauth.New(cfg)
+	if err != nil {
+		return "", nil, usagef("--oauth-config: %v", err)
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	srv, err := startFake(h, serve.Options{}, addr, "--oauth-addr")
+	if err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}
+	lc, err := features.LinkConfig(cfg, srv.URL, "")
+	if err != nil {
+		stop()
+		return "", nil, usagef("--oauth-config: %v", err)
+	}
+	res, err := link.Run(ctx, lc)
+	if err == nil && res.Account == nil {
+		err = errors.New("no account came back")
+	}
+	if err != nil {
+		stop()
+		if res != nil && res.Report != nil {
+			return "", nil, fmt.Errorf("linking through the OAuth fake at %s: %w\n%s", srv.URL, err, res.Report)
+		}
+		return "", nil, fmt.Errorf("linking through the OAuth fake at %s: %w", srv.URL, err)
+	}
+	tok, err := res.Account.AccessToken(ctx)
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	fmt.Fprintf(st.err, "asksim send: linked as %s through the OAuth fake at %s (the skill may call %s/userinfo)\n", lc.Username, srv.URL, srv.URL)
+	return tok, stop, nil
 }
 
 // serveAPIForCall serves the Alexa API fake on addr for one call, so that

@@ -50,10 +50,23 @@ func init() {
 	register(&command{
 		name:    "test",
 		summary: "Run Gherkin features against a skill",
-		usage:   "[flags] [feature files or directories]",
+		usage:   "[flags] [feature files, directories, FILE:LINE or @RERUN_FILE]",
 		long: `Runs feature files against a skill endpoint, with the Alexa API fake and the
 OAuth fake on loopback. Without --endpoint it starts the example skill
 in-process; without feature paths it runs the bundled features.
+
+FILE:LINE runs the scenario at that line, or the Examples row (an Examples
+line runs its rows); FILE:LINE:LINE runs several. @FILE reads such paths
+from a file, as --format rerun:FILE writes them for the failed scenarios.
+--tags takes a Cucumber tag expression: @smoke, 'not @wip', '@a and @b',
+'(@a or @b) and not @slow'. --list prints what the run would play, one
+FILE:LINE per scenario or outline row, in order.
+
+Formats: pretty (the default), progress, junit, cucumber (JSON, with the
+turns' JSON and the conversation as embeddings), html (one self-contained
+file with every conversation), rerun (the failed scenarios as FILE:LINE), and
+events; each as NAME:FILE writes a file (its directory is made). At most one
+format writes to the terminal.
 
 Settings may also come from a project config file (asksim.yaml, asksim.yml or
 asksim.json in the working directory, or --config FILE): keys are the flag
@@ -61,11 +74,16 @@ names below, lists give repeatable flags several values, relative paths are
 relative to the file. Flags override the file.
 
 Exit status: 0 all scenarios passed, 1 a scenario failed, 2 usage or
-configuration error (a feature that does not parse, an undefined step).`,
+configuration error, found before anything runs: a feature that does not
+parse, an undefined step, a tag expression that does not parse, no scenario
+selected, clashing formats, a skill that does not answer, features that speak
+without an interaction model, a step argument outside its set.`,
 		examples: `  asksim test
   asksim test --endpoint http://127.0.0.1:3000/alexa features/
-  asksim test --format progress --format junit:reports/junit.xml --format cucumber:reports/cucumber.json
-  asksim test --tags '@smoke && ~@slow' --concurrency 4
+  asksim test --format progress --format junit:reports/junit.xml --format html:reports/report.html
+  asksim test --tags '@smoke and not @slow' --concurrency 4
+  asksim test --format rerun:rerun.txt features/ || asksim test @rerun.txt
+  asksim test features/order.feature:12 features/consent.feature:49
   asksim test --shard 2/4 --random=42
   asksim test --lambda --endpoint http://127.0.0.1:9000 features/
   REQUESTS_CA_BUNDLE=$(asksim ca path) python3 skill.py &    # a Python skill trusts the local CA
@@ -78,8 +96,8 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.StringVar(&f.skillID, "skill-id", simulator.DefaultSkillID, "skill id in requests")
 			fs.StringVar(&f.locale, "locale", simulator.DefaultLocale, "locale of requests")
 			fs.StringVar(&f.device, "device", simulator.DefaultDevice, "device preset: "+strings.Join(simulator.DeviceNames(), ", "))
-			fs.StringArrayVar(&f.formats, "format", nil, "output format: pretty, progress, junit, cucumber, each optionally :FILE (repeatable or comma-separated; default pretty)")
-			fs.StringVar(&f.tags, "tags", "", "run only scenarios matching the tag expression, e.g. '@smoke && ~@slow'")
+			fs.StringArrayVar(&f.formats, "format", nil, "output format: "+strings.Join(features.Formats, ", ")+", each optionally :FILE (repeatable or comma-separated; default pretty)")
+			fs.StringVar(&f.tags, "tags", "", "run only scenarios matching the Cucumber tag expression, e.g. '@smoke and not @slow'")
 			fs.IntVar(&f.concurrency, "concurrency", 1, "scenarios run at once")
 			fs.StringVar(&f.shard, "shard", "", "run shard I of N (I/N) of a stable split of the scenarios, for CI matrices")
 			fs.Int64Var(&f.random, "random", 0, "shuffle scenarios; --random alone picks a seed, --random=SEED repeats an order")
@@ -96,7 +114,7 @@ configuration error (a feature that does not parse, an undefined step).`,
 			f.caDir.register(fs)
 			fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
 			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output (the default when stdout is not a terminal, or NO_COLOR is set)")
-			fs.BoolVar(&f.list, "list", false, "list the scenarios (file:line) the run would include, and exit")
+			fs.BoolVar(&f.list, "list", false, "list the scenarios and outline rows (FILE:LINE) the run would play, in order, and exit")
 			f.pkg.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if err := applyProjectConfig(fs, f.config, &args); err != nil {
@@ -139,13 +157,13 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 		}
 		fl := fs.Lookup(s.Key)
 		if fl == nil || s.Key == "config" {
-			var names []string
+			names := []string{"paths"}
 			fs.VisitAll(func(f *pflag.Flag) {
 				if f.Name != "config" {
 					names = append(names, f.Name)
 				}
 			})
-			sort.Strings(append(names, "paths"))
+			sort.Strings(names)
 			return usagef("%s: unknown setting %q (valid: %s)", s.Where(), s.Key, strings.Join(names, ", "))
 		}
 		if fl.Changed {
@@ -155,16 +173,41 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 			if pathFlags[s.Key] {
 				v = relTo(dir, v)
 			}
-			if strings.HasPrefix(v, "junit:") || strings.HasPrefix(v, "cucumber:") {
-				name, file, _ := strings.Cut(v, ":")
+			if name, file, ok := strings.Cut(v, ":"); ok && s.Key == "format" {
 				v = name + ":" + relTo(dir, file)
 			}
+			if fl.NoOptDefVal != "" && fl.Value.Type() != "bool" {
+				// A flag that may stand alone (--random) is true in YAML
+				// when it stands alone, false when it is off.
+				switch strings.ToLower(v) {
+				case "true":
+					v = fl.NoOptDefVal
+				case "false":
+					continue
+				}
+			}
 			if err := fl.Value.Set(v); err != nil {
-				return usagef("%s: %s: %v", s.Where(), s.Key, err)
+				return usagef("%s: %s: %q is not %s", s.Where(), s.Key, v, wantValue(fl))
 			}
 		}
 	}
 	return nil
+}
+
+// wantValue says what a setting's value must be, for errors.
+func wantValue(fl *pflag.Flag) string {
+	switch t := fl.Value.Type(); {
+	case fl.Name == "random":
+		return "a seed (a whole number), or true to pick one"
+	case t == "bool":
+		return "true or false"
+	case t == "duration":
+		return "a duration such as 8s or 1m30s"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		return "a whole number"
+	default:
+		return "a valid " + fl.Name + " (" + fl.Usage + ")"
+	}
 }
 
 func relTo(dir, p string) string {
@@ -188,6 +231,12 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	}
 	if f.concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", f.concurrency)
+	}
+	if f.timeout <= 0 {
+		return usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
+	}
+	if err := simulator.CheckLocale(f.locale); err != nil {
+		return usagef("--locale: %v", err)
 	}
 	run := features.RunOptions{
 		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
