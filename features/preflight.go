@@ -66,7 +66,14 @@ var argCheckAt = func() []argCheck {
 // unmatchedArgChecks lists the patterns of argChecks that are no step's.
 func unmatchedArgChecks() []string {
 	var out []string
-	for p := range argChecks {
+	for _, m := range []map[string]argCheck{argChecks} {
+		for p := range m {
+			if !slices.ContainsFunc(steps, func(st Step) bool { return st.Pattern == p }) {
+				out = append(out, p)
+			}
+		}
+	}
+	for p := range argValues {
 		if !slices.ContainsFunc(steps, func(st Step) bool { return st.Pattern == p }) {
 			out = append(out, p)
 		}

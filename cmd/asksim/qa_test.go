@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"net"
@@ -328,4 +329,48 @@ func TestCLI_SendLinksThroughTheOAuthFake(t *testing.T) {
 	}
 	_ = oauth.DefaultConfig
 	_ = serve.DefaultAddr
+}
+
+// steps --json is the vocabulary for editors: every example matches its
+// pattern, with one argument a capture group, and the fixed sets listed.
+func TestCLI_StepsJSON(t *testing.T) {
+	code, stdout, _ := runCLI(t, "steps", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var steps []struct {
+		Kind, Pattern, Example, Doc string
+		Arguments                   []struct {
+			Quoted bool
+			Values []string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &steps); err != nil || len(steps) < 30 {
+		t.Fatalf("%v: %d steps", err, len(steps))
+	}
+	withValues := 0
+	for _, s := range steps {
+		re, err := regexp.Compile(s.Pattern)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Pattern, err)
+		}
+		if !re.MatchString(s.Example) || re.NumSubexp() != len(s.Arguments) || s.Doc == "" || s.Kind == "" {
+			t.Errorf("%+v", s)
+		}
+		for _, a := range s.Arguments {
+			if len(a.Values) > 0 {
+				withValues++
+			}
+		}
+		if strings.HasPrefix(s.Example, "the consent scenario") && !slices.Contains(s.Arguments[0].Values, "email+linked") {
+			t.Errorf("consent scenarios: %+v", s.Arguments)
+		}
+	}
+	if withValues < 9 {
+		t.Errorf("%d arguments list their values, want the 9 of fixed sets", withValues)
+	}
+	code, stdout, _ = runCLI(t, "steps")
+	if code != 0 || !strings.Contains(stdout, `\" is a`) || !strings.Contains(stdout, "never read as JSON") {
+		t.Errorf("steps does not say how arguments and cells are read:\n%s", stdout[:min(len(stdout), 600)])
+	}
 }

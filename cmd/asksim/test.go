@@ -333,14 +333,30 @@ func init() {
 		name:    "steps",
 		summary: "List the Gherkin steps features can use, with an example each",
 		usage:   "[flags]",
+		long: `Lists every step features can use, with an example, what it does, and
+for steps with a table an example table.
+
+` + features.Escaping + `
+
+` + features.Cells + `
+
+--json prints the vocabulary for editors: each step's kind, pattern,
+example, doc, example table, and its arguments, with the values an argument
+of a fixed set takes.`,
 		examples: `  asksim steps
-  asksim steps --patterns`,
+  asksim steps --patterns
+  asksim steps --json | jq -r '.[].example'`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			patterns := fs.Bool("patterns", false, "also print each step's regular expression")
+			asJSON := fs.Bool("json", false, "print the vocabulary as JSON, for editor completion")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
 					return usagef("takes no arguments, got %q", args)
 				}
+				if *asJSON {
+					return printStepsJSON(st.out)
+				}
+				fmt.Fprintf(st.out, "%s\n\n%s\n", wrap(features.Escaping, 78), wrap(features.Cells, 78))
 				kind := ""
 				for _, s := range features.Steps() {
 					if s.Kind != kind {
@@ -360,6 +376,42 @@ func init() {
 			}
 		},
 	})
+}
+
+// stepJSON is one step as `asksim steps --json` prints it.
+type stepJSON struct {
+	Kind      string              `json:"kind"`
+	Pattern   string              `json:"pattern"`
+	Example   string              `json:"example"`
+	Doc       string              `json:"doc"`
+	Table     [][]string          `json:"table,omitempty"`
+	Arguments []features.Argument `json:"arguments"`
+}
+
+func printStepsJSON(w io.Writer) error {
+	var out []stepJSON
+	for _, s := range features.Steps() {
+		out = append(out, stepJSON{Kind: s.Kind, Pattern: s.Pattern, Example: s.Example, Doc: s.Doc, Table: s.Table, Arguments: s.Arguments()})
+	}
+	return printJSON(w, out)
+}
+
+// wrap breaks text into lines of at most width runes, at spaces.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		if i > 0 && line+1+len([]rune(w)) > width {
+			b.WriteByte('\n')
+			line = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len([]rune(w))
+	}
+	return b.String()
 }
 
 // colorful reports whether w is a terminal that wants colours: not a file
