@@ -175,3 +175,14 @@ func stepArgs(def int, text string) []string {
 	}
 	return args
 }
+
+// Check checks, before a dialog or any use outside Run, that something
+// answers at the suite's endpoint.
+func (s *Suite) Check(ctx context.Context) error {
+	if ep := s.cfg.Endpoint; ep != nil {
+		if err := simulator.Probe(ctx, ep); err != nil {
+			return fmt.Errorf("the skill at %s does not answer: %v; start it first, or check --endpoint", ep, err)
+		}
+	}
+	return nil
+}

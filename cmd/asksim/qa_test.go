@@ -374,3 +374,23 @@ func TestCLI_StepsJSON(t *testing.T) {
 		t.Errorf("steps does not say how arguments and cells are read:\n%s", stdout[:min(len(stdout), 600)])
 	}
 }
+
+// asksim dialog reads a script from a stdin that is not a terminal, and
+// what it records asksim test replays green.
+func TestCLI_DialogRecordsWhatTestReplays(t *testing.T) {
+	rec := filepath.Join(t.TempDir(), "dialog.feature")
+	code, stdout, stderr := runCLIStdin(t, "open example skill\norder two teas\nno\n.quit\n", "dialog", "--consent", "email", "--record", rec)
+	if code != 0 || !strings.Contains(stdout, "> order two teas") || !strings.Contains(stdout, `Alexa: "Okay, I won't place that order."`) {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "test", "--no-color", "--format", "progress", rec)
+	if code != 0 || !strings.Contains(stdout, "1 scenarios (1 passed)") {
+		t.Errorf("replay: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "dialog", "--consent", "all"); code != 2 || !strings.Contains(stderr, "--consent") {
+		t.Errorf("bad consent: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "dialog", "--endpoint", "http://127.0.0.1:1/"); code != 2 || !strings.Contains(stderr, "does not answer") {
+		t.Errorf("no skill: exit %d, %s", code, stderr)
+	}
+}

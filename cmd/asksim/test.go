@@ -91,11 +91,7 @@ without an interaction model, a step argument outside its set.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f testFlags
 			fs.StringVar(&f.config, "config", "", "project config file (default: asksim.yaml, asksim.yml or asksim.json in the working directory)")
-			fs.StringVar(&f.endpoint, "endpoint", "", "skill endpoint URL (default: the example skill, in-process)")
-			fs.BoolVar(&f.lambda, "lambda", false, "the endpoint is an AWS Lambda Runtime Interface Emulator")
-			fs.StringVar(&f.skillID, "skill-id", simulator.DefaultSkillID, "skill id in requests")
-			fs.StringVar(&f.locale, "locale", simulator.DefaultLocale, "locale of requests")
-			fs.StringVar(&f.device, "device", simulator.DefaultDevice, "device preset: "+strings.Join(simulator.DeviceNames(), ", "))
+			f.registerSuite(fs)
 			fs.StringArrayVar(&f.formats, "format", nil, "output format: "+strings.Join(features.Formats, ", ")+", each optionally :FILE (repeatable or comma-separated; default pretty)")
 			fs.StringVar(&f.tags, "tags", "", "run only scenarios matching the Cucumber tag expression, e.g. '@smoke and not @slow'")
 			fs.IntVar(&f.concurrency, "concurrency", 1, "scenarios run at once")
@@ -103,19 +99,8 @@ without an interaction model, a step argument outside its set.`,
 			fs.Int64Var(&f.random, "random", 0, "shuffle scenarios; --random alone picks a seed, --random=SEED repeats an order")
 			fs.Lookup("random").NoOptDefVal = "-1"
 			fs.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed scenario")
-			fs.BoolVar(&f.lenient, "lenient", false, "report response-contract violations as warnings instead of failures")
-			fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
-			fs.StringVar(&f.apiAddr, "api-addr", "", "HOST:PORT of the Alexa API fake (default 127.0.0.1, a free port)")
-			fs.StringVar(&f.oauthAddr, "oauth-addr", "", "HOST:PORT of the OAuth fake (default 127.0.0.1, a free port)")
-			fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
-			fs.StringVar(&f.oauthConfig, "oauth-config", "", "OAuth fake configuration (default fixtures/oauth/default.json)")
-			fs.StringVar(&f.ca, "ca", "", "extra CA certificate (PEM) to trust for an https endpoint")
-			fs.BoolVar(&f.tls, "tls", false, "serve the Alexa API and OAuth fakes over HTTPS from the persistent local CA (needed by Python skills; see 'asksim ca path')")
-			f.caDir.register(fs)
-			fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
 			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output (the default when stdout is not a terminal, or NO_COLOR is set)")
 			fs.BoolVar(&f.list, "list", false, "list the scenarios and outline rows (FILE:LINE) the run would play, in order, and exit")
-			f.pkg.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if err := applyProjectConfig(fs, f.config, &args); err != nil {
 					return err
@@ -124,6 +109,27 @@ without an interaction model, a step argument outside its set.`,
 			}
 		},
 	})
+}
+
+// registerSuite registers the flags that shape the suite: the skill, its
+// package, the fakes, what requests carry. test and dialog share them.
+func (f *testFlags) registerSuite(fs *pflag.FlagSet) {
+	fs.StringVar(&f.endpoint, "endpoint", "", "skill endpoint URL (default: the example skill, in-process)")
+	fs.BoolVar(&f.lambda, "lambda", false, "the endpoint is an AWS Lambda Runtime Interface Emulator")
+	fs.StringVar(&f.skillID, "skill-id", simulator.DefaultSkillID, "skill id in requests")
+	fs.StringVar(&f.locale, "locale", simulator.DefaultLocale, "locale of requests")
+	fs.StringVar(&f.device, "device", simulator.DefaultDevice, "device preset: "+strings.Join(simulator.DeviceNames(), ", "))
+	fs.BoolVar(&f.lenient, "lenient", false, "report response-contract violations as warnings instead of failures")
+	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
+	fs.StringVar(&f.apiAddr, "api-addr", "", "HOST:PORT of the Alexa API fake (default 127.0.0.1, a free port)")
+	fs.StringVar(&f.oauthAddr, "oauth-addr", "", "HOST:PORT of the OAuth fake (default 127.0.0.1, a free port)")
+	fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
+	fs.StringVar(&f.oauthConfig, "oauth-config", "", "OAuth fake configuration (default fixtures/oauth/default.json)")
+	fs.StringVar(&f.ca, "ca", "", "extra CA certificate (PEM) to trust for an https endpoint")
+	fs.BoolVar(&f.tls, "tls", false, "serve the Alexa API and OAuth fakes over HTTPS from the persistent local CA (needed by Python skills; see 'asksim ca path')")
+	f.caDir.register(fs)
+	fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long a turn waits for the skill")
+	f.pkg.register(fs)
 }
 
 // applyProjectConfig sets every flag the command line left alone from the
@@ -232,12 +238,6 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	if f.concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", f.concurrency)
 	}
-	if f.timeout <= 0 {
-		return usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
-	}
-	if err := simulator.CheckLocale(f.locale); err != nil {
-		return usagef("--locale: %v", err)
-	}
 	run := features.RunOptions{
 		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
 		Random: f.random, FailFast: f.failFast, NoColors: f.noColor || !colorful(st.out), Output: st.out, Errors: st.err,
@@ -256,62 +256,9 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		}
 		return nil
 	}
-	cfg := features.Config{SkillID: f.skillID, Locale: f.locale, Device: f.device, Timeout: f.timeout,
-		Lenient: f.lenient, Unsigned: f.unsigned, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
-	if _, err := simulator.DevicePreset(f.device); err != nil {
-		return usagef("--device: %v", err)
-	}
-	if f.endpoint != "" {
-		var opts []simulator.HTTPOption
-		if f.ca != "" {
-			opts = append(opts, simulator.WithCAFile(f.ca))
-		}
-		var err error
-		if f.lambda {
-			cfg.Endpoint, err = simulator.LambdaEndpoint(f.endpoint, opts...)
-		} else {
-			cfg.Endpoint, err = simulator.HTTPEndpoint(f.endpoint, opts...)
-		}
-		if err != nil {
-			return usagef("--endpoint: %v", err)
-		}
-	} else if f.lambda || f.ca != "" {
-		return usagef("--lambda and --ca need --endpoint")
-	}
-	if f.endpoint != "" || f.pkg.path != "" {
-		// The example skill brings its own package; any other skill's comes
-		// from --skill-package or ./skill-package.
-		src, err := f.pkg.load(false)
-		if err != nil {
-			return err
-		}
-		if src != nil {
-			cfg.SkillPackage, cfg.Model = src.pkg, src.bare
-		}
-	}
-	if f.profiles != "" {
-		set, err := alexaapi.LoadProfiles(f.profiles)
-		if err != nil {
-			return usagef("--profiles: %v", err)
-		}
-		cfg.Profiles = &set
-	}
-	if f.oauthConfig != "" {
-		oc, err := oauth.LoadConfig(f.oauthConfig)
-		if err != nil {
-			return usagef("--oauth-config: %v", err)
-		}
-		cfg.OAuth = &oc
-	}
-	switch {
-	case f.tls:
-		ca, err := f.caDir.load(st)
-		if err != nil {
-			return err
-		}
-		cfg.CA = ca
-	case f.caDir.dir != "":
-		return usagef("--ca-dir needs --tls")
+	cfg, err := f.suiteConfig(st)
+	if err != nil {
+		return err
 	}
 	suite, err := features.NewSuite(ctx, cfg)
 	if err != nil {
@@ -326,6 +273,74 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		return &exitError{status}
 	}
 	return nil
+}
+
+// suiteConfig is the suite the flags describe.
+func (f *testFlags) suiteConfig(st *stdio) (features.Config, error) {
+	if f.timeout <= 0 {
+		return features.Config{}, usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
+	}
+	if err := simulator.CheckLocale(f.locale); err != nil {
+		return features.Config{}, usagef("--locale: %v", err)
+	}
+	cfg := features.Config{SkillID: f.skillID, Locale: f.locale, Device: f.device, Timeout: f.timeout,
+		Lenient: f.lenient, Unsigned: f.unsigned, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
+	if _, err := simulator.DevicePreset(f.device); err != nil {
+		return cfg, usagef("--device: %v", err)
+	}
+	switch {
+	case f.tls:
+		ca, err := f.caDir.load(st)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.CA = ca
+	case f.caDir.dir != "":
+		return cfg, usagef("--ca-dir needs --tls")
+	}
+	if f.endpoint != "" {
+		var opts []simulator.HTTPOption
+		if f.ca != "" {
+			opts = append(opts, simulator.WithCAFile(f.ca))
+		}
+		var err error
+		if f.lambda {
+			cfg.Endpoint, err = simulator.LambdaEndpoint(f.endpoint, opts...)
+		} else {
+			cfg.Endpoint, err = simulator.HTTPEndpoint(f.endpoint, opts...)
+		}
+		if err != nil {
+			return cfg, usagef("--endpoint: %v", err)
+		}
+	} else if f.lambda || f.ca != "" {
+		return cfg, usagef("--lambda and --ca need --endpoint")
+	}
+	if f.endpoint != "" || f.pkg.path != "" {
+		// The example skill brings its own package; any other skill's comes
+		// from --skill-package or ./skill-package.
+		src, err := f.pkg.load(false)
+		if err != nil {
+			return cfg, err
+		}
+		if src != nil {
+			cfg.SkillPackage, cfg.Model = src.pkg, src.bare
+		}
+	}
+	if f.profiles != "" {
+		set, err := alexaapi.LoadProfiles(f.profiles)
+		if err != nil {
+			return cfg, usagef("--profiles: %v", err)
+		}
+		cfg.Profiles = &set
+	}
+	if f.oauthConfig != "" {
+		oc, err := oauth.LoadConfig(f.oauthConfig)
+		if err != nil {
+			return cfg, usagef("--oauth-config: %v", err)
+		}
+		cfg.OAuth = &oc
+	}
+	return cfg, nil
 }
 
 func init() {
