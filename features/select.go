@@ -202,6 +202,12 @@ func selectScenarios(opts RunOptions) (*selection, error) {
 	if err != nil {
 		return nil, err
 	}
+	return selectFrom(srcs, lines, opts)
+}
+
+// selectFrom chooses among the pickles of srcs, with the lines asked for
+// each (none: all).
+func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*selection, error) {
 	tags, err := parseTags(opts.Tags)
 	if err != nil {
 		return nil, err

@@ -164,6 +164,23 @@ func writeSummary(w io.Writer, p painter, r *Run) {
 	if r.NotRun > 0 {
 		fmt.Fprintf(w, "%d scenarios not run (stopped at the first failure)\n", r.NotRun)
 	}
+	warnings, slow := 0, 0
+	for _, s := range r.Scenarios() {
+		for _, st := range s.Steps {
+			warnings += len(st.Warnings)
+			for _, d := range st.Latencies {
+				if d >= SlowTurn {
+					slow++
+				}
+			}
+		}
+	}
+	if warnings > 0 {
+		fmt.Fprintf(w, "%s\n", p.paint(ansiYellow, fmt.Sprintf("⚠ %d response-contract violations passed as warnings (--lenient)", warnings)))
+	}
+	if slow > 0 {
+		fmt.Fprintf(w, "%s\n", p.paint(ansiYellow, fmt.Sprintf("⚠ %d turns took %s or more, near Alexa's 8 s limit", slow, Millis(SlowTurn))))
+	}
 	fmt.Fprintf(w, "%s\n", r.Duration.Round(time.Millisecond))
 	if r.Seed != 0 {
 		fmt.Fprintf(w, "Shuffled with --random=%d\n", r.Seed)
