@@ -1,8 +1,10 @@
+@linking
 Feature: Account linking
   The user links their account in the Alexa app through the skill's OAuth
   server (here asksim's OAuth fake). Alexa then sends the access token in
   every request, and the skill calls the server's /userinfo with it.
 
+  @smoke
   Scenario: An unlinked user is sent to the Alexa app with a LinkAccount card
     Given the user's account is not linked
     When the user invokes "AccountIntent"

@@ -254,6 +254,10 @@ func TestFileLine_AndRerun(t *testing.T) {
 			t.Errorf("%s: %v, want no scenario at line", bad, err)
 		}
 	}
+	emptyRerun := writeFeature(t, dir, "empty-rerun.txt", "\n")
+	if _, _, err := features.List(features.RunOptions{Paths: []string{"@" + emptyRerun}}); err == nil || !strings.Contains(err.Error(), "no scenarios matched: @"+emptyRerun+" lists no scenario") {
+		t.Errorf("an empty rerun file: %v", err)
+	}
 	if _, _, err := features.List(features.RunOptions{Paths: []string{dir + ":3"}}); err == nil || !strings.Contains(err.Error(), "a directory takes no :LINE") {
 		t.Errorf("dir:line: %v", err)
 	}

@@ -198,6 +198,11 @@ func selectScenarios(opts RunOptions) (*selection, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(opts.Paths) > 0 && len(args) == 0 {
+		// An empty rerun file: nothing failed, so nothing to run again;
+		// running every feature instead would be a surprise.
+		return nil, &ConfigError{fmt.Sprintf("no scenarios matched: %s lists no scenario", strings.Join(opts.Paths, ", "))}
+	}
 	srcs, lines, err := sources(args)
 	if err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ without an interaction model, a step argument outside its set.`,
   asksim test --format progress --format junit:reports/junit.xml --format html:reports/report.html
   asksim test --tags '@smoke and not @slow' --concurrency 4
   asksim test --format rerun:rerun.txt features/ || asksim test @rerun.txt
-  asksim test features/order.feature:12 features/consent.feature:49
+  asksim test features/order.feature:14 features/consent.feature:52
   asksim test --shard 2/4 --random=42
   asksim test --lambda --endpoint http://127.0.0.1:9000 features/
   REQUESTS_CA_BUNDLE=$(asksim ca path) python3 skill.py &    # a Python skill trusts the local CA
