@@ -7,8 +7,6 @@ package features_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,26 +14,10 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/features"
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err == nil {
-		return chromiumPath
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("chromium is not installed; .ci/run installs it (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed: run 'apt-get update && apt-get install -y chromium' (Debian) to read the HTML report in a browser")
-	return ""
-}
 
 const reportFeature = `Feature: report
   Scenario: reads the email
@@ -55,7 +37,7 @@ const reportFeature = `Feature: report
 `
 
 func TestHTMLReport_InBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := testutil.Chromium(t)
 	suite := exampleSuite(t, features.Config{})
 	dir := t.TempDir()
 	f := writeFeature(t, dir, "report.feature", reportFeature)
