@@ -73,6 +73,13 @@ var ErrDialogTurnsFailed = errors.New("a turn failed")
 func (s *Suite) Dialog(ctx context.Context, opts DialogOptions) error {
 	d := &dialog{s: s, w: newWorld(s), out: opts.Out}
 	defer d.w.close()
+	if opts.Prompt {
+		skill := "the bundled example skill"
+		if s.cfg.Endpoint != nil {
+			skill = "the skill at " + s.cfg.Endpoint.String()
+		}
+		fmt.Fprintf(d.out, "Talking to %s. Each line is what the user says; .help lists the commands, .quit leaves.\n", skill)
+	}
 	if opts.Consent != "" {
 		if err := d.consent(ctx, opts.Consent); err != nil {
 			return err
