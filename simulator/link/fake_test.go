@@ -93,6 +93,10 @@ func TestLinkFakeRefreshOnExpiry(t *testing.T) {
 	cfg := f.config()
 	cfg.Now = clock.Now
 	res := runLink(t, cfg)
+	if res.Account == nil {
+		// Once seen in CI on a loaded machine: say why, not a nil panic.
+		t.Fatalf("not linked:\n%s", res.Report)
+	}
 	before := res.Account.Tokens()
 	clock.Add(time.Hour + time.Second)
 	tok, err := res.Account.AccessToken(context.Background())
