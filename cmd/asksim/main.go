@@ -7,9 +7,12 @@ import (
 	"syscall"
 )
 
-func main() {
+func main() { os.Exit(asksimMain()) }
+
+// asksimMain is main short of os.Exit: the testscript scripts run it as
+// their asksim command, so they pin the very code the binary runs.
+func asksimMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
