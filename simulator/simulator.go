@@ -127,11 +127,11 @@ func New(opts ...Option) (*Simulator, error) {
 	if len(s.errs) > 0 {
 		return nil, s.errs[0]
 	}
-	if !skillIDPattern.MatchString(s.skillID) {
-		return nil, fmt.Errorf("skill id %q: want amzn1.ask.skill.<lowercase uuid>", s.skillID)
+	if err := CheckSkillID(s.skillID); err != nil {
+		return nil, err
 	}
-	if !localePattern.MatchString(s.locale) {
-		return nil, fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", s.locale)
+	if err := CheckLocale(s.locale); err != nil {
+		return nil, err
 	}
 	switch {
 	case s.idReader != nil:
@@ -271,6 +271,22 @@ func CheckLocale(locale string) error {
 		return fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", locale)
 	}
 	return nil
+}
+
+// CheckSkillID reports whether id has the form of a skill id,
+// amzn1.ask.skill.<lowercase uuid>, as New requires.
+func CheckSkillID(id string) error {
+	if !skillIDPattern.MatchString(id) {
+		return fmt.Errorf("skill id %q: want amzn1.ask.skill.<lowercase uuid>", id)
+	}
+	return nil
+}
+
+// CheckAPIEndpoint reports whether url is an apiEndpoint WithAPIEndpoint
+// accepts: an absolute http(s) URL without query or fragment.
+func CheckAPIEndpoint(url string) error {
+	_, err := checkAPIEndpoint(url)
+	return err
 }
 
 // Close ends the conversation: its session is dropped and its tokens leave
