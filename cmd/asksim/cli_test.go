@@ -59,16 +59,3 @@ func TestCLI_HelpOnEveryCommand(t *testing.T) {
 		t.Errorf("overview: exit %d, %q", code, stdout)
 	}
 }
-
-// Flags may follow positional arguments, GNU style.
-func TestCLI_FlagsAfterArguments(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "envelope", "intent", "OrderIntent", "--slot", "item=tea", "--consent", "email", "--seed", "3", "--time", "2026-01-02T03:04:05Z")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	for _, want := range []string{`"name": "OrderIntent"`, `"value": "tea"`, `"timestamp": "2026-01-02T03:04:05Z"`, `"consentToken"`} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("output lacks %s", want)
-		}
-	}
-}

@@ -17,12 +17,26 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the cmp sections of testdata/script/*.txtar with what asksim printed")
 
+// statusFileEnv names the file where the scripts' asksim leaves its exit
+// status for the status command. A Go panic also exits 2, so '! exec' alone
+// cannot tell a usage error from a crash; a crash never writes the file.
+const statusFileEnv = "ASKSIM_SCRIPT_STATUS_FILE"
+
 // TestMain lets the scripts run asksim as a command: testscript re-executes
 // this test binary under that name, and the binary runs asksimMain, the same
 // code as the installed one, in a process of its own.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"asksim": func() { os.Exit(asksimMain()) },
+		"asksim": func() {
+			code := asksimMain()
+			if f := os.Getenv(statusFileEnv); f != "" {
+				if err := os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644); err != nil {
+					fmt.Fprintf(os.Stderr, "script harness: %v\n", err)
+					os.Exit(125)
+				}
+			}
+			os.Exit(code)
+		},
 	})
 }
 
@@ -40,7 +54,10 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup:               func(env *testscript.Env) error { return setupScript(env, fixtures) },
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"mode": cmdMode},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mode":   cmdMode,
+			"status": cmdStatus,
+		},
 	})
 }
 
@@ -56,6 +73,7 @@ func TestScript(t *testing.T) {
 // Each is stopped when the script ends.
 func setupScript(env *testscript.Env, fixtures string) error {
 	env.Setenv("FIXTURES", fixtures)
+	env.Setenv(statusFileEnv, filepath.Join(env.WorkDir, ".asksim-status"))
 
 	auth, err := oauth.New(oauth.DefaultConfig())
 	if err != nil {
@@ -110,5 +128,23 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s has mode %#o", args[0], got)
 	case !neg && got != os.FileMode(want):
 		ts.Fatalf("%s has mode %#o, want %#o", args[0], got, want)
+	}
+}
+
+// cmdStatus is `status N`: the last `exec asksim` exited with status N, by
+// returning it rather than by crashing. It consumes the status, so a second
+// status without another exec fails.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: status N")
+	}
+	file := ts.Getenv(statusFileEnv)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		ts.Fatalf("no exit status: asksim did not return from its main (a panic?) or did not run: %v", err)
+	}
+	ts.Check(os.Remove(file))
+	if got := string(b); got != args[0] {
+		ts.Fatalf("asksim exited %s, want %s", got, args[0])
 	}
 }
