@@ -96,6 +96,13 @@ stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
 				if err != nil {
 					return err
 				}
+				// OpenFile's mode applies only to a new file: an existing one
+				// overwritten with --force keeps its own, 0644 say, unless set.
+				// Set before writing, so the key is never readable by others.
+				if err := f.Chmod(0o600); err != nil {
+					f.Close()
+					return err
+				}
 				if _, err := f.Write(pemBytes); err != nil {
 					f.Close()
 					return err
