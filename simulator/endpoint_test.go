@@ -170,7 +170,7 @@ func TestEndpointConfigErrors(t *testing.T) {
 		{"ftp", func() (simulator.Endpoint, error) { return simulator.HTTPEndpoint("ftp://x/") }, "http:// or https://"},
 		{"missing CA file", func() (simulator.Endpoint, error) {
 			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile("/nonexistent/ca.pem"))
-		}, "/nonexistent/ca.pem"},
+		}, "CA file /nonexistent/ca.pem: no such file or directory"},
 		{"CA file without PEM", func() (simulator.Endpoint, error) {
 			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile(notPEM))
 		}, notPEM + ": no PEM CERTIFICATE"},
@@ -185,6 +185,22 @@ func TestEndpointConfigErrors(t *testing.T) {
 	}
 	if _, err := simulator.New(simulator.WithTimeout(-1)); err == nil {
 		t.Error("negative timeout accepted")
+	}
+	// A bad CA file is told apart from a bad endpoint, also for Lambda.
+	for _, build := range []func() (simulator.Endpoint, error){
+		func() (simulator.Endpoint, error) {
+			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile(notPEM))
+		},
+		func() (simulator.Endpoint, error) {
+			return simulator.LambdaEndpoint("http://localhost:9000", simulator.WithCAFile("/nonexistent/ca.pem"))
+		},
+	} {
+		if _, err := build(); !errors.Is(err, simulator.ErrCAFile) || strings.HasPrefix(err.Error(), "lambda") {
+			t.Errorf("err = %v, want ErrCAFile, not about the endpoint", err)
+		}
+	}
+	if _, err := simulator.HTTPEndpoint("localhost:3000", simulator.WithCAFile(notPEM)); errors.Is(err, simulator.ErrCAFile) {
+		t.Errorf("a bad URL reported as a bad CA file: %v", err)
 	}
 }
 

@@ -65,8 +65,7 @@ func (f *sendFlags) options() ([]simulator.Option, error) {
 	}
 	ep, err := newEndpoint(f.endpoint, hopts...)
 	if err != nil {
-		// The message names the endpoint or the CA file at fault.
-		return nil, usagef("%v", err)
+		return nil, endpointUsage(err)
 	}
 	return []simulator.Option{
 		simulator.WithEndpoint(ep),
@@ -74,6 +73,15 @@ func (f *sendFlags) options() ([]simulator.Option, error) {
 		simulator.WithLenient(f.lenient),
 		simulator.WithRequestSigning(!f.unsigned),
 	}, nil
+}
+
+// endpointUsage names the flag at fault in an error of building the
+// endpoint: --ca for the CA file, else --endpoint.
+func endpointUsage(err error) error {
+	if errors.Is(err, simulator.ErrCAFile) {
+		return usagef("--ca: %v", err)
+	}
+	return usagef("--endpoint: %v", err)
 }
 
 func init() {
@@ -203,7 +211,11 @@ func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, con
 	m.SkillID = sim.SkillID()
 	ex, err := voice.New(sim.NewConversation(consent), m).Say(ctx, words[0])
 	if ex != nil && ex.Resolution != nil {
-		fmt.Fprintf(st.err, "heard: %s\n", ex.Resolution.Intent)
+		heard := ex.Resolution.Intent
+		if heard == "" { // "open <invocation name>": no intent
+			heard = ex.Resolution.Kind.String()
+		}
+		fmt.Fprintf(st.err, "heard: %s\n", heard)
 	}
 	if ex != nil && len(ex.Turns) == 0 && err == nil {
 		// Alexa answered from the dialog model without asking the skill.

@@ -215,7 +215,7 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 			cfg.Endpoint, err = simulator.HTTPEndpoint(f.endpoint, opts...)
 		}
 		if err != nil {
-			return usagef("--endpoint: %v", err)
+			return endpointUsage(err)
 		}
 	} else if f.lambda || f.ca != "" {
 		return usagef("--lambda and --ca need --endpoint")
