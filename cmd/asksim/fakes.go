@@ -192,7 +192,7 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 		switch {
 		case errors.Is(err, serve.ErrNotLoopback):
 			return nil, usagef("%s: %v; add --allow-remote to serve it anyway", flag, err)
-		case errors.Is(err, serve.ErrBadAddr):
+		case errors.Is(err, serve.ErrBadAddr), errors.Is(err, serve.ErrAddrInUse):
 			return nil, usagef("%s: %v", flag, err)
 		}
 		return nil, fmt.Errorf("%s: %w", flag, err)
