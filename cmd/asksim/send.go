@@ -128,11 +128,16 @@ signature verification off (see docs/request-signing.md).`,
 
 func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *requestFlags, args []string) error {
 	stdinEnvelope := len(args) == 1 && args[0] == "-"
+	say := len(args) > 0 && args[0] == "say"
 	switch {
+	case len(args) > 1 && args[0] == "-":
+		return usagef("- reads a whole envelope from stdin and takes no other arguments, got %q", args[1:])
 	case f.file != "" && len(args) > 0:
 		return usagef("give either --file or a request, not both (got --file %s and %q)", f.file, args)
 	case f.file == "" && len(args) == 0:
 		return usagef("missing request: one of %s, or '-' / --file FILE for a whole envelope", requestKinds)
+	case say && len(args) != 2:
+		return usagef("say takes one argument, the utterance in quotes, got %d: %q", len(args)-1, args[1:])
 	}
 	opts, err := f.options()
 	if err != nil {
@@ -143,6 +148,19 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 		return usagef("--tls needs --api-addr: it serves the Alexa API fake for the call over HTTPS (for a fake running elsewhere, start it with 'asksim fakes --tls')")
 	case f.ca.dir != "" && !f.tls:
 		return usagef("--ca-dir needs --tls")
+	}
+	// What is to be sent is checked before anything costly starts: the
+	// simulator generates a signing key, --api-addr serves a fake.
+	var body []byte // a whole envelope, sent as it is
+	var req simulator.Request
+	switch {
+	case f.file != "" || stdinEnvelope:
+		body, err = readEnvelope(st, f.file)
+	case !say:
+		req, err = rf.build(args)
+	}
+	if err != nil {
+		return err
 	}
 	if f.apiAddr != "" {
 		if sf.apiEndpoint != "" {
@@ -161,8 +179,7 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 		defer stop()
 		opts = append(opts, fakeOpts...)
 	}
-	required := len(args) > 0 && args[0] == "say"
-	src, err := f.pkg.load(required)
+	src, err := f.pkg.load(say)
 	if err != nil {
 		return err
 	}
@@ -172,44 +189,26 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 		return err
 	}
 	var turn *simulator.Turn
-	if f.file != "" || stdinEnvelope {
-		name, body, err := readEnvelope(st, f.file)
-		if err != nil {
-			return err
-		}
-		var env simulator.Envelope
-		if err := json.Unmarshal(body, &env); err != nil {
-			return usagef("%s: not an envelope: %v", name, err)
-		}
-		if env.Request.Type == "" {
-			return usagef("%s: request.type is missing", name)
-		}
+	switch {
+	case body != nil:
 		turn, err = sim.SendEnvelope(ctx, body)
-		return report(st, turn, err)
+	case say:
+		return sendUtterance(ctx, st, sim, consent, src, args[1])
+	default:
+		turn, err = sim.NewConversation(consent).Send(ctx, req)
 	}
-	if required {
-		return sendUtterance(ctx, st, sim, consent, src, args[1:])
-	}
-	req, err := rf.build(args)
-	if err != nil {
-		return err
-	}
-	turn, err = sim.NewConversation(consent).Send(ctx, req)
 	return report(st, turn, err)
 }
 
 // sendUtterance says the words to the skill through Alexa's ears: resolved
 // against the interaction model, with the dialog model followed.
-func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, consent simulator.Consent, src *skillSource, words []string) error {
-	if len(words) != 1 {
-		return usagef("say takes one argument, the utterance in quotes, got %d: %q", len(words), words)
-	}
+func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, consent simulator.Consent, src *skillSource, utterance string) error {
 	m, err := src.model(sim.Locale())
 	if err != nil {
 		return err
 	}
 	m.SkillID = sim.SkillID()
-	ex, err := voice.New(sim.NewConversation(consent), m).Say(ctx, words[0])
+	ex, err := voice.New(sim.NewConversation(consent), m).Say(ctx, utterance)
 	if ex != nil && ex.Resolution != nil {
 		heard := ex.Resolution.Intent
 		if heard == "" { // "open <invocation name>": no intent
@@ -230,21 +229,32 @@ func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, con
 	return report(st, ex.Last(), err)
 }
 
-func readEnvelope(st *stdio, file string) (name string, body []byte, err error) {
+// readEnvelope reads the envelope of --file or stdin and checks that it is
+// one; name is the file or "stdin", for errors.
+func readEnvelope(st *stdio, file string) ([]byte, error) {
+	var body []byte
+	var err error
+	name := file
 	if file == "" || file == "-" {
 		body, err = io.ReadAll(io.LimitReader(st.in, simulator.MaxResponseBytes))
 		name = "stdin"
 	} else {
 		body, err = os.ReadFile(file)
-		name = file
 	}
 	if err != nil {
-		return name, nil, usagef("--file: %v", err)
+		return nil, usagef("--file: %v", err)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return name, nil, usagef("%s: empty, want an envelope JSON", name)
+		return nil, usagef("%s: empty, want an envelope JSON", name)
 	}
-	return name, body, nil
+	var env simulator.Envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, usagef("%s: not an envelope: %v", name, err)
+	}
+	if env.Request.Type == "" {
+		return nil, usagef("%s: request.type is missing", name)
+	}
+	return body, nil
 }
 
 // report prints the answer and what is wrong with it; a fault or a

@@ -129,45 +129,6 @@ func TestSendLambda(t *testing.T) {
 	}
 }
 
-func TestSendUsageErrors(t *testing.T) {
-	empty := filepath.Join(t.TempDir(), "empty.json")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		stdin string
-		args  []string
-		want  string
-	}{
-		{"", []string{"send", "launch"}, "--endpoint is required"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/"}, "missing request"},
-		{"", []string{"send", "--endpoint", "localhost:3000", "launch"}, `endpoint "localhost:3000"`},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--file", "x.json", "launch"}, "either --file or a request"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--file", "/nonexistent/x.json"}, "/nonexistent/x.json"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--file", empty}, empty + ": empty"},
-		{"{nope", []string{"send", "--endpoint", "http://127.0.0.1:1/", "-"}, "stdin: not an envelope"},
-		{`{"request":{}}`, []string{"send", "--endpoint", "http://127.0.0.1:1/", "-"}, "request.type is missing"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "--timeout", "0s", "launch"}, "--timeout"},
-		{"", []string{"send", "--endpoint", "https://127.0.0.1:1/", "--ca", "/nonexistent/ca.pem", "launch"}, "/nonexistent/ca.pem"},
-		{"", []string{"send", "--endpoint", "http://127.0.0.1:1/", "intent"}, "intent takes one argument"},
-	} {
-		code, _, errs := runCLIStdin(t, tc.stdin, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
-		}
-	}
-}
-
-func TestSendConnectionRefusedExits1(t *testing.T) {
-	ts := httptest.NewServer(http.NotFoundHandler())
-	url := ts.URL
-	ts.Close()
-	code, _, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--timeout", "2s", "launch")
-	if code != 1 || !strings.Contains(errs, "skill fault (connection)") {
-		t.Errorf("exit %d, stderr %q", code, errs)
-	}
-}
-
 // exampleSkill serves the example skill, which reads the profile through
 // the envelope's apiEndpoint.
 func exampleSkill(t *testing.T) string {
@@ -175,22 +136,6 @@ func exampleSkill(t *testing.T) string {
 	ts := httptest.NewServer(exampleskill.New(exampleskill.Options{}))
 	t.Cleanup(ts.Close)
 	return ts.URL
-}
-
-func TestSendServesTheAlexaAPIForTheCall(t *testing.T) {
-	url := exampleSkill(t)
-	code, out, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "intent", "GetEmailIntent", "--consent", "email")
-	if code != 0 || !strings.Contains(out, "Your email is jane@example.com.") || !strings.Contains(errs, "Profile.email -> 200") {
-		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
-	}
-	code, out, _ = runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "intent", "GetEmailIntent")
-	if code != 0 || !strings.Contains(out, `"AskForPermissionsConsent"`) {
-		t.Errorf("without consent: exit %d, %s", code, out)
-	}
-	code, _, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--api-addr", "127.0.0.1:0", "--api-endpoint", "http://x", "launch")
-	if code != 2 || !strings.Contains(errs, "--api-addr") {
-		t.Errorf("both --api-addr and --api-endpoint: exit %d, %s", code, errs)
-	}
 }
 
 // --tls serves the call's fake over HTTPS from the persistent CA; a skill
@@ -233,26 +178,5 @@ func TestSendServesTheAlexaAPIOverTLS(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errs, tc.want) {
 			t.Errorf("send %q: exit %d, stderr %q; want %q", tc.args, code, errs, tc.want)
 		}
-	}
-}
-
-func TestSendSay(t *testing.T) {
-	url := exampleSkill(t)
-	pkg := filepath.Join("..", "..", "fixtures", "skill", "skill-package")
-	code, out, errs := runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "open example skill")
-	if code != 0 || !strings.Contains(out, "Welcome to Example Skill") {
-		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
-	}
-	code, out, _ = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "order two coffees")
-	if code != 0 || !strings.Contains(out, "Alexa (dialog model): ") {
-		t.Errorf("auto-delegated dialog: exit %d, %s", code, out)
-	}
-	code, out, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", pkg, "say", "the weather on mars in spring")
-	if code != 0 || !strings.Contains(errs, "heard: AMAZON.FallbackIntent") || !strings.Contains(out, "Sorry, I didn&apos;t get that.") {
-		t.Errorf("no match goes to the model's fallback intent: exit %d, %s %s", code, out, errs)
-	}
-	code, _, errs = runCLIStdin(t, "", "send", "--endpoint", url, "--skill-package", filepath.Join(t.TempDir(), "none"), "say", "hi")
-	if code != 2 || !strings.Contains(errs, "--skill-package") {
-		t.Errorf("missing package: exit %d, %s", code, errs)
 	}
 }

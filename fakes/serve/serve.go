@@ -120,7 +120,7 @@ func Start(h http.Handler, o Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("%w: %s is taken; pick another port, or port 0 for a free one", ErrAddrInUse, o.Addr)
+		return nil, fmt.Errorf("%s: %w; pick another port, or port 0 for a free one", o.Addr, ErrAddrInUse)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", o.Addr, err)

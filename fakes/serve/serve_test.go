@@ -112,7 +112,7 @@ func TestRefusesATakenPort(t *testing.T) {
 	}
 	defer first.Close()
 	_, err = serve.Start(hello, serve.Options{Addr: first.Addr.String()})
-	if !errors.Is(err, serve.ErrAddrInUse) || !strings.Contains(err.Error(), first.Addr.String()+" is taken") {
+	if !errors.Is(err, serve.ErrAddrInUse) || !strings.Contains(err.Error(), first.Addr.String()+": address in use; pick another port") {
 		t.Errorf("Start on %s, taken = %v, want ErrAddrInUse naming the address", first.Addr, err)
 	}
 }
