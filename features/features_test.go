@@ -3,6 +3,7 @@ package features_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -99,5 +100,29 @@ func TestNewSuiteFailsCleanly(t *testing.T) {
 	_, err = features.NewSuite(context.Background(), features.Config{APIAddr: taken.Addr().String()})
 	if !errors.Is(err, serve.ErrAddrInUse) {
 		t.Errorf("taken port: %v, want serve.ErrAddrInUse", err)
+	}
+}
+
+// A tag expression with an empty term panicked inside godog; CheckTags
+// refuses it and Run returns a *ConfigError for it.
+func TestTagExpressions(t *testing.T) {
+	for _, ok := range []string{"", "@smoke", "~@slow", "@smoke && ~@slow", "@a,@b && @c", "smoke"} {
+		if err := features.CheckTags(ok); err != nil {
+			t.Errorf("CheckTags(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"@a &&", "&& @a", ",", "@a,", "~", "@", "@a b"} {
+		if err := features.CheckTags(bad); err == nil {
+			t.Errorf("CheckTags(%q) = nil", bad)
+		}
+	}
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	var ce *features.ConfigError
+	if _, err := suite.Run(features.RunOptions{Tags: "@smoke &&", Output: io.Discard}); !errors.As(err, &ce) {
+		t.Errorf("Run with tags %q: %v, want a *ConfigError", "@smoke &&", err)
 	}
 }

@@ -58,6 +58,25 @@ func ParseShard(s string) (Shard, error) {
 	return Shard{idx, tot}, nil
 }
 
+// CheckTags reports whether expr is a tag expression godog can apply:
+// terms such as @smoke or ~@slow, joined by && (and) and , (or). godog
+// indexes each term without checking it, so an empty one ("@a &&", "@a,")
+// panicked inside it.
+func CheckTags(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		for _, term := range strings.Split(and, ",") {
+			t := strings.TrimPrefix(strings.TrimSpace(term), "~")
+			if strings.Trim(t, "@") == "" || strings.ContainsAny(t, " \t") {
+				return fmt.Errorf("tag expression %q: %q is not a tag; want terms like @smoke or ~@slow joined by && (and) and , (or)", expr, strings.TrimSpace(term))
+			}
+		}
+	}
+	return nil
+}
+
 // ConfigError is a problem with the features or options themselves — a
 // feature that does not parse, an undefined step, a bad option — rather than
 // a failing scenario. The CLI exits 2 for it.
@@ -99,6 +118,9 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 	}
 	if err := checkFormats(opts.Formats); err != nil {
 		return 2, err
+	}
+	if err := CheckTags(opts.Tags); err != nil {
+		return 2, &ConfigError{err.Error()}
 	}
 	if opts.Tags == "" {
 		// With a tag filter, which scenarios run is godog's to say; minting

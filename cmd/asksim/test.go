@@ -188,6 +188,14 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	if f.concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", f.concurrency)
 	}
+	if err := features.CheckTags(f.tags); err != nil {
+		return usagef("--tags: %v", err)
+	}
+	if f.list && f.tags != "" {
+		// The listing does not apply tag expressions (godog's matcher is
+		// internal to it); a list that ignored them would be wrong.
+		return usagef("--list does not apply --tags: list without --tags, or run with --tags")
+	}
 	if f.list {
 		list, err := features.ShardScenarios(paths, shard)
 		if err != nil {
