@@ -70,7 +70,7 @@ skill trusts once: REQUESTS_CA_BUNDLE=$(asksim ca path) for Python.`,
 			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
-					return usagef("fakes takes no arguments, got %q", args)
+					return usagef("takes no arguments, got %q", args)
 				}
 				return runFakes(ctx, st, o)
 			}

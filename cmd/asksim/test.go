@@ -211,6 +211,15 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return usagef("--device: %v", err)
 	}
+	if err := simulator.CheckSkillID(f.skillID); err != nil {
+		return usagef("--skill-id: %v", err)
+	}
+	if err := simulator.CheckLocale(f.locale); err != nil {
+		return usagef("--locale: %v", err)
+	}
+	if f.timeout <= 0 {
+		return usagef("--timeout %v: want a positive duration such as 8s", f.timeout)
+	}
 	if f.endpoint != "" {
 		var opts []simulator.HTTPOption
 		if f.ca != "" {
