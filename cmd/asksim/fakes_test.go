@@ -233,25 +233,3 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 		}
 	})
 }
-
-func TestFakesUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--api-addr", "0.0.0.0:0"}, "--allow-remote"},
-		{[]string{"--api-addr", "nope"}, "--api-addr: bad address"},
-		{[]string{"--ca-out", "x.pem"}, "--ca-out needs --tls"},
-		{[]string{"--ca-dir", "x"}, "--ca-dir needs --tls"},
-		{[]string{"--key", "/does/not/exist.pem"}, "--key:"},
-		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
-		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
-		{[]string{"extra"}, "takes no arguments"},
-	} {
-		var out, errw bytes.Buffer
-		code := run(context.Background(), append([]string{"fakes"}, tc.args...), nil, &out, &errw)
-		if code != exitUsage || !strings.Contains(errw.String(), tc.want) {
-			t.Errorf("fakes %q: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, errw.String(), exitUsage, tc.want)
-		}
-	}
-}

@@ -129,15 +129,6 @@ func TestSendLambda(t *testing.T) {
 	}
 }
 
-// exampleSkill serves the example skill, which reads the profile through
-// the envelope's apiEndpoint.
-func exampleSkill(t *testing.T) string {
-	t.Helper()
-	ts := httptest.NewServer(exampleskill.New(exampleskill.Options{}))
-	t.Cleanup(ts.Close)
-	return ts.URL
-}
-
 // --tls serves the call's fake over HTTPS from the persistent CA; a skill
 // that trusts only that CA reads the email through it.
 func TestSendServesTheAlexaAPIOverTLS(t *testing.T) {
