@@ -28,8 +28,14 @@ const statusFileEnv = "ASKSIM_SCRIPT_STATUS_FILE"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"asksim": func() {
+			f := os.Getenv(statusFileEnv)
+			if f != "" {
+				// An earlier run's status, not consumed, must not stand in
+				// for this run's if it crashes.
+				_ = os.Remove(f)
+			}
 			code := asksimMain()
-			if f := os.Getenv(statusFileEnv); f != "" {
+			if f != "" {
 				if err := os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644); err != nil {
 					fmt.Fprintf(os.Stderr, "script harness: %v\n", err)
 					os.Exit(125)
