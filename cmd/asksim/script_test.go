@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rsa"
 	"flag"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
 	exampleskill "github.com/asksim/asksim/fixtures/skill"
+	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -54,12 +56,18 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The OAuth fake of every script signs with the fixture key: a key
+	// generated per script would cost each a few hundred ms under -race.
+	key, err := apitoken.LoadKeyFile(filepath.Join(fixtures, "keys", "test-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
-		Setup:               func(env *testscript.Env) error { return setupScript(env, fixtures) },
+		Setup:               func(env *testscript.Env) error { return setupScript(env, fixtures, key) },
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mode":   cmdMode,
 			"status": cmdStatus,
@@ -77,11 +85,13 @@ func TestScript(t *testing.T) {
 //	$CLOSED_URL  an http URL of a loopback port that refuses connections
 //
 // Each is stopped when the script ends.
-func setupScript(env *testscript.Env, fixtures string) error {
+func setupScript(env *testscript.Env, fixtures string, key *rsa.PrivateKey) error {
 	env.Setenv("FIXTURES", fixtures)
 	env.Setenv(statusFileEnv, filepath.Join(env.WorkDir, ".asksim-status"))
 
-	auth, err := oauth.New(oauth.DefaultConfig())
+	cfg := oauth.DefaultConfig()
+	cfg.SigningKey = key
+	auth, err := oauth.New(cfg)
 	if err != nil {
 		return err
 	}
