@@ -106,7 +106,8 @@ type Suite struct {
 }
 
 // NewSuite starts the fakes (and, without an endpoint, the example skill)
-// on loopback and returns the suite. The caller must Close it.
+// on loopback and returns the suite. The caller must Close it. On an error
+// it returns a nil Suite, having stopped whatever it had started.
 func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -268,8 +269,12 @@ func (s *Suite) serve(h http.Handler, addr, what string, ca *serve.CA) (string, 
 	return srv.URL, nil
 }
 
-// Close stops the servers the suite started.
+// Close stops the servers the suite started. A nil Suite, which a failed
+// NewSuite returns, has nothing to close.
 func (s *Suite) Close() error {
+	if s == nil {
+		return nil
+	}
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// TestTest_BadFakeAddressExits2NamingTheFlag is issue 14 defect 1 from the
+// command line: a taken port or an address other machines could reach
+// panicked with a nil pointer; it is a usage error naming the flag.
+func TestTest_BadFakeAddressExits2NamingTheFlag(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := l.Addr().String()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--api-addr", taken}, []string{"--api-addr", taken, "address already in use"}},
+		{[]string{"--oauth-addr", taken}, []string{"--oauth-addr", taken, "address already in use"}},
+		{[]string{"--api-addr", "192.0.2.1:8700"}, []string{"--api-addr", "192.0.2.1:8700", "not loopback"}},
+		{[]string{"--oauth-addr", "8701"}, []string{"--oauth-addr", `"8701"`, "HOST:PORT"}},
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"test", "--no-color"}, tc.args...)...)
+		if code != 2 {
+			t.Errorf("asksim test %s: exit %d, want 2\nstdout: %s\nstderr: %s", strings.Join(tc.args, " "), code, stdout, stderr)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("asksim test %s: stderr %q does not name %q", strings.Join(tc.args, " "), stderr, w)
+			}
+		}
+	}
+}
