@@ -1,9 +1,12 @@
 package features_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -92,4 +95,92 @@ func TestNewSuite_ErrorStopsWhatStarted(t *testing.T) {
 		t.Fatalf("the Alexa API fake still holds %s after NewSuite failed: %v", api, err)
 	}
 	l.Close()
+}
+
+// writeFeature writes content to big.feature in a new directory.
+func writeFeature(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "big.feature")
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// docString returns a step with a doc string of n lines of width bytes.
+func docString(n, width int) string {
+	var b strings.Builder
+	b.WriteString("    When the user opens the skill\n      \"\"\"\n")
+	line := "      " + strings.Repeat("a", width) + "\n"
+	for range n {
+		b.WriteString(line)
+	}
+	b.WriteString("      \"\"\"\n")
+	return b.String()
+}
+
+// TestFeatureLimits is issue 14 defect 4: a line of 64 KiB or more made
+// the Gherkin parser panic, in `asksim test` and `--list` alike, and doc
+// strings parsed in quadratic time. Each limit is an error naming the
+// file and line, found before the parser runs long; what is within the
+// limits parses.
+func TestFeatureLimits(t *testing.T) {
+	const head = "Feature: limits\n  Scenario: s\n"
+	over := func(n int) string { return strings.Repeat("a", n) }
+	for _, tc := range []struct {
+		name    string
+		content string
+		want    string // "" when the file must parse
+	}{
+		{"line of 64 KiB", head + `    When the user says "` + over(64<<10) + "\"\n", "big.feature:3: the line is 65561 bytes long, more than 32768"},
+		{"line at the limit", head + `    When the user says "` + over(features.MaxFeatureLineBytes-25) + "\"\n", ""},
+		{"line past the limit", head + `    When the user says "` + over(features.MaxFeatureLineBytes-24) + "\"\n", "big.feature:3: the line is 32769 bytes long"},
+		{"file of 5 MB", head + docString(5<<20/16, 10), "big.feature: the file is larger than 1048576 bytes"},
+		{"doc string of too many lines", head + docString(features.MaxDocStringLines+1, 1), "big.feature:4: the doc string holds more than 1000 lines"},
+		{"doc string of the most lines", head + docString(features.MaxDocStringLines, 1), ""},
+		{"doc string of too many bytes", head + docString(10, 7<<10), "big.feature:4: the doc string holds more than 65536 bytes"},
+		{"doc strings of too many bytes in all", head + strings.Repeat(docString(60, 1000), 5), "big.feature:256: the file's doc strings hold more than 262144 bytes (256 KiB) in all"},
+		{"doc strings of the most bytes in all", head + strings.Repeat(docString(60, 1000), 4), ""},
+		{"outline that expands past the bound", "Feature: f\n  Scenario Outline: o\n" + docString(900, 60) + "    Examples:\n      | n |\n" + strings.Repeat("      | 1 |\n", 700),
+			"big.feature:2: the scenarios expand to more than 33554432 bytes (32 MiB) of steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFeature(t, tc.content)
+			list, err := features.ShardScenarios([]string{path}, features.Shard{})
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("ShardScenarios: %v", err)
+			case tc.want == "" && len(list) == 0:
+				t.Fatal("ShardScenarios found no scenario")
+			case tc.want == "":
+			case err == nil:
+				t.Fatalf("ShardScenarios = %v, want an error", list)
+			default:
+				var ce *features.ConfigError
+				if !errors.As(err, &ce) || !strings.Contains(err.Error(), filepath.Dir(path)+"/"+tc.want) {
+					t.Errorf("error %v (%T), want a *ConfigError naming %q", err, err, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestRun_RefusesALongLine: Suite.Run, what `asksim test` calls, reports
+// the line before godog, whose parser panics on it, sees the file.
+func TestRun_RefusesALongLine(t *testing.T) {
+	path := writeFeature(t, "Feature: f\n  Scenario: s\n    When the user says \""+strings.Repeat("a", 70_000)+"\"\n")
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	var out bytes.Buffer
+	status, err := suite.Run(features.RunOptions{Paths: []string{path}, Output: &out})
+	var ce *features.ConfigError
+	if status != 2 || !errors.As(err, &ce) || !strings.Contains(err.Error(), path+":3: the line is 70025 bytes long") {
+		t.Fatalf("Run = %d, %v; want 2 and a *ConfigError naming %s:3", status, err, path)
+	}
+	if out.Len() != 0 {
+		t.Errorf("godog ran: %s", out.String())
+	}
 }

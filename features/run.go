@@ -1,7 +1,6 @@
 package features
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 )
@@ -250,22 +248,16 @@ func parseFeatures(fsys fs.FS, files []string) ([]featureDoc, error) {
 	var errs []string
 	newID := (&messages.Incrementing{}).NewId
 	for _, f := range files {
-		var data []byte
-		var err error
-		if fsys == nil {
-			data, err = os.ReadFile(f)
-		} else {
-			data, err = fs.ReadFile(fsys, f)
-		}
+		data, err := readFeature(fsys, f)
 		if err != nil {
 			return nil, &ConfigError{fmt.Sprintf("%s: %v", f, err)}
 		}
-		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), newID)
-		if err != nil {
-			errs = append(errs, gherkinError(f, err))
+		doc, pickles, problems := parseFeature(f, data, newID) // parse.go
+		if problems != nil {
+			errs = append(errs, problems...)
 			continue
 		}
-		docs = append(docs, featureDoc{uri: f, doc: doc, pickles: gherkin.Pickles(*doc, f, newID)})
+		docs = append(docs, featureDoc{uri: f, doc: doc, pickles: pickles})
 	}
 	if len(errs) > 0 {
 		return nil, &ConfigError{"feature files do not parse:\n" + strings.Join(errs, "\n")}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,23 @@ func TestTest_BadFakeAddressExits2NamingTheFlag(t *testing.T) {
 			if !strings.Contains(stderr, w) {
 				t.Errorf("asksim test %s: stderr %q does not name %q", strings.Join(tc.args, " "), stderr, w)
 			}
+		}
+	}
+}
+
+// TestTest_LongFeatureLineExits2NamingFileAndLine is issue 14 defect 4 from
+// the command line: a feature line of 64 KiB or more crashed asksim test,
+// and --list too, inside the Gherkin parser.
+func TestTest_LongFeatureLineExits2NamingFileAndLine(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "long.feature"),
+		"Feature: f\n  Scenario: s\n    When the user says \""+strings.Repeat("a", 64<<10)+"\"\n")
+	for _, args := range [][]string{{"test", "--list", path}, {"test", "--no-color", path}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, path+":3: the line is 65561 bytes long, more than 32768 (32 KiB)") {
+			t.Errorf("asksim %s: exit %d, stderr %q; want exit 2 naming %s:3", args[:2], code, stderr, path)
+		}
+		if stdout != "" {
+			t.Errorf("asksim %s printed %q", args[:2], stdout)
 		}
 	}
 }
