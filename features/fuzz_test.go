@@ -63,7 +63,9 @@ func stepArguments(t *testing.T, st *messages.PickleStep) {
 		}
 		for _, arg := range m[1:] {
 			s := unescape(arg)
-			_ = jsonText(jsonValue(s))
+			if v, err := jsonValue(s); err == nil {
+				_ = jsonText(v)
+			}
 			if re, err := regexp.Compile(s); err == nil {
 				re.MatchString("Welcome to the example skill.")
 			}

@@ -184,3 +184,61 @@ func TestRun_RefusesALongLine(t *testing.T) {
 		t.Errorf("godog ran: %s", out.String())
 	}
 }
+
+// TestLoadSettings_DeepNesting is issue 14 defect 3 for the project config
+// file: JSON or YAML nested past 64 levels is refused with its line.
+func TestLoadSettings_DeepNesting(t *testing.T) {
+	for _, name := range []string{"asksim.json", "asksim.yaml"} {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, []byte("{\"format\": [\"progress\"],\n\"paths\": "+strings.Repeat("[", 5<<20)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := features.LoadSettings(path)
+		if want := path + ":2: nests lists and mappings deeper than 64 levels"; err == nil || err.Error() != want {
+			t.Errorf("LoadSettings(%s) = %v, want %q", name, err, want)
+		}
+	}
+}
+
+// TestSteps_DeepJSONArguments: a value written in a step is JSON when it
+// parses; nested past 64 levels it fails the step with a reason, in a data
+// table (the profile) as in a quoted argument (the response at a path).
+func TestSteps_DeepJSONArguments(t *testing.T) {
+	deep := strings.Repeat("[", 100) + strings.Repeat("]", 100)
+	path := writeFeature(t, `Feature: deep values
+  Scenario: a profile cell
+    Given the user's profile:
+      | email | `+deep+` |
+
+  Scenario: an expected value
+    When the user opens the skill
+    Then the response at "version" is `+deep+`
+
+  Scenario: a dotted field
+    Given the user's profile:
+      | `+strings.Repeat("a.", 100)+`b | 1 |
+`)
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	var out bytes.Buffer
+	status, err := suite.Run(features.RunOptions{Paths: []string{path}, Output: &out, NoColors: true, Formats: []string{"pretty"}})
+	if err != nil || status != 1 {
+		t.Fatalf("Run = %d, %v, want 1 (failed)\n%s", status, err, out.String())
+	}
+	for _, want := range []string{
+		"profile table row 1: the value nests JSON arrays and objects deeper than 64 levels",
+		"profile table row 1: field \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.\"… has 101 dotted parts",
+		"3 scenarios (3 failed)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// The expected value's error stands without the table's prefix.
+	if strings.Count(out.String(), "\n    the value nests JSON arrays and objects deeper than 64 levels") == 0 {
+		t.Errorf("the response step's error is missing:\n%s", out.String())
+	}
+}

@@ -436,7 +436,10 @@ func (w *world) valueAt(path, value string) error {
 	if err != nil {
 		return err
 	}
-	want := jsonValue(value)
+	want, err := jsonValue(value)
+	if err != nil {
+		return err
+	}
 	got, ok := t.ValueAt(path)
 	if !ok {
 		return w.expected(jsonText(want), "nothing there", path)

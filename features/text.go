@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/cucumber/godog"
 )
@@ -56,7 +57,11 @@ func profileFields(table *godog.Table) ([]byte, error) {
 	}
 	fields := map[string]any{}
 	for i, r := range rows {
-		if err := setPath(fields, r[0], jsonValue(r[1])); err != nil {
+		v, err := jsonValue(r[1])
+		if err == nil {
+			err = setPath(fields, r[0], v)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("profile table row %d: %v", i+1, err)
 		}
 	}
@@ -66,6 +71,9 @@ func profileFields(table *godog.Table) ([]byte, error) {
 // setPath sets a dotted path ("address.city") in a nested map.
 func setPath(m map[string]any, path string, v any) error {
 	keys := strings.Split(path, ".")
+	if len(keys) > jsonlimit.DefaultMaxDepth {
+		return fmt.Errorf("field %.40q… has %d dotted parts; no profile field has more than a few", path, len(keys))
+	}
 	for _, k := range keys[:len(keys)-1] {
 		child, ok := m[k].(map[string]any)
 		if !ok {

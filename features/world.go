@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/voice"
@@ -351,14 +352,22 @@ func firstLine(err error) string {
 	return s
 }
 
-// jsonValue parses an expected value written in a step: JSON when it parses
-// (2, true, "x", {"a":1}), otherwise the text as a string.
-func jsonValue(text string) any {
-	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &v); err == nil {
-		return v
+// jsonValue parses a value written in a step: JSON when it parses (2,
+// true, "x", {"a":1}), otherwise the text as a string. JSON nested deeper
+// than jsonlimit.DefaultMaxDepth is an error: no value a step compares or
+// sets nests that deep, and as text it would fail to match for no reason
+// the user could see.
+func jsonValue(text string) (any, error) {
+	data := []byte(strings.TrimSpace(text))
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth), &de) {
+		return nil, fmt.Errorf("the value nests JSON arrays and objects deeper than %d levels", de.Max)
 	}
-	return text
+	var v any
+	if err := json.Unmarshal(data, &v); err == nil {
+		return v, nil
+	}
+	return text, nil
 }
 
 func jsonText(v any) string {
