@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
 // WithEndpoint sets the skill that Send talks to.
@@ -124,6 +126,10 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if s.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(body, MaxJSONDepth), &de) {
+		return nil, fmt.Errorf("envelope: %w", de)
+	}
 	var env Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("envelope: %w", err)
@@ -161,8 +167,12 @@ func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*
 	if err == nil {
 		res = decodeResponse(&env.Request, reply.Body, turn.Duration)
 		if res.syntax != nil {
-			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body),
-				Err: fmt.Errorf("the body is not JSON: %v", res.syntax)}
+			msg := fmt.Errorf("the body is not JSON: %v", res.syntax)
+			var de *jsonlimit.DepthError
+			if errors.As(res.syntax, &de) {
+				msg = fmt.Errorf("the body cannot be read: %w", de)
+			}
+			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body), Err: msg}
 		}
 	}
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
@@ -230,22 +231,32 @@ func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, con
 }
 
 // readEnvelope reads the envelope of --file or stdin and checks that it is
-// one; name is the file or "stdin", for errors.
+// one; errors name the file or "stdin".
 func readEnvelope(st *stdio, file string) ([]byte, error) {
-	var body []byte
-	var err error
-	name := file
-	if file == "" || file == "-" {
-		body, err = io.ReadAll(io.LimitReader(st.in, simulator.MaxResponseBytes))
-		name = "stdin"
-	} else {
-		body, err = os.ReadFile(file)
+	in := st.in
+	name := "stdin"
+	if file != "" && file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, usagef("--file: %v", err)
+		}
+		defer f.Close()
+		in, name = f, file
 	}
-	if err != nil {
+	// An envelope is a few KiB; the cap is the one on answers, so that any
+	// request a skill could have produced the session of fits.
+	body, err := io.ReadAll(io.LimitReader(in, simulator.MaxResponseBytes+1))
+	switch {
+	case err != nil:
 		return nil, usagef("--file: %v", err)
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	case len(body) > simulator.MaxResponseBytes:
+		return nil, usagef("%s: larger than %d bytes, want an envelope JSON", name, simulator.MaxResponseBytes)
+	case len(bytes.TrimSpace(body)) == 0:
 		return nil, usagef("%s: empty, want an envelope JSON", name)
+	}
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(body, simulator.MaxJSONDepth), &de) {
+		return nil, usagef("%s:%d: not an envelope: JSON nests arrays and objects deeper than %d levels", name, de.Line, de.Max)
 	}
 	var env simulator.Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
