@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/asksim/asksim/simulator"
 )
 
 // TestTest_BadFakeAddressExits2NamingTheFlag is issue 14 defect 1 from the
@@ -52,6 +54,32 @@ func TestTest_LongFeatureLineExits2NamingFileAndLine(t *testing.T) {
 		}
 		if stdout != "" {
 			t.Errorf("asksim %s printed %q", args[:2], stdout)
+		}
+	}
+}
+
+// TestSend_EnvelopeFileLimits is issue 14 defect 3 for asksim send --file
+// (500 KiB of '[' here; 5 MB is over the size cap):
+// an envelope nested past simulator.MaxJSONDepth is refused with its line,
+// and one larger than the cap is refused instead of read whole (a file) or
+// cut short (stdin).
+func TestSend_EnvelopeFileLimits(t *testing.T) {
+	dir := t.TempDir()
+	deep := writeFile(t, filepath.Join(dir, "deep.json"), "{\"version\":\"1.0\",\n\"session\":{\"attributes\":{\"a\":"+strings.Repeat("[", 500<<10))
+	big := "{\"version\":\"1.0\",\"pad\":\"" + strings.Repeat("x", simulator.MaxResponseBytes) + "\"}"
+	bigFile := writeFile(t, filepath.Join(dir, "big.json"), big)
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"--file", deep}, deep + ":2: not an envelope: JSON nests arrays and objects deeper than 128 levels"},
+		{"", []string{"--file", bigFile}, bigFile + ": larger than 1048576 bytes, want an envelope JSON"},
+		{big, []string{"-"}, "stdin: larger than 1048576 bytes"},
+	} {
+		code, _, stderr := runCLIStdin(t, tc.stdin, append([]string{"send", "--endpoint", "http://127.0.0.1:1/"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("asksim send %s: exit %d, stderr %.300q; want exit 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
 }
