@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -85,14 +86,18 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	if o.ca.dir != "" && !o.tls {
 		return usagef("--ca-dir needs --tls")
 	}
-	keyFile, cleanupKey, err := fakesKey(o.keyFile)
-	if err != nil {
+	// A generated key is written to a file only once everything else has
+	// been read and both fakes listen, so that bad input or a taken port
+	// leaves nothing behind; from then on a deferred call removes it on
+	// every way out: an error, Ctrl-C, SIGTERM, SIGHUP (main.go), a panic.
+	var key *rsa.PrivateKey
+	var err error
+	if o.keyFile != "" {
+		if key, err = apitoken.LoadKeyFile(o.keyFile); err != nil {
+			return usagef("--key: %v", err)
+		}
+	} else if key, err = apitoken.GenerateKey(); err != nil {
 		return err
-	}
-	defer cleanupKey()
-	key, err := apitoken.LoadKeyFile(keyFile)
-	if err != nil {
-		return usagef("--key: %v", err)
 	}
 	cfg := alexaapi.Config{Keyfunc: apitoken.NewSigner(key).Keyfunc()}
 	if o.profiles != "" {
@@ -153,8 +158,13 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		return err
 	}
 	defer oauthSrv.Close()
-	keyNote := ""
-	if o.keyFile == "" {
+	keyFile, keyNote := o.keyFile, ""
+	if keyFile == "" {
+		var removeKey func()
+		if keyFile, removeKey, err = writeTempKey(key); err != nil {
+			return err
+		}
+		defer removeKey()
 		keyNote = " (generated for this run, deleted on exit)"
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
@@ -200,29 +210,23 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 	return srv, nil
 }
 
-// fakesKey returns the key file to use: the given one, or a new key in a
-// temporary file that cleanup deletes.
-func fakesKey(path string) (file string, cleanup func(), err error) {
-	if path != "" {
-		return path, func() {}, nil
-	}
-	key, err := apitoken.GenerateKey()
-	if err != nil {
-		return "", nil, err
-	}
+// writeTempKey writes key to a new temporary file (mode 0600) and returns
+// its name and the function that removes it.
+func writeTempKey(key *rsa.PrivateKey) (name string, remove func(), err error) {
 	f, err := os.CreateTemp("", "asksim-key-*.pem") // mode 0600
 	if err != nil {
 		return "", nil, err
 	}
-	name := f.Name()
+	name = f.Name()
+	remove = func() { os.Remove(name) }
 	if _, err := f.Write(apitoken.EncodeKeyPEM(key)); err != nil {
 		f.Close()
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
-	return name, func() { os.Remove(name) }, nil
+	return name, remove, nil
 }

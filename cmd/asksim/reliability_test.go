@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/simulator"
 )
 
@@ -81,5 +87,118 @@ func TestSend_EnvelopeFileLimits(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("asksim send %s: exit %d, stderr %.300q; want exit 2 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// tempDir points os.TempDir, in this process and the ones it starts, at a
+// new directory, and returns it.
+func tempDir(t *testing.T) string {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	return dir
+}
+
+// left lists what is in dir.
+func left(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestFakes_TempKeyGoneOnErrors is issue 14 defect 3's other half: a
+// profiles file of 5 MB of '[' crashed asksim fakes and left the generated
+// signing key behind. Bad input and a taken port now exit 2 without
+// having written one.
+func TestFakes_TempKeyGoneOnErrors(t *testing.T) {
+	tmp := tempDir(t)
+	t.Setenv(serve.CADirEnv, t.TempDir())
+	inputs := t.TempDir()
+	deep := writeFile(t, filepath.Join(inputs, "profiles.json"), "{\"default\":\n"+strings.Repeat("[", 5<<20))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--profiles", deep}, deep + ":2: JSON nests arrays and objects deeper than 64 levels"},
+		{[]string{"--oauth-addr", l.Addr().String()}, "--oauth-addr"},
+		{[]string{"--tls", "--ca-out", filepath.Join(inputs, "no", "such", "dir", "ca.pem")}, "--ca-out"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"fakes", "-q"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("asksim fakes %s: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+		if names := left(t, tmp); len(names) > 0 {
+			t.Errorf("asksim fakes %s left %v in the temporary directory", tc.args, names)
+		}
+	}
+}
+
+// panicWriter panics on the first write, as a bug after the key is
+// written would.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a bug after the key was written") }
+
+// TestFakes_TempKeyGoneOnPanic: the banner is printed after the key is
+// written; a panic there unwinds through the deferred removal.
+func TestFakes_TempKeyGoneOnPanic(t *testing.T) {
+	tmp := tempDir(t)
+	func() {
+		defer func() {
+			if r := recover(); r != "a bug after the key was written" {
+				t.Fatalf("recovered %v", r)
+			}
+		}()
+		runFakes(context.Background(), &stdio{in: strings.NewReader(""), out: panicWriter{}, err: io.Discard},
+			fakesOpts{apiAddr: "127.0.0.1:0", oauthAddr: "127.0.0.1:0", quiet: true})
+		t.Fatal("runFakes returned")
+	}()
+	if names := left(t, tmp); len(names) > 0 {
+		t.Errorf("the panic left %v in the temporary directory", names)
+	}
+}
+
+// TestFakes_TempKeyGoneOnSignals: interrupted (Ctrl-C), terminated or hung
+// up on, asksim fakes shuts down and removes the key it generated.
+func TestFakes_TempKeyGoneOnSignals(t *testing.T) {
+	bin := buildAsksim(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp := tempDir(t)
+			p := startFakes(t, bin, "-q")
+			key := strings.Fields(p.lines["Signing key"])[0]
+			st, err := os.Stat(key)
+			if err != nil || filepath.Dir(key) != tmp || st.Mode().Perm() != 0o600 {
+				t.Fatalf("key %s: %v, mode %v; want a 0600 file in %s", key, err, st, tmp)
+			}
+			if len(left(t, tmp)) != 1 {
+				t.Fatalf("temporary directory holds %v, want the key alone", left(t, tmp))
+			}
+			if err := p.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-p.exited:
+				if p.err != nil {
+					t.Errorf("asksim fakes exited with %v after %v; stderr: %s", p.err, sig, p.stderr)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("asksim fakes did not stop within 15s of %v", sig)
+			}
+			if names := left(t, tmp); len(names) > 0 {
+				t.Errorf("after %v the temporary directory holds %v", sig, names)
+			}
+		})
 	}
 }
