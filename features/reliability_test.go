@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/asksim/asksim/fakes/serve"
 	"github.com/asksim/asksim/features"
+	"github.com/asksim/asksim/simulator"
 )
 
 // takenAddr returns the address of a loopback port that stays taken for
@@ -240,5 +245,54 @@ func TestSteps_DeepJSONArguments(t *testing.T) {
 	// The expected value's error stands without the table's prefix.
 	if strings.Count(out.String(), "\n    the value nests JSON arrays and objects deeper than 64 levels") == 0 {
 		t.Errorf("the response step's error is missing:\n%s", out.String())
+	}
+}
+
+// TestRun_SkillFaultFailsTheScenario pins what asksim test shows when the
+// skill answers 500, as docs/faults.md describes: the step fails with the
+// fault, what was sent and how the body starts, the steps after it are
+// skipped, the next scenario runs, and --lenient does not excuse it.
+func TestRun_SkillFaultFailsTheScenario(t *testing.T) {
+	var calls atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		calls.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, "TypeError: cannot read property 'slots' of undefined")
+	}))
+	defer ts.Close()
+	ep, err := simulator.HTTPEndpoint(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeFeature(t, `Feature: a broken skill
+  Scenario: first
+    When the user opens the skill
+    Then Alexa says "Welcome"
+
+  Scenario: second
+    When the user opens the skill
+`)
+	suite, err := features.NewSuite(context.Background(), features.Config{Endpoint: ep, Lenient: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	var out bytes.Buffer
+	status, err := suite.Run(features.RunOptions{Paths: []string{path}, Output: &out, NoColors: true})
+	if err != nil || status != 1 {
+		t.Fatalf("Run = %d, %v; want 1\n%s", status, err, out.String())
+	}
+	for _, want := range []string{
+		`skill fault (status): HTTP status 500 Internal Server Error, want 200; sent LaunchRequest to ` + ts.URL + `; body starts "TypeError: cannot read property 'slots' of undefined"`,
+		"2 scenarios (2 failed)",
+		"3 steps (2 failed, 1 skipped)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if calls.Load() != 2 {
+		t.Errorf("the skill got %d requests, want one per scenario", calls.Load())
 	}
 }

@@ -1,12 +1,16 @@
 package simulator_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
@@ -63,5 +67,58 @@ func TestSkillAnswer_DeepNesting(t *testing.T) {
 	turn, err := sim.NewConversation(simulator.ConsentNone).Send(context.Background(), simulator.LaunchRequest())
 	if err != nil || turn.Response == nil {
 		t.Fatalf("Send of an answer %d levels deep = %v", simulator.MaxJSONDepth, err)
+	}
+}
+
+// TestSkillFaults_BrokenConnections pins what a turn reports when the
+// skill's process misbehaves below HTTP, as docs/faults.md lists it: a
+// server that accepts and never reads (a stopped process) or answers half
+// a body and stalls is a timeout within the turn's deadline; one that
+// closes the connection without an answer (a crash) is a connection fault.
+func TestSkillFaults_BrokenConnections(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		serve func(c net.Conn, stop <-chan struct{})
+		kind  simulator.FaultKind
+		inMsg string
+	}{
+		{"accepts and never reads", func(c net.Conn, stop <-chan struct{}) { <-stop; c.Close() }, simulator.FaultTimeout, "no answer within 200ms"},
+		{"stalls mid-body", func(c net.Conn, stop <-chan struct{}) {
+			readRequest(c)
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"version\":")
+			<-stop
+			c.Close()
+		}, simulator.FaultTimeout, "no answer within 200ms"},
+		{"closes without an answer", func(c net.Conn, _ <-chan struct{}) { readRequest(c); c.Close() }, simulator.FaultConnection, "EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			check(t, err)
+			done, stop := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(done)
+				c, err := l.Accept()
+				if err == nil {
+					tc.serve(c, stop)
+				}
+			}()
+			t.Cleanup(func() { close(stop); l.Close(); <-done })
+			ep, err := simulator.HTTPEndpoint("http://" + l.Addr().String() + "/skill")
+			check(t, err)
+			sim := newSim(t, ep, simulator.WithTimeout(200*time.Millisecond))
+			_, err = sim.NewConversation(simulator.ConsentNone).Send(context.Background(), simulator.LaunchRequest())
+			var se *simulator.SkillError
+			if !errors.As(err, &se) || se.Kind != tc.kind || !strings.Contains(err.Error(), tc.inMsg) {
+				t.Fatalf("Send = %v, want a %s fault saying %q", err, tc.kind, tc.inMsg)
+			}
+		})
+	}
+}
+
+// readRequest reads one request's headers and body from c.
+func readRequest(c net.Conn) {
+	req, err := http.ReadRequest(bufio.NewReader(c))
+	if err == nil {
+		io.Copy(io.Discard, req.Body)
 	}
 }
