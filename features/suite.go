@@ -72,13 +72,26 @@ type Config struct {
 	Signer *apitoken.Signer
 	// Now is the clock of envelopes and fakes; defaults to time.Now.
 	Now func() time.Time
+
+	// bounds replaces the suite's bounds on the fakes, for the soak test
+	// (export_test.go); nil means suiteBounds.
+	bounds *fakeBounds
 }
 
-// Bounds of the Alexa API fake's caches in a suite.
-const (
-	suiteTokenCache     = 512
-	suiteLoggedRequests = 1024
-)
+// fakeBounds are the bounds a suite puts on the fakes' logs, caches and
+// stores.
+type fakeBounds struct {
+	apiTokenCache, apiLoggedRequests int
+	oauthLoggedRequests, oauthTokens int
+}
+
+// suiteBounds: a scenario's tokens and calls matter only while it runs.
+// Bounds well above any concurrency keep a long run's memory flat, where
+// the fakes' defaults, sized for `asksim fakes`, let it grow for thousands
+// of scenarios first. The OAuth fake's codes and tokens are forgotten,
+// not merely uncached: a linked scenario holds about four, so only one
+// that outlasts a thousand others' links could see its own forgotten.
+var suiteBounds = fakeBounds{apiTokenCache: 512, apiLoggedRequests: 1024, oauthLoggedRequests: 1024, oauthTokens: 4096}
 
 // Suite is what one run of features shares. Create it with NewSuite, hand
 // InitializeScenario to godog, and Close it when the run is over.
@@ -141,10 +154,12 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	}
 
 	// The Alexa API fake.
+	bounds := suiteBounds
+	if cfg.bounds != nil {
+		bounds = *cfg.bounds
+	}
 	apiCfg := alexaapi.Config{Keyfunc: cfg.Signer.Keyfunc(), Now: cfg.Now, ManifestPermissions: cfg.ManifestPermissions,
-		// A scenario's token and calls matter only while it runs: bounds
-		// well above any concurrency keep a long run's memory flat.
-		TokenCacheSize: suiteTokenCache, MaxLoggedRequests: suiteLoggedRequests}
+		TokenCacheSize: bounds.apiTokenCache, MaxLoggedRequests: bounds.apiLoggedRequests}
 	s.defaultProfile = alexaapi.DefaultProfile()
 	if cfg.Profiles != nil {
 		s.defaultProfile = cfg.Profiles.Default
@@ -162,6 +177,12 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	s.oauthCfg = oauth.DefaultConfig()
 	if cfg.OAuth != nil {
 		s.oauthCfg = *cfg.OAuth
+	}
+	if s.oauthCfg.MaxLoggedRequests == 0 {
+		s.oauthCfg.MaxLoggedRequests = bounds.oauthLoggedRequests
+	}
+	if s.oauthCfg.MaxTokens == 0 {
+		s.oauthCfg.MaxTokens = bounds.oauthTokens
 	}
 	if s.oauthCfg.Now == nil {
 		s.oauthCfg.Now = cfg.Now
