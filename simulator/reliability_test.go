@@ -105,7 +105,14 @@ func TestSkillFaults_BrokenConnections(t *testing.T) {
 			t.Cleanup(func() { close(stop); l.Close(); <-done })
 			ep, err := simulator.HTTPEndpoint("http://" + l.Addr().String() + "/skill")
 			check(t, err)
-			sim := newSim(t, ep, simulator.WithTimeout(200*time.Millisecond))
+			// As in TestSkillFaults: only a timeout waits for the short
+			// limit, so that a loaded machine cannot turn a dropped
+			// connection into one.
+			limit := 30 * time.Second
+			if tc.kind == simulator.FaultTimeout {
+				limit = 200 * time.Millisecond
+			}
+			sim := newSim(t, ep, simulator.WithTimeout(limit))
 			_, err = sim.NewConversation(simulator.ConsentNone).Send(context.Background(), simulator.LaunchRequest())
 			var se *simulator.SkillError
 			if !errors.As(err, &se) || se.Kind != tc.kind || !strings.Contains(err.Error(), tc.inMsg) {
