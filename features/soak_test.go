@@ -123,6 +123,7 @@ func soakFeature(n int) []byte {
 // concurrency 2, as `asksim test --concurrency 2` does, against the
 // example skill and the fakes.
 func soakSuite(tb testing.TB, cfg features.Config, warm, half int) soakResult {
+	warm, half = max(warm/4*4, 4), max(half/4*4, 4) // whole rounds of the mix
 	suite, err := features.NewSuite(context.Background(), cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -376,10 +377,10 @@ func TestSoak_MemoryFlat(t *testing.T) {
 		scale = 5
 	}
 	t.Run("suite", func(t *testing.T) {
-		// Bounds of 32 each: the warm-up makes 50 Alexa API calls with as
-		// many tokens, and 25 links of four OAuth requests and three codes
-		// and tokens each.
-		r := soakSuite(t, features.WithSmallBounds(features.Config{}, 32), 100/scale, 200/scale)
+		// Bounds of 12 each: the warm-up makes 32 Alexa API calls with as
+		// many tokens, and 16 links of four OAuth requests, a code and two
+		// tokens each.
+		r := soakSuite(t, features.WithSmallBounds(features.Config{}, 12), 64/scale, 128/scale)
 		t.Log(r)
 		if g := r.growth(); g > 512<<10 {
 			t.Errorf("heap grew %d B over %d scenarios after the warm-up: %v", g, r.units, r)
