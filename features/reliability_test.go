@@ -55,7 +55,7 @@ func TestNewSuite_FailsCleanlyOnABadAddress(t *testing.T) {
 		want []string
 		is   error
 	}{
-		{"api port taken", features.Config{APIAddr: taken}, []string{"--api-addr", taken, "address already in use"}, nil},
+		{"api port taken", features.Config{APIAddr: taken}, []string{"--api-addr", taken, "address in use"}, serve.ErrAddrInUse},
 		{"oauth port taken", features.Config{OAuthAddr: taken}, []string{"--oauth-addr", taken}, nil},
 		{"api not loopback", features.Config{APIAddr: "192.0.2.1:8700"}, []string{"--api-addr", "192.0.2.1:8700"}, serve.ErrNotLoopback},
 		{"oauth not HOST:PORT", features.Config{OAuthAddr: "localhost"}, []string{"--oauth-addr", `"localhost"`}, serve.ErrBadAddr},

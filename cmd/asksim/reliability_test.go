@@ -29,8 +29,8 @@ func TestTest_BadFakeAddressExits2NamingTheFlag(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--api-addr", taken}, []string{"--api-addr", taken, "address already in use"}},
-		{[]string{"--oauth-addr", taken}, []string{"--oauth-addr", taken, "address already in use"}},
+		{[]string{"--api-addr", taken}, []string{"--api-addr", taken, "address in use"}},
+		{[]string{"--oauth-addr", taken}, []string{"--oauth-addr", taken, "address in use"}},
 		{[]string{"--api-addr", "192.0.2.1:8700"}, []string{"--api-addr", "192.0.2.1:8700", "not loopback"}},
 		{[]string{"--oauth-addr", "8701"}, []string{"--oauth-addr", `"8701"`, "HOST:PORT"}},
 	} {
