@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/simulator"
+	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/apitoken"
+)
+
+// The default run against its floor (issue 11, part 6).
+//
+// The suite: `asksim test --concurrency 1 --endpoint URL FILE`, the binary
+// built once and exec'd on every iteration, so process start, key
+// generation, starting the fakes, parsing the features, the default
+// (pretty) formatter writing to a file, and exit all count. FILE holds
+// floorScenarios scenarios of two turns each, every one a new user with the
+// email permission: open the skill, check the speech, ask for the email
+// (the skill reads it from asksim's Alexa API fake), check the speech.
+//
+// The floor: the least any harness must do for the same traffic. One RSA
+// key generated, then for each scenario one RS256 apiAccessToken signature
+// and two bare keep-alive POSTs of pre-encoded envelopes (the same launch
+// and email envelopes every time; the email turn makes the skill call an
+// Alexa API fake served by the benchmark process), each answer read whole
+// and its status checked. It runs in a process of its own, this test binary
+// re-exec'd (TestFloorProcess), so that it pays a Go process start too
+// (this binary links all of asksim, so its start is no cheaper than
+// asksim's). The same floor is also run in-process: suite/floor-inproc
+// charges asksim's process start to asksim alone, the stricter figure.
+//
+// ASKSIM_BENCH_ARGS adds flags to the suite's command line, to compare
+// settings (e.g. ASKSIM_BENCH_ARGS=--format=progress).
+//
+// The three runs rotate their order each iteration, so that a load change
+// on the shared machine does not always land on the same side.
+const floorScenarios = 500
+
+// benchSkill is a skill the benchmark drives: how to start it and what it
+// says.
+type benchSkill struct {
+	name   string
+	start  func(b *testing.B, dir string) string // returns the skill's URL
+	launch string                                // a Then step for the launch turn
+}
+
+var benchSkills = []benchSkill{
+	{name: "node", start: startNodeSkill, launch: `Alexa says "Hello from Node."`},
+	{name: "go", start: startGoSkill, launch: `Alexa says something containing "Welcome to Example Skill"`},
+}
+
+func BenchmarkDefaultRunVsFloor(b *testing.B) {
+	dir := b.TempDir()
+	asksim := goBuild(b, dir, ".", "asksim")
+	for _, sk := range benchSkills {
+		b.Run("skill="+sk.name, func(b *testing.B) {
+			url := sk.start(b, dir)
+			feature := filepath.Join(b.TempDir(), "load.feature")
+			writeBenchFile(b, feature, twoTurnFeature(floorScenarios, sk.launch))
+			bodies, bodyFiles := floorEnvelopes(b)
+			env := append(os.Environ(), "ASKSIM_FLOOR_URL="+url,
+				"ASKSIM_FLOOR_BODIES="+strings.Join(bodyFiles, string(os.PathListSeparator)),
+				"ASKSIM_FLOOR_N="+strconv.Itoa(floorScenarios))
+			out := filepath.Join(b.TempDir(), "out.txt")
+
+			var suite, floorProc, floorIn, suiteCPU, floorCPU time.Duration
+			runs := []func(){
+				func() {
+					args := append([]string{"test", "--concurrency", "1", "--endpoint", url}, strings.Fields(os.Getenv("ASKSIM_BENCH_ARGS"))...)
+					d, cpu := execTimed(b, out, nil, asksim, append(args, feature)...)
+					suite, suiteCPU = suite+d, suiteCPU+cpu
+					checkSummary(b, out)
+				},
+				func() {
+					d, cpu := execTimed(b, out, env, os.Args[0], "-test.run=^TestFloorProcess$", "-test.count=1")
+					floorProc, floorCPU = floorProc+d, floorCPU+cpu
+				},
+				func() {
+					start := time.Now()
+					if err := runFloor(url, bodies, floorScenarios); err != nil {
+						b.Fatal(err)
+					}
+					floorIn += time.Since(start)
+				},
+			}
+			i := 0
+			for b.Loop() {
+				for j := range runs {
+					runs[(i+j)%len(runs)]()
+				}
+				i++
+			}
+			n := float64(b.N)
+			b.ReportMetric(suite.Seconds()/n, "suite-s")
+			b.ReportMetric(floorProc.Seconds()/n, "floor-s")
+			b.ReportMetric(floorIn.Seconds()/n, "floor-inproc-s")
+			b.ReportMetric(suite.Seconds()/floorProc.Seconds(), "suite/floor")
+			b.ReportMetric(suite.Seconds()/floorIn.Seconds(), "suite/floor-inproc")
+			// CPU of the two processes alone (the skill's is in neither):
+			// what asksim itself costs per turn beyond the floor's work.
+			b.ReportMetric(float64(suiteCPU.Microseconds())/(n*2*floorScenarios), "suite-cpu-µs/turn")
+			b.ReportMetric(float64(floorCPU.Microseconds())/(n*2*floorScenarios), "floor-cpu-µs/turn")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// TestFloorProcess is the floor's own process for BenchmarkDefaultRunVsFloor;
+// run directly, it does nothing.
+func TestFloorProcess(t *testing.T) {
+	url := os.Getenv("ASKSIM_FLOOR_URL")
+	if url == "" {
+		t.Skip("the floor process of BenchmarkDefaultRunVsFloor; not a test of its own")
+	}
+	var bodies [][]byte
+	for _, f := range filepath.SplitList(os.Getenv("ASKSIM_FLOOR_BODIES")) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, body)
+	}
+	n, err := strconv.Atoi(os.Getenv("ASKSIM_FLOOR_N"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runFloor(url, bodies, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runFloor is the floor: one RSA key, then per scenario one RS256 token and
+// the bare keep-alive POSTs of bodies.
+func runFloor(url string, bodies [][]byte, n int) error {
+	signer, err := apitoken.NewGeneratedSigner()
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	for i := range n {
+		claims := signer.Claims(apitoken.For{SkillID: simulator.DefaultSkillID, UserID: "amzn1.ask.account.floor" + strconv.Itoa(i),
+			DeviceID: "amzn1.ask.device.floor", Scopes: []string{alexa.ScopeEmail}})
+		if _, err := signer.Sign(claims); err != nil {
+			return err
+		}
+		for _, body := range bodies {
+			resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("floor POST: status %d", resp.StatusCode)
+			}
+		}
+	}
+	return nil
+}
+
+// floorEnvelopes encodes the floor's two envelopes, a launch and an email
+// intent of one conversation with the email permission, whose apiEndpoint
+// is an Alexa API fake this process serves until the benchmark ends.
+func floorEnvelopes(b *testing.B) (bodies [][]byte, files []string) {
+	signer, err := apitoken.NewGeneratedSigner()
+	if err != nil {
+		b.Fatal(err)
+	}
+	api, err := alexaapi.New(alexaapi.Config{Keyfunc: signer.Keyfunc()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := serve.Start(api, serve.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	sim, err := simulator.New(simulator.WithSigner(signer), simulator.WithAPIEndpoint(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	conv := sim.NewConversation(simulator.ConsentEmail)
+	dir := b.TempDir()
+	for i, r := range []simulator.Request{simulator.LaunchRequest(), simulator.IntentRequest("GetEmailIntent")} {
+		env, err := conv.Envelope(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := env.AppendJSON(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		conv.Continue([]byte(`{"turns":1}`))
+		f := filepath.Join(dir, fmt.Sprintf("body%d.json", i))
+		writeBenchFile(b, f, string(body))
+		bodies, files = append(bodies, body), append(files, f)
+	}
+	return bodies, files
+}
+
+// twoTurnFeature is n scenarios of two turns each, every one a new user.
+func twoTurnFeature(n int, launch string) string {
+	var s strings.Builder
+	s.WriteString("Feature: the default run against its floor\n")
+	for i := range n {
+		fmt.Fprintf(&s, `
+  Scenario: reader %d
+    Given the consent scenario "email"
+    When the user opens the skill
+    Then %s
+    When the user invokes "GetEmailIntent"
+    Then Alexa says "Your email is jane@example.com."
+`, i, launch)
+	}
+	return s.String()
+}
+
+// execTimed runs name with args, stdout and stderr to out, and returns
+// its wall time and the CPU time it used.
+func execTimed(b *testing.B, out string, env []string, name string, args ...string) (wall, cpu time.Duration) {
+	b.Helper()
+	f, err := os.Create(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr, cmd.Env = f, f, env
+	cmd.WaitDelay = time.Minute
+	start := time.Now()
+	err = cmd.Run()
+	wall = time.Since(start)
+	if err != nil {
+		log, _ := os.ReadFile(out)
+		b.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, tail(log, 2000))
+	}
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+func checkSummary(b *testing.B, out string) {
+	b.Helper()
+	log, err := os.ReadFile(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d scenarios (%d passed)", floorScenarios, floorScenarios); !bytes.Contains(log, []byte(want)) {
+		b.Fatalf("asksim test did not report %q:\n%s", want, tail(log, 2000))
+	}
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+var buildMu sync.Mutex
+
+// goBuild builds the main package at pkg into dir/name.
+func goBuild(b *testing.B, dir, pkg, name string) string {
+	b.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	return bin
+}
+
+func writeBenchFile(b *testing.B, path, content string) {
+	b.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// startNodeSkill starts fixtures/node-skill, on the official Node.js ASK
+// SDK. Without its node_modules the sub-benchmark is skipped (failed under
+// CI), as TestNodeSDKSkill is.
+func startNodeSkill(b *testing.B, _ string) string {
+	dir := filepath.Join("..", "..", "fixtures", "node-skill")
+	node, err := exec.LookPath("node")
+	if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "ask-sdk-core")); err != nil || statErr != nil {
+		msg := "the Node.js ASK SDK is not installed: run `npm ci --prefix fixtures/node-skill`"
+		if os.Getenv("CI") != "" {
+			b.Fatal(msg)
+		}
+		b.Skip(msg)
+	}
+	return startSkillProcess(b, dir, node, "server.js")
+}
+
+// startGoSkill builds and starts the Go example skill's server.
+func startGoSkill(b *testing.B, dir string) string {
+	bin := goBuild(b, dir, "../../fixtures/skill/cmd/example-skill", "example-skill")
+	return startSkillProcess(b, ".", bin)
+}
+
+// startSkillProcess starts a skill server that prints its URL as the first
+// line of its output, and stops it when the benchmark ends.
+func startSkillProcess(b *testing.B, dir, name string, args ...string) string {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir, cmd.Stderr = dir, os.Stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		urls <- strings.TrimSpace(line)
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case url := <-urls:
+		if !strings.HasPrefix(url, "http://127.0.0.1:") {
+			b.Fatalf("%s printed %q, want its URL", name, url)
+		}
+		return url
+	case <-time.After(10 * time.Second):
+		b.Fatalf("%s did not print its URL within 10 s", name)
+	}
+	return ""
+}
+
+// BenchmarkDefaultRunInProcess is the suite side of BenchmarkDefaultRunVsFloor
+// run in this process, for a CPU profile (-cpuprofile) of asksim's part.
+func BenchmarkDefaultRunInProcess(b *testing.B) {
+	dir := b.TempDir()
+	for _, sk := range benchSkills {
+		b.Run("skill="+sk.name, func(b *testing.B) {
+			url := sk.start(b, dir)
+			feature := filepath.Join(b.TempDir(), "load.feature")
+			writeBenchFile(b, feature, twoTurnFeature(floorScenarios, sk.launch))
+			for b.Loop() {
+				var out, errb bytes.Buffer
+				if code := run(context.Background(), []string{"test", "--concurrency", "1", "--endpoint", url, feature}, strings.NewReader(""), &out, &errb); code != 0 {
+					b.Fatalf("exit %d\n%s\n%s", code, tail(out.Bytes(), 2000), errb.Bytes())
+				}
+			}
+		})
+	}
+}
