@@ -125,6 +125,7 @@ var allowed = []struct {
 	{"simulator/alexa", []string{}},
 	{"simulator/apitoken", []string{}},
 	{"simulator/link", []string{}},
+	{"simulator/signing", []string{}},
 	{"simulator/model", []string{"simulator/alexa"}},
 	{"simulator/voice", []string{"simulator", "simulator/model", "simulator/alexa", "simulator/apitoken"}},
 	{"simulator", []string{"simulator/alexa", "simulator/apitoken", "simulator/model"}},
