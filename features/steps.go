@@ -12,6 +12,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/signing"
 	"github.com/cucumber/godog"
 )
 
@@ -40,6 +41,14 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
 	// The hook returns no error of its own: handing the step's error back
 	// made godog report it twice, as a failed hook too.
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		w.pickle = p
+		return ctx, nil
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		w.step = st
+		return ctx, nil
+	})
 	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
 		w.close()
 		return ctx, nil
@@ -94,6 +103,23 @@ var steps = []Step{
 	{Kind: "Given", Pattern: `^the device is ` + quoted + `$`, Example: `the device is "echo-show"`,
 		Doc:  "Sets the device preset: " + strings.Join(simulator.DeviceNames(), ", ") + ".",
 		bind: func(w *world) any { return w.setDevice }},
+	{Kind: "Given", Pattern: `^requests are signed$`, Example: `requests are signed`,
+		Doc:  "Signs this scenario's later requests as Alexa does (Signature-256, Signature, SignatureCertChainUrl), as --sign does for a whole run; see docs/request-signing.md.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultNone) } }},
+	{Kind: "Given", Pattern: `^requests are not signed$`, Example: `requests are not signed`,
+		Doc:  "Sends this scenario's later requests without signature headers, as a caller other than Alexa would.",
+		bind: func(w *world) any { return func() error { return w.setSigning(false, signing.FaultNone) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a tampered body$`, Example: `requests are signed with a tampered body`,
+		Doc:  "Signs later requests over other bytes than the body sent: a verifier must refuse them.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultTamperedBody) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a stale timestamp$`, Example: `requests are signed with a stale timestamp`,
+		Doc:  "Signs later requests correctly but stamps them 151 s ago, past the 150 s Amazon allows: a verifier must refuse them.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultStaleTimestamp) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a certificate URL that breaks the ` + quoted + ` rule$`, Example: `requests are signed with a certificate URL that breaks the "port" rule`,
+		Doc: "Signs later requests with a SignatureCertChainUrl that breaks one of Amazon's rules (scheme, host, port, path, path-case, path-traversal) and still serves the chain: a verifier must refuse them.",
+		bind: func(w *world) any {
+			return func(rule string) error { return w.setSigning(true, signing.Fault("bad-cert-url:"+rule)) }
+		}},
 
 	// When: what the user does.
 	{Kind: "When", Pattern: `^the user opens the skill$`, Example: `the user opens the skill`,
@@ -123,6 +149,9 @@ var steps = []Step{
 		bind: func(w *world) any { return w.answerPermission(simulator.PermissionNotAnswered) }},
 
 	// Then: what Alexa does.
+	{Kind: "Then", Pattern: `^` + refusalStep + `$`, Example: refusalStep,
+		Doc:  "The skill answered the last request with an HTTP 4xx status, as a verifier refuses a request (the SDKs answer 400). Right after a When step, it lets that step's refusal through instead of failing it.",
+		bind: func(w *world) any { return w.refuses }},
 	{Kind: "Then", Pattern: `^Alexa says ` + quoted + `$`, Example: `Alexa says "Your email is alice@example.com."`,
 		Doc:  "The speech, without SSML tags and with whitespace collapsed, is exactly the text.",
 		bind: func(w *world) any { return w.says }},
@@ -332,6 +361,27 @@ func (w *world) answerPermission(status string) func(context.Context) error {
 }
 
 // Then.
+
+func (w *world) refuses() error {
+	if len(w.turns) == 0 {
+		return errors.New("no request yet: a When step such as `the user opens the skill` must come first")
+	}
+	rec := w.turns[len(w.turns)-1]
+	if _, ok := simulator.Refusal(rec.err); ok {
+		return nil
+	}
+	why := "a verifier refuses"
+	if on, fault := w.conversation().RequestSigning(); !on {
+		why = "a verifier refuses an unsigned request"
+	} else if fault != signing.FaultNone {
+		why = "a verifier refuses a request signed with " + fault.Describe()
+	}
+	got := "an answer (HTTP 200)"
+	if rec.err != nil {
+		got = firstLine(rec.err)
+	}
+	return w.expected("the skill to refuse the request with an HTTP 4xx status, as "+why, got, "")
+}
 
 func (w *world) says(text string) error {
 	want := normalizeSpeech(unescape(text))

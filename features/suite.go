@@ -20,6 +20,7 @@ import (
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // Config shapes a Suite. The zero value runs the example skill with every
@@ -36,9 +37,20 @@ type Config struct {
 	Timeout time.Duration
 	// Lenient turns response-contract violations into warnings.
 	Lenient bool
-	// Unsigned leaves out the Signature, Signature-256 and
-	// SignatureCertChainUrl headers (docs/request-signing.md).
-	Unsigned bool
+	// Sign signs every request as Alexa does (Signature-256, Signature,
+	// SignatureCertChainUrl; docs/request-signing.md). Off by default; a
+	// scenario can turn it on for itself (`requests are signed`).
+	Sign bool
+	// RequestSigner signs requests when signing is on. Nil makes one for
+	// the suite when SignAddr or SignRootFile is set (or Sign is on), and
+	// otherwise leaves it to signing.Default().
+	RequestSigner *signing.Authority
+	// SignAddr is the HOST:PORT the signing chain is served on, for a
+	// verifier configured in advance; empty is 127.0.0.1 on a free port.
+	SignAddr string
+	// SignRootFile, when set, receives the signing root certificate (PEM)
+	// before any scenario runs, for the skill's verifier to trust.
+	SignRootFile string
 	// APIAddr and OAuthAddr are HOST:PORT for the Alexa API and OAuth fakes,
 	// for a skill that must know them in advance. Empty means 127.0.0.1 on
 	// a free port.
@@ -214,13 +226,31 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 		}
 	}
 
+	if cfg.RequestSigner == nil && (cfg.Sign || cfg.SignAddr != "" || cfg.SignRootFile != "") {
+		// Certificates keep real time even under a fixed clock: TLS clients
+		// fetching the chain check them against theirs.
+		a, err := signing.New(signing.Options{Addr: cfg.SignAddr})
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, func(context.Context) error { return a.Close() })
+		cfg.RequestSigner = a
+	}
+	if cfg.SignRootFile != "" {
+		if err := cfg.RequestSigner.WriteRootFile(cfg.SignRootFile); err != nil {
+			return nil, err
+		}
+	}
 	opts := []simulator.Option{
 		simulator.WithSigner(cfg.Signer),
 		simulator.WithAPIEndpoint(s.apiURL),
 		simulator.WithEndpoint(endpoint),
 		simulator.WithClock(cfg.Now),
 		simulator.WithLenient(cfg.Lenient),
-		simulator.WithRequestSigning(!cfg.Unsigned),
+		simulator.WithRequestSigning(cfg.Sign),
+	}
+	if cfg.RequestSigner != nil {
+		opts = append(opts, simulator.WithRequestSigner(cfg.RequestSigner))
 	}
 	if cfg.SkillID != "" {
 		opts = append(opts, simulator.WithSkillID(cfg.SkillID))
@@ -309,6 +339,10 @@ func (s *Suite) Close() error {
 
 // Simulator returns the simulator scenarios build their conversations with.
 func (s *Suite) Simulator() *simulator.Simulator { return s.sim }
+
+// RequestSigner returns the Authority that signs requests: the suite's,
+// or signing.Default() (made on first call) when the suite has none.
+func (s *Suite) RequestSigner() (*signing.Authority, error) { return s.sim.RequestSigner() }
 
 // APIURL is the Alexa API fake's base URL, the apiEndpoint of envelopes.
 func (s *Suite) APIURL() string { return s.apiURL }

@@ -29,12 +29,16 @@
 //     AWS Lambda Runtime Interface Emulator, and HandlerEndpoint, which calls
 //     an http.Handler in process for a Go skill's own tests.
 //   - Conversation.Send plays a turn: it sends the envelope with Alexa's
-//     headers (Content-Type, User-Agent, Signature-256, Signature,
-//     SignatureCertChainUrl), checks the answer and carries the session to
-//     the next turn (sessionId, new, sessionAttributes; see Send for when a
-//     session ends). The signatures are real, over the exact body bytes, but
-//     made with a local certificate that no SDK verifier can accept: run
-//     skills with verification off (docs/request-signing.md).
+//     headers (Content-Type, Accept, User-Agent), checks the answer and
+//     carries the session to the next turn (sessionId, new,
+//     sessionAttributes; see Send for when a session ends).
+//   - Requests are unsigned unless WithRequestSigning (or
+//     Conversation.SetRequestSigning) asks: then a signing.Authority signs
+//     them as Alexa does (Signature-256, Signature, SignatureCertChainUrl)
+//     with a local chain that a skill's own verifier can be configured to
+//     trust, and faults make requests it must refuse. No SDK verifier
+//     accepts them: run skills with the SDK's verification off
+//     (docs/request-signing.md).
 //   - Every answer is checked against Alexa's response contract
 //     (CheckResponse, Rules, docs/response-contract.md). A violation fails
 //     the turn with a *ContractError unless WithLenient makes it a warning.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // DefaultLocale is the locale of requests when none is chosen.
@@ -32,11 +33,12 @@ type Simulator struct {
 	ids         *idSource
 
 	// Driving a skill (turn.go).
-	endpoint     Endpoint
-	timeout      time.Duration
-	lenient      bool
-	signRequests bool
-	manifest     *manifestCheck // manifest.go; nil when the manifest is unknown
+	endpoint      Endpoint
+	timeout       time.Duration
+	lenient       bool
+	sign          signPlan           // signing.go
+	signAuthority *signing.Authority // signs requests; nil: signing.Default()
+	manifest      *manifestCheck     // manifest.go; nil when the manifest is unknown
 
 	idReader io.Reader
 	seed     *uint64
@@ -118,7 +120,7 @@ var (
 // New returns a Simulator. Without WithSigner it generates an RSA key, which
 // takes a few tens of milliseconds.
 func New(opts ...Option) (*Simulator, error) {
-	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now, timeout: DefaultTimeout, signRequests: true}
+	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now, timeout: DefaultTimeout}
 	s.device, _ = DevicePreset(DefaultDevice)
 	s.apiEndpoint, _ = RegionEndpoint(DefaultRegion)
 	for _, o := range opts {
@@ -126,6 +128,9 @@ func New(opts ...Option) (*Simulator, error) {
 	}
 	if len(s.errs) > 0 {
 		return nil, s.errs[0]
+	}
+	if s.sign.fault != signing.FaultNone && !s.sign.on {
+		return nil, fmt.Errorf("signing fault %q needs request signing on", string(s.sign.fault))
 	}
 	if err := CheckSkillID(s.skillID); err != nil {
 		return nil, err
@@ -148,8 +153,10 @@ func New(opts ...Option) (*Simulator, error) {
 		}
 		s.signer = signer
 	}
-	if s.endpoint != nil && s.signRequests {
-		warmRequestSigner()
+	if s.endpoint != nil && s.sign.on && s.signAuthority == nil {
+		// Three RSA keys take a while: make them before the first turn
+		// needs them.
+		go func() { _, _ = signing.Default() }()
 	}
 	return s, nil
 }
@@ -185,8 +192,11 @@ func (s *Simulator) NewRequestID() string { return s.ids.requestID() }
 
 // Timestamp returns the current time as Alexa writes it: UTC, whole seconds,
 // with Z.
-func (s *Simulator) Timestamp() string {
-	return s.now().UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
+func (s *Simulator) Timestamp() string { return alexaTime(s.now()) }
+
+// alexaTime writes t as Alexa writes timestamps.
+func alexaTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
 }
 
 // Conversation is one user talking to the skill through one device: it owns
@@ -211,6 +221,8 @@ type Conversation struct {
 	// encoded caches the context's JSON for Send (encode.go).
 	gen     uint64
 	encoded encodedContext
+	// sign overrides the simulator's request signing; nil keeps it.
+	sign *signPlan
 }
 
 type sessionState struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/asksim/asksim/internal/jsonlimit"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // WithEndpoint sets the skill that Send talks to.
@@ -32,12 +33,6 @@ func WithTimeout(d time.Duration) Option {
 // WithLenient makes contract violations warnings: Send keeps them in
 // Turn.Warnings and does not fail the turn.
 func WithLenient(lenient bool) Option { return func(s *Simulator) { s.lenient = lenient } }
-
-// WithRequestSigning turns the Signature, Signature-256 and
-// SignatureCertChainUrl headers on (the default) or off. Signing costs two
-// RSA signatures per turn, about 1.5 ms run side by side; a skill that never
-// reads the headers can do without them.
-func WithRequestSigning(on bool) Option { return func(s *Simulator) { s.signRequests = on } }
 
 // Timeout returns how long a turn waits for the skill.
 func (s *Simulator) Timeout() time.Duration { return s.timeout }
@@ -106,6 +101,10 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if c.sim.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	sign := c.signPlan()
+	if sign.fault == signing.FaultStaleTimestamp && req.Timestamp == "" {
+		req.Timestamp = alexaTime(c.sim.now().Add(-signing.StaleAge))
+	}
 	env, err := c.Envelope(req)
 	if err != nil {
 		return nil, err
@@ -114,7 +113,7 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
-	turn, err := c.sim.exchange(ctx, env, body)
+	turn, err := c.sim.exchange(ctx, env, body, sign)
 	c.settle(env, turn, err)
 	return turn, err
 }
@@ -137,12 +136,16 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if env.Request.Type == "" {
 		return nil, errors.New("envelope: request.type is missing")
 	}
-	return s.exchange(ctx, &env, body)
+	if s.sign.fault == signing.FaultStaleTimestamp {
+		return nil, errStaleWholeEnvelope
+	}
+	return s.exchange(ctx, &env, body, s.sign)
 }
 
-// exchange sends body, the encoding of env, and judges the answer.
-func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*Turn, error) {
-	header, err := requestHeader(body, s.signRequests)
+// exchange sends body, the encoding of env, signed as sign says, and
+// judges the answer.
+func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte, sign signPlan) (*Turn, error) {
+	header, err := s.requestHeader(body, sign)
 	if err != nil {
 		return nil, err
 	}

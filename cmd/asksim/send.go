@@ -16,6 +16,7 @@ import (
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
+	"github.com/asksim/asksim/simulator/signing"
 	"github.com/asksim/asksim/simulator/voice"
 	"github.com/spf13/pflag"
 )
@@ -28,7 +29,7 @@ type sendFlags struct {
 	timeout  time.Duration
 	lambda   bool
 	caFile   string
-	unsigned bool
+	sign     signFlags
 	apiAddr  string
 	tls      bool
 	ca       caFlag
@@ -42,7 +43,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", simulator.DefaultTimeout, "how long to wait for the skill")
 	fs.BoolVar(&f.lambda, "lambda", false, "the endpoint is an AWS Lambda Runtime Interface Emulator (base or invocations URL)")
 	fs.StringVar(&f.caFile, "ca", "", "PEM file of a CA to trust for an https endpoint, besides the system's")
-	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
+	f.sign.register(fs, true)
 	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the Alexa API fake on HOST:PORT for the call (port 0: a free one) and put it in the envelope's apiEndpoint")
 	fs.BoolVar(&f.tls, "tls", false, "with --api-addr: serve the fake over HTTPS from the persistent local CA ('asksim ca path')")
 	f.ca.register(fs)
@@ -72,7 +73,6 @@ func (f *sendFlags) options() ([]simulator.Option, error) {
 		simulator.WithEndpoint(ep),
 		simulator.WithTimeout(f.timeout),
 		simulator.WithLenient(f.lenient),
-		simulator.WithRequestSigning(!f.unsigned),
 	}, nil
 }
 
@@ -102,8 +102,12 @@ not declare is a contract violation.
 Exit status: 0 the answer is valid, 1 the skill failed or broke a rule of the
 response contract, 2 usage error. With --lenient violations are warnings.
 
-Request signatures are made with a local certificate; skills must run with
-signature verification off (see docs/request-signing.md).`,
+Requests are unsigned unless --sign is given. --sign signs them as Alexa
+does, with a certificate chain asksim serves on loopback (--sign-addr); a
+skill's verifier configured to trust its root (--sign-ca writes it) and that
+URL can check them. --sign-fault sends a request such a verifier must
+refuse, and inverts the check: exit 0 when the skill refuses it with an HTTP
+4xx status, 1 when it answers. See docs/request-signing.md.`,
 		examples: `  asksim send --endpoint http://localhost:3000/ launch
   asksim send --endpoint http://localhost:3000/ intent OrderIntent --slot item=tea --consent email
   asksim send --endpoint http://localhost:9000 --lambda intent HelloIntent
@@ -111,7 +115,9 @@ signature verification off (see docs/request-signing.md).`,
   asksim send --endpoint http://localhost:3000/ --file captured.json --lenient
   asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 intent GetEmailIntent --consent email
   asksim send --endpoint http://localhost:3000/ --api-addr 127.0.0.1:0 --tls intent GetEmailIntent --consent email
-  asksim send --endpoint http://localhost:3000/ --skill-package skill-package say "order two coffees"`,
+  asksim send --endpoint http://localhost:3000/ --skill-package skill-package say "order two coffees"
+  asksim send --endpoint http://localhost:3000/ --sign --sign-addr 127.0.0.1:8443 --sign-ca signing-root.pem launch
+  asksim send --endpoint http://localhost:3000/ --sign-addr 127.0.0.1:8443 --sign-fault tampered-body launch`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var sf simFlags
 			var rf requestFlags
@@ -163,6 +169,26 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 	if err != nil {
 		return err
 	}
+	fault, err := f.sign.check(st, true)
+	if err != nil {
+		return err
+	}
+	signed := f.sign.sign || fault != ""
+	if signed && f.lambda {
+		return usagef("--sign and --sign-fault need an HTTP endpoint: a Lambda invocation carries no HTTP headers, so no signature")
+	}
+	if signed && fault == signing.FaultStaleTimestamp && (f.file != "" || stdinEnvelope) {
+		return usagef("--sign-fault stale-timestamp applies to requests asksim builds; a whole envelope keeps its own timestamp, so write an old one into it")
+	}
+	if signed {
+		a, err := f.sign.authority()
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		opts = append(opts, f.sign.options(a, fault)...)
+	}
+	report := func(st *stdio, turn *simulator.Turn, err error) error { return reportSigned(st, turn, err, fault) }
 	if f.apiAddr != "" {
 		if sf.apiEndpoint != "" {
 			return usagef("give --api-addr (serve the fake for this call) or --api-endpoint (use one running elsewhere), not both")
@@ -194,7 +220,7 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 	case body != nil:
 		turn, err = sim.SendEnvelope(ctx, body)
 	case say:
-		return sendUtterance(ctx, st, sim, consent, src, args[1])
+		return sendUtterance(ctx, st, sim, consent, src, args[1], report)
 	default:
 		turn, err = sim.NewConversation(consent).Send(ctx, req)
 	}
@@ -203,7 +229,8 @@ func runSend(ctx context.Context, st *stdio, f *sendFlags, sf *simFlags, rf *req
 
 // sendUtterance says the words to the skill through Alexa's ears: resolved
 // against the interaction model, with the dialog model followed.
-func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, consent simulator.Consent, src *skillSource, utterance string) error {
+func sendUtterance(ctx context.Context, st *stdio, sim *simulator.Simulator, consent simulator.Consent, src *skillSource, utterance string,
+	report func(*stdio, *simulator.Turn, error) error) error {
 	m, err := src.model(sim.Locale())
 	if err != nil {
 		return err
@@ -266,6 +293,24 @@ func readEnvelope(st *stdio, file string) ([]byte, error) {
 		return nil, usagef("%s: request.type is missing", name)
 	}
 	return body, nil
+}
+
+// reportSigned reports a turn sent with a signing fault: the skill must
+// refuse it (HTTP 4xx), and the exit status is 0 when it does, 1 when it
+// answers or fails otherwise. Without a fault it is report.
+func reportSigned(st *stdio, turn *simulator.Turn, err error, fault signing.Fault) error {
+	if fault == signing.FaultNone {
+		return report(st, turn, err)
+	}
+	if status, ok := simulator.Refusal(err); ok {
+		fmt.Fprintf(st.err, "%s send: the skill refused the request signed with %s (HTTP %d), as a verifier must\n", programName, fault.Describe(), status)
+		return nil
+	}
+	if rerr := report(st, turn, err); rerr != nil || err != nil {
+		return rerr
+	}
+	fmt.Fprintf(st.err, "%s send: the skill answered a request signed with %s; a verifier must refuse it with an HTTP 4xx status (docs/request-signing.md)\n", programName, fault.Describe())
+	return &exitError{exitFailed}
 }
 
 // report prints the answer and what is wrong with it; a fault or a

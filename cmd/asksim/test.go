@@ -31,7 +31,7 @@ type testFlags struct {
 	random      int64
 	failFast    bool
 	lenient     bool
-	unsigned    bool
+	sign        signFlags
 	apiAddr     string
 	oauthAddr   string
 	profiles    string
@@ -59,6 +59,12 @@ asksim.json in the working directory, or --config FILE): keys are the flag
 names below, lists give repeatable flags several values, relative paths are
 relative to the file. Flags override the file.
 
+Requests are unsigned unless --sign is given (or a scenario says
+'requests are signed'). Signed, they carry Alexa's signature headers made
+with a certificate chain asksim serves on loopback (--sign-addr), whose root
+--sign-ca writes for the skill's verifier to trust; steps make requests a
+verifier must refuse. See docs/request-signing.md.
+
 Exit status: 0 all scenarios passed, 1 a scenario failed, 2 usage or
 configuration error (a feature that does not parse, an undefined step).`,
 		examples: `  asksim test
@@ -68,7 +74,8 @@ configuration error (a feature that does not parse, an undefined step).`,
   asksim test --shard 2/4 --random=42
   asksim test --lambda --endpoint http://127.0.0.1:9000 features/
   REQUESTS_CA_BUNDLE=$(asksim ca path) python3 skill.py &    # a Python skill trusts the local CA
-  asksim test --tls --endpoint http://127.0.0.1:3000/ features/`,
+  asksim test --tls --endpoint http://127.0.0.1:3000/ features/
+  asksim test --endpoint http://127.0.0.1:3000/ --sign --sign-addr 127.0.0.1:8443 --sign-ca signing-root.pem`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f testFlags
 			fs.StringVar(&f.config, "config", "", "project config file (default: asksim.yaml, asksim.yml or asksim.json in the working directory)")
@@ -85,7 +92,7 @@ configuration error (a feature that does not parse, an undefined step).`,
 			fs.Lookup("random").NoOptDefVal = "-1"
 			fs.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed scenario")
 			fs.BoolVar(&f.lenient, "lenient", false, "report response-contract violations as warnings instead of failures")
-			fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
+			f.sign.register(fs, false)
 			fs.StringVar(&f.apiAddr, "api-addr", "", "HOST:PORT of the Alexa API fake (default 127.0.0.1, a free port)")
 			fs.StringVar(&f.oauthAddr, "oauth-addr", "", "HOST:PORT of the OAuth fake (default 127.0.0.1, a free port)")
 			fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
@@ -126,7 +133,7 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 		return usagef("%v", err)
 	}
 	dir := filepath.Dir(path)
-	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true}
+	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true, "sign-ca": true}
 	for _, s := range settings {
 		if s.Key == "paths" {
 			if len(*args) == 0 {
@@ -206,8 +213,15 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		}
 		return nil
 	}
+	if _, err := f.sign.check(st, false); err != nil {
+		return err
+	}
+	if f.lambda && f.sign.sign {
+		return usagef("--sign needs an HTTP endpoint: a Lambda invocation carries no HTTP headers, so no signature")
+	}
 	cfg := features.Config{SkillID: f.skillID, Locale: f.locale, Device: f.device, Timeout: f.timeout,
-		Lenient: f.lenient, Unsigned: f.unsigned, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
+		Lenient: f.lenient, Sign: f.sign.sign, SignAddr: f.sign.addr, SignRootFile: f.sign.caFile,
+		APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return usagef("--device: %v", err)
 	}

@@ -18,7 +18,10 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // Verifier is a reference verifier of Alexa's request signatures, written
@@ -209,6 +212,18 @@ func (v *Verifier) chain(raw string) ([]*x509.Certificate, error) {
 	v.chains[raw] = certs
 	v.mu.Unlock()
 	return certs, nil
+}
+
+// VerifierFor returns the reference verifier configured as a skill's own
+// verifier must be to accept a's requests: its URL's host and port, its
+// root.
+func VerifierFor(t testing.TB, a *signing.Authority) *Verifier {
+	t.Helper()
+	u, err := url.Parse(a.CertURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Verifier{Host: u.Hostname(), Port: u.Port(), Roots: a.CertPool()}
 }
 
 // NewTrustingClient returns an HTTP client that trusts roots (the system's

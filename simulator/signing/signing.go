@@ -32,10 +32,13 @@ const (
 // certificate (docs/alexa-contract.md §7.1).
 const SAN = "echo-api.amazon.com"
 
-// ChainPath is the path the chain is served at. It starts with /echo.api/
-// as Amazon's do, so that a verifier keeps Amazon's path rule and changes
-// only the scheme, host and port it accepts.
-const ChainPath = "/echo.api/echo-api-cert-asksim.pem"
+// ChainDir is the directory the chain is served from, as Amazon's are, so
+// that a verifier keeps Amazon's path rule and changes only the host, port
+// and roots it accepts. The file is named after the signing certificate
+// (echo-api-cert-asksim-<hash>.pem), as Amazon's are numbered: a verifier
+// that caches chains by URL, as the SDKs do, fetches a new one when the
+// key changes.
+const ChainDir = "/echo.api/"
 
 // KeyBits is the size of every key of the chain, as Amazon's: a signature
 // is 256 bytes, 344 base64 characters.
@@ -52,53 +55,82 @@ type Options struct {
 	Addr string
 	// Now is the clock of the certificates; defaults to time.Now.
 	Now func() time.Time
+	// Root and RootKey, when set, are the CA the chain starts from, such as
+	// one a skill already trusts; otherwise a root is made. A root whose
+	// path length is zero signs the leaf itself, without an intermediate.
+	Root    *x509.Certificate
+	RootKey crypto.Signer
 }
 
 // Authority signs request bodies as Alexa does and serves the chain that
-// verifies them: a root CA made for it, an intermediate, and a leaf for
-// echo-api.amazon.com whose RSA key signs. The chain (leaf, then
+// verifies them: a root CA made for it (or given), an intermediate, and a
+// leaf for echo-api.amazon.com whose RSA key signs. The chain (leaf, then
 // intermediate, as Amazon's file holds) is served over HTTPS on loopback at
 // CertURL; the root is what a verifier must trust, both for that HTTPS
 // connection and as the chain's anchor. Close stops the server. An
 // Authority is safe for concurrent use.
 type Authority struct {
-	root, inter, leaf *x509.Certificate
-	key               *rsa.PrivateKey
-	chainPEM          []byte
-	srv               *chainServer
+	root, leaf *x509.Certificate
+	inter      *x509.Certificate // nil when the root signs the leaf
+	key        *rsa.PrivateKey
+	chainPEM   []byte
+	file       string // the chain's file name under ChainDir
+	srv        *chainServer
 }
 
-// New makes the keys and certificates (three RSA-2048 keys, made side by
-// side: a few hundred milliseconds) and starts serving the chain. The
-// caller must Close it.
+// New makes the keys and certificates (up to three RSA-2048 keys, made
+// side by side: a few hundred milliseconds) and starts serving the chain.
+// The caller must Close it.
 func New(o Options) (*Authority, error) {
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
 	}
-	keys, err := generateKeys(3)
+	if (o.Root == nil) != (o.RootKey == nil) {
+		return nil, errors.New("request signing: give both Options.Root and Options.RootKey, or neither")
+	}
+	if o.Root != nil && !o.Root.IsCA {
+		return nil, fmt.Errorf("request signing: the root %q is not a CA certificate", o.Root.Subject.CommonName)
+	}
+	n := 3 // root, intermediate, leaf
+	if o.Root != nil {
+		n = 2
+		if o.Root.MaxPathLenZero {
+			n = 1
+		}
+	}
+	keys, err := generateKeys(n)
 	if err != nil {
 		return nil, fmt.Errorf("request signing keys: %w", err)
 	}
-	rootKey, interKey, leafKey := keys[0], keys[1], keys[2]
 	t := now()
-	root, err := pki.Issue(pki.CATemplate("asksim request-signing root "+t.UTC().Format(time.RFC3339), t, lifetime, 1), nil, &rootKey.PublicKey, rootKey)
-	if err != nil {
-		return nil, fmt.Errorf("request signing root: %w", err)
+	a := &Authority{root: o.Root, key: keys[n-1]}
+	signer := o.RootKey
+	if a.root == nil {
+		signer = keys[0]
+		a.root, err = pki.Issue(pki.CATemplate("asksim request-signing root "+t.UTC().Format(time.RFC3339), t, lifetime, 1), nil, &keys[0].PublicKey, keys[0])
+		if err != nil {
+			return nil, fmt.Errorf("request signing root: %w", err)
+		}
 	}
-	inter, err := pki.Issue(pki.CATemplate("asksim request-signing intermediate", t, lifetime, 0), root, &interKey.PublicKey, rootKey)
-	if err != nil {
-		return nil, fmt.Errorf("request signing intermediate: %w", err)
+	parent, parentKey := a.root, signer
+	if n > 1 {
+		interKey := keys[n-2]
+		if a.inter, err = pki.Issue(pki.CATemplate("asksim request-signing intermediate", t, lifetime, 0), a.root, &interKey.PublicKey, signer); err != nil {
+			return nil, fmt.Errorf("request signing intermediate: %w", err)
+		}
+		parent, parentKey = a.inter, interKey
 	}
 	tmpl := pki.Template(SAN, t, lifetime)
 	tmpl.DNSNames = []string{SAN}
 	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
-	leaf, err := pki.Issue(tmpl, inter, &leafKey.PublicKey, interKey)
-	if err != nil {
+	if a.leaf, err = pki.Issue(tmpl, parent, &a.key.PublicKey, parentKey); err != nil {
 		return nil, fmt.Errorf("request signing certificate: %w", err)
 	}
-	a := &Authority{root: root, inter: inter, leaf: leaf, key: leafKey, chainPEM: pki.PEM(leaf, inter)}
-	tlsCfg, err := pki.ServerConfig("asksim request-signing chain", hostOf(o.Addr), t, lifetime, root, rootKey)
+	sum := sha256.Sum256(a.leaf.Raw)
+	a.file = fmt.Sprintf("echo-api-cert-asksim-%x.pem", sum[:6])
+	a.chainPEM = pki.PEM(a.Chain()...)
+	tlsCfg, err := pki.ServerConfig("asksim request-signing chain", hostOf(o.Addr), t, lifetime, a.root, signer)
 	if err != nil {
 		return nil, fmt.Errorf("request signing chain server: %w", err)
 	}
@@ -139,9 +171,11 @@ func Default() (*Authority, error) { return defaultAuthority() }
 func (a *Authority) Close() error { return a.srv.close() }
 
 // CertURL is the SignatureCertChainUrl of correctly signed requests:
-// https://127.0.0.1:PORT/echo.api/echo-api-cert-asksim.pem (the host and
-// port of Options.Addr when given).
-func (a *Authority) CertURL() string { return a.srv.url("https", a.srv.host, a.srv.port, ChainPath) }
+// https://127.0.0.1:PORT/echo.api/echo-api-cert-asksim-<hash>.pem (the
+// host and port of Options.Addr when given).
+func (a *Authority) CertURL() string {
+	return a.srv.url("https", a.srv.host, a.srv.port, ChainDir+a.file)
+}
 
 // Root returns the root certificate, the one a verifier trusts.
 func (a *Authority) Root() *x509.Certificate { return a.root }
@@ -167,8 +201,13 @@ func (a *Authority) CertPool() *x509.CertPool {
 }
 
 // Chain returns the certificates served at CertURL: the signing
-// certificate, then the intermediate.
-func (a *Authority) Chain() []*x509.Certificate { return []*x509.Certificate{a.leaf, a.inter} }
+// certificate, then the intermediate (none when the root signs the leaf).
+func (a *Authority) Chain() []*x509.Certificate {
+	if a.inter == nil {
+		return []*x509.Certificate{a.leaf}
+	}
+	return []*x509.Certificate{a.leaf, a.inter}
+}
 
 // ChainPEM returns the file served at CertURL.
 func (a *Authority) ChainPEM() []byte { return a.chainPEM }
@@ -227,20 +266,20 @@ func tamper(body []byte) []byte {
 // and is served all the same: a verifier that skips the rule fetches a
 // valid chain, verifies the signature and accepts, so the test shows it.
 func (a *Authority) certURLFor(f Fault) string {
-	s := a.srv
+	s, path := a.srv, ChainDir+a.file
 	switch f {
 	case FaultCertURLScheme:
-		return s.url("http", s.host, s.port, ChainPath)
+		return s.url("http", s.host, s.port, path)
 	case FaultCertURLHost:
-		return s.url("https", s.otherHost(), s.port, ChainPath)
+		return s.url("https", s.otherHost(), s.port, path)
 	case FaultCertURLPort:
-		return s.url("https", s.host, s.altPort, ChainPath)
+		return s.url("https", s.host, s.altPort, path)
 	case FaultCertURLPath:
-		return s.url("https", s.host, s.port, "/invalid.path/echo-api-cert-asksim.pem")
+		return s.url("https", s.host, s.port, "/invalid.path/"+a.file)
 	case FaultCertURLPathCase:
-		return s.url("https", s.host, s.port, "/EcHo.aPi/echo-api-cert-asksim.pem")
+		return s.url("https", s.host, s.port, "/EcHo.aPi/"+a.file)
 	case FaultCertURLPathTraversal:
-		return s.url("https", s.host, s.port, "/echo.api/../invalid.path/echo-api-cert-asksim.pem")
+		return s.url("https", s.host, s.port, "/echo.api/../invalid.path/"+a.file)
 	}
 	return a.CertURL()
 }

@@ -2,14 +2,17 @@ package signing_test
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
+	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/internal/pki"
 	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator/signing"
 )
@@ -34,16 +38,6 @@ func newAuthority(t *testing.T) *signing.Authority {
 	return a
 }
 
-// verifierFor is the reference verifier configured for a's URL and root.
-func verifierFor(t *testing.T, a *signing.Authority) *testutil.Verifier {
-	t.Helper()
-	u, err := url.Parse(a.CertURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testutil.Verifier{Host: u.Hostname(), Port: u.Port(), Roots: a.CertPool()}
-}
-
 func envelope(ts time.Time) []byte {
 	return fmt.Appendf(nil, `{"version":"1.0","request":{"type":"LaunchRequest","requestId":"amzn1.echo-api.request.1","timestamp":%q,"locale":"en-US"}}`,
 		ts.UTC().Format("2006-01-02T15:04:05Z"))
@@ -56,7 +50,7 @@ func TestSign_AsAlexaSigns(t *testing.T) {
 	if err := a.Sign(h, body, signing.FaultNone); err != nil {
 		t.Fatal(err)
 	}
-	if err := verifierFor(t, a).Verify(h, body); err != nil {
+	if err := testutil.VerifierFor(t, a).Verify(h, body); err != nil {
 		t.Fatalf("the reference verifier refuses a correct request: %v", err)
 	}
 	// RSA-2048: 256-byte signatures, 344 base64 characters, like Amazon's.
@@ -72,7 +66,7 @@ func TestSign_AsAlexaSigns(t *testing.T) {
 		t.Errorf("Signature (SHA-1): %v", err)
 	}
 	if got := h[signing.HeaderSignatureCertChainURL][0]; got != a.CertURL() || !strings.HasPrefix(got, "https://127.0.0.1:") ||
-		!strings.HasSuffix(got, signing.ChainPath) {
+		!strings.Contains(got, signing.ChainDir+"echo-api-cert-asksim-") {
 		t.Errorf("SignatureCertChainUrl %q", got)
 	}
 	leaf := a.Chain()[0]
@@ -132,10 +126,10 @@ func TestSign_EachFaultBreaksOneRule(t *testing.T) {
 			if err := a.Sign(h, body, c.fault); err != nil {
 				t.Fatal(err)
 			}
-			if err := verifierFor(t, a).Verify(h, body); err == nil || !strings.Contains(err.Error(), c.want) {
+			if err := testutil.VerifierFor(t, a).Verify(h, body); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("verify: %v, want an error containing %q", err, c.want)
 			}
-			lax := verifierFor(t, a)
+			lax := testutil.VerifierFor(t, a)
 			lax.Skip = c.rule
 			if err := lax.Verify(h, body); err != nil {
 				t.Errorf("without the %s check the request should pass: %v", c.rule, err)
@@ -145,6 +139,48 @@ func TestSign_EachFaultBreaksOneRule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A root given in Options anchors the chain: with an intermediate when its
+// path length allows one, the leaf alone when not. The root may be ECDSA,
+// as asksim's local TLS CA is; the signing key is RSA all the same.
+func TestOptions_GivenRoot(t *testing.T) {
+	for _, maxPathLen := range []int{1, 0} {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := pki.Issue(pki.CATemplate("a skill's trusted CA", time.Now(), time.Hour, maxPathLen), nil, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := signing.New(signing.Options{Root: root, RootKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 2 - boolInt(maxPathLen == 0); len(a.Chain()) != want || a.Root() != root {
+			t.Errorf("maxPathLen %d: chain of %d, want %d", maxPathLen, len(a.Chain()), want)
+		}
+		body := envelope(time.Now())
+		h := http.Header{}
+		if err := a.Sign(h, body, signing.FaultNone); err != nil {
+			t.Fatal(err)
+		}
+		if err := testutil.VerifierFor(t, a).Verify(h, body); err != nil {
+			t.Errorf("maxPathLen %d: %v", maxPathLen, err)
+		}
+		a.Close()
+	}
+	if _, err := signing.New(signing.Options{Root: &x509.Certificate{}}); err == nil {
+		t.Error("a root without its key was accepted")
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func TestParseFault(t *testing.T) {
@@ -206,7 +242,7 @@ func TestOptions_AddrAndRootFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "https://" + addr + signing.ChainPath; a.CertURL() != want {
+	if want := "https://" + addr + signing.ChainDir; !strings.HasPrefix(a.CertURL(), want) {
 		t.Errorf("CertURL %q, want %q", a.CertURL(), want)
 	}
 	if _, err := signing.New(signing.Options{Addr: addr}); err == nil || !strings.Contains(err.Error(), addr) {
