@@ -128,6 +128,8 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 		s.startPremint(ctx, plan(shardDocs(docs, opts.Shard)), 2*max(opts.Concurrency, 1))
 		defer s.premint.Store(nil)
 	}
+	out := newFlushWriter(outputOf(opts))
+	defer out.Close()
 	status := godog.TestSuite{
 		Name:                "asksim",
 		ScenarioInitializer: s.InitializeScenario,
@@ -141,7 +143,7 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 			StopOnFailure: opts.FailFast,
 			Strict:        true,
 			NoColors:      opts.NoColors,
-			Output:        outputOf(opts),
+			Output:        out,
 		},
 	}.Run()
 	return status, nil
