@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,13 +38,15 @@ import (
 // The floor: the least any harness must do for the same traffic. One RSA
 // key generated, then for each scenario one RS256 apiAccessToken signature
 // and two bare keep-alive POSTs of pre-encoded envelopes (the same launch
-// and email envelopes every time; the email turn makes the skill call an
-// Alexa API fake served by the benchmark process), each answer read whole
-// and its status checked. It runs in a process of its own, this test binary
-// re-exec'd (TestFloorProcess), so that it pays a Go process start too
-// (this binary links all of asksim, so its start is no cheaper than
-// asksim's). The same floor is also run in-process: suite/floor-inproc
-// charges asksim's process start to asksim alone, the stricter figure.
+// and email envelopes every time), each answer read whole and its status
+// checked. The email turn makes the skill call the Alexa API fake, so the
+// floor's process serves one, as asksim's does (its token is always the
+// same, so the fake verifies it once where asksim's verifies 500). The
+// floor runs in a process of its own, this test binary re-exec'd
+// (TestFloorProcess), so that it pays a Go process start too (this binary
+// links all of asksim, so its start is no cheaper than asksim's). The same
+// floor is also run in-process: suite/floor-inproc charges asksim's process
+// start to asksim alone, the stricter figure.
 //
 // ASKSIM_BENCH_ARGS adds flags to the suite's command line, to compare
 // settings (e.g. ASKSIM_BENCH_ARGS=--format=progress).
@@ -73,9 +76,9 @@ func BenchmarkDefaultRunVsFloor(b *testing.B) {
 			url := sk.start(b, dir)
 			feature := filepath.Join(b.TempDir(), "load.feature")
 			writeBenchFile(b, feature, twoTurnFeature(floorScenarios, sk.launch))
-			bodies, bodyFiles := floorEnvelopes(b)
-			env := append(os.Environ(), "ASKSIM_FLOOR_URL="+url,
-				"ASKSIM_FLOOR_BODIES="+strings.Join(bodyFiles, string(os.PathListSeparator)),
+			fl := newFloor(b, url)
+			env := append(os.Environ(), "ASKSIM_FLOOR_URL="+url, "ASKSIM_FLOOR_API="+fl.apiAddr, "ASKSIM_FLOOR_KEY="+fl.keyFile,
+				"ASKSIM_FLOOR_BODIES="+strings.Join(fl.bodyFiles, string(os.PathListSeparator)),
 				"ASKSIM_FLOOR_N="+strconv.Itoa(floorScenarios))
 			out := filepath.Join(b.TempDir(), "out.txt")
 
@@ -93,7 +96,7 @@ func BenchmarkDefaultRunVsFloor(b *testing.B) {
 				},
 				func() {
 					start := time.Now()
-					if err := runFloor(url, bodies, floorScenarios); err != nil {
+					if err := runFloor(url, fl.bodies, floorScenarios, fl.apiAddr, fl.keyFile); err != nil {
 						b.Fatal(err)
 					}
 					floorIn += time.Since(start)
@@ -140,14 +143,28 @@ func TestFloorProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := runFloor(url, bodies, n); err != nil {
+	if err := runFloor(url, bodies, n, os.Getenv("ASKSIM_FLOOR_API"), os.Getenv("ASKSIM_FLOOR_KEY")); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// runFloor is the floor: one RSA key, then per scenario one RS256 token and
-// the bare keep-alive POSTs of bodies.
-func runFloor(url string, bodies [][]byte, n int) error {
+// runFloor is the floor: the Alexa API fake on apiAddr, trusting the key
+// in keyFile that signed the envelopes' token; one RSA key; then per
+// scenario one RS256 token and the bare keep-alive POSTs of bodies.
+func runFloor(url string, bodies [][]byte, n int, apiAddr, keyFile string) error {
+	key, err := apitoken.LoadKeyFile(keyFile)
+	if err != nil {
+		return err
+	}
+	api, err := alexaapi.New(alexaapi.Config{Keyfunc: apitoken.NewSigner(key).Keyfunc()})
+	if err != nil {
+		return err
+	}
+	srv, err := serve.Start(api, serve.Options{Addr: apiAddr})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
 	signer, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		return err
@@ -178,29 +195,30 @@ func runFloor(url string, bodies [][]byte, n int) error {
 	return nil
 }
 
-// floorEnvelopes encodes the floor's two envelopes, a launch and an email
-// intent of one conversation with the email permission, whose apiEndpoint
-// is an Alexa API fake this process serves until the benchmark ends.
-func floorEnvelopes(b *testing.B) (bodies [][]byte, files []string) {
+// floor is what the floor's runs share: the envelopes, pre-encoded, the
+// key that signed their token and the address of the API fake they name.
+type floor struct {
+	bodies    [][]byte
+	bodyFiles []string
+	keyFile   string
+	apiAddr   string
+}
+
+// newFloor encodes the floor's two envelopes, a launch and an email intent
+// of one conversation with the email permission.
+func newFloor(b *testing.B, url string) *floor {
+	dir := b.TempDir()
 	signer, err := apitoken.NewGeneratedSigner()
 	if err != nil {
 		b.Fatal(err)
 	}
-	api, err := alexaapi.New(alexaapi.Config{Keyfunc: signer.Keyfunc()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := serve.Start(api, serve.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
-	sim, err := simulator.New(simulator.WithSigner(signer), simulator.WithAPIEndpoint(srv.URL))
+	fl := &floor{keyFile: filepath.Join(dir, "key.pem"), apiAddr: freeLoopbackAddr(b)}
+	writeBenchFile(b, fl.keyFile, string(apitoken.EncodeKeyPEM(signer.Key())))
+	sim, err := simulator.New(simulator.WithSigner(signer), simulator.WithAPIEndpoint("http://"+fl.apiAddr))
 	if err != nil {
 		b.Fatal(err)
 	}
 	conv := sim.NewConversation(simulator.ConsentEmail)
-	dir := b.TempDir()
 	for i, r := range []simulator.Request{simulator.LaunchRequest(), simulator.IntentRequest("GetEmailIntent")} {
 		env, err := conv.Envelope(r)
 		if err != nil {
@@ -213,9 +231,19 @@ func floorEnvelopes(b *testing.B) (bodies [][]byte, files []string) {
 		conv.Continue([]byte(`{"turns":1}`))
 		f := filepath.Join(dir, fmt.Sprintf("body%d.json", i))
 		writeBenchFile(b, f, string(body))
-		bodies, files = append(bodies, body), append(files, f)
+		fl.bodies, fl.bodyFiles = append(fl.bodies, body), append(fl.bodyFiles, f)
 	}
-	return bodies, files
+	return fl
+}
+
+// freeLoopbackAddr returns a 127.0.0.1 address free a moment ago.
+func freeLoopbackAddr(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // twoTurnFeature is n scenarios of two turns each, every one a new user.
