@@ -110,16 +110,13 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 			return 0, nil
 		}
 	}
-	format := strings.Join(opts.Formats, ",")
-	if format == "" {
-		format = "pretty"
-	}
 	if err := checkFormats(opts.Formats); err != nil {
 		return 2, err
 	}
 	if err := CheckTags(opts.Tags); err != nil {
 		return 2, &ConfigError{err.Error()}
 	}
+	format := godogFormats(opts)
 	if opts.Tags == "" {
 		// With a tag filter, which scenarios run is godog's to say; minting
 		// for the others would waste signatures.
@@ -147,6 +144,28 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 		},
 	}.Run()
 	return status, nil
+}
+
+// godogFormats is the Format option for godog: opts.Formats, pretty by
+// default, with asksim's linear-time pretty formatter in place of godog's
+// when scenarios run one at a time in file order (see pretty.go).
+func godogFormats(opts RunOptions) string {
+	formats := opts.Formats
+	if len(formats) == 0 {
+		formats = []string{"pretty"}
+	}
+	out := make([]string, len(formats))
+	for i, f := range formats {
+		name, file, hasFile := strings.Cut(f, ":")
+		if name == "pretty" && opts.Concurrency <= 1 && opts.Random == 0 {
+			name = prettyName
+		}
+		if hasFile {
+			name += ":" + file
+		}
+		out[i] = name
+	}
+	return strings.Join(out, ",")
 }
 
 func outputOf(o RunOptions) io.Writer {
