@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cucumber/godog/colors"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the timer writes.
@@ -91,5 +93,40 @@ func TestFlushWriter_ReportsWriteError(t *testing.T) {
 	}
 	if _, err := w.Write([]byte("b\n")); err == nil {
 		t.Error("a write after a failed one succeeded")
+	}
+}
+
+// stripWriter writes what godog's colors.Uncolored writes, for any bytes
+// in any two writes: colour sequences, a lone ESC, sequences cut off,
+// bytes that are not UTF-8.
+func FuzzStripWriter(f *testing.F) {
+	for _, s := range []string{"plain text\n", "\x1b[32mgreen\x1b[0m and \x1b[1;31mbold red\x1b[0m\n", "\x1b", "\x1bX rest",
+		"\x1b[", "\x1b[12", "\x1b[12;3", "caf\xe9 \xff\xfe", "é\x1b[1;31mx\x1b[0m ü", "\x1b[@x", "a\x1b\x1b[mb"} {
+		f.Add([]byte(s), uint8(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cut uint8) {
+		i := int(cut) % (len(data) + 1)
+		var ours, godogs bytes.Buffer
+		sw, nc := &stripWriter{w: &ours}, colors.Uncolored(&godogs)
+		for _, part := range [][]byte{data[:i], data[i:]} {
+			if n, err := sw.Write(part); n != len(part) || err != nil {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+			_, _ = nc.Write(part)
+		}
+		if !bytes.Equal(ours.Bytes(), godogs.Bytes()) {
+			t.Fatalf("%q cut at %d:\nours  %q\ngodog %q", data, i, ours.Bytes(), godogs.Bytes())
+		}
+	})
+}
+
+// A colourless write goes through as one write.
+func TestStripWriter_OneWrite(t *testing.T) {
+	var dst syncBuffer
+	sw := &stripWriter{w: &dst}
+	_, _ = sw.Write([]byte("\x1b[32m....\x1b[0m 4\n"))
+	_, _ = sw.Write([]byte("5 scenarios (5 passed)\n"))
+	if got, writes := dst.String(); got != ".... 4\n5 scenarios (5 passed)\n" || writes != 2 {
+		t.Errorf("%q in %d writes", got, writes)
 	}
 }

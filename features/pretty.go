@@ -15,7 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cucumber/godog"
 	"github.com/cucumber/godog/colors"
 	"github.com/cucumber/godog/formatters"
 	messages "github.com/cucumber/messages/go/v21"
@@ -33,10 +32,7 @@ import (
 // the two byte for byte. Otherwise godog's own runs.
 const prettyName = "asksim-pretty"
 
-func init() {
-	godog.Format(prettyName, "godog's pretty, in linear time (concurrency 1, file order)",
-		func(suite string, out io.Writer) formatters.Formatter { return newPretty(out) })
-}
+func prettyFormatterFunc(suite string, out io.Writer) formatters.Formatter { return newPretty(out) }
 
 var (
 	red    = colors.Red

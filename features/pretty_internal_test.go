@@ -2,6 +2,7 @@ package features
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,15 +13,26 @@ import (
 	"github.com/asksim/asksim/fixtures/skill"
 	"github.com/asksim/asksim/simulator"
 	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/colors"
+	"github.com/cucumber/godog/formatters"
 )
 
 // godogPretty is godog's own pretty formatter under a name of its own, for
-// the comparison.
-const godogPretty = "godog-pretty"
+// the comparison, and godogPlain the same behind godog's colors.Uncolored,
+// as godog runs it without colours. Neither has a plain twin, so Run hands
+// them to godog as they are.
+const (
+	godogPretty = "godog-pretty"
+	godogPlain  = "godog-pretty-uncolored"
+)
 
 func init() {
-	godog.Format(godogPretty, "godog's pretty", godog.FindFmt("pretty"))
-	knownFormats = append(knownFormats, godogPretty)
+	inner := godog.FindFmt("pretty")
+	godog.Format(godogPretty, "godog's pretty", inner)
+	godog.Format(godogPlain, "godog's pretty without colours", func(suite string, out io.Writer) formatters.Formatter {
+		return inner(suite, colors.Uncolored(out))
+	})
+	knownFormats = append(knownFormats, godogPretty, godogPlain)
 }
 
 // elapsed is the run's duration, the one line the two may differ in.
@@ -32,7 +44,11 @@ func prettyBoth(t *testing.T, s *Suite, opts RunOptions) (ours, theirs string, s
 	t.Helper()
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "ours.txt"), filepath.Join(dir, "godog.txt")
-	opts.Formats = []string{"pretty:" + a, godogPretty + ":" + b}
+	ref := godogPretty
+	if opts.NoColors {
+		ref = godogPlain
+	}
+	opts.Formats = []string{"pretty:" + a, ref + ":" + b}
 	status, err := s.Run(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -61,16 +77,15 @@ func TestPrettyFormatter_SameBytesAsGodogs(t *testing.T) {
 	}{
 		{"bundled", RunOptions{}, []string{"Scenario Outline", "# steps.go:"}},
 		{"shapes", RunOptions{Paths: []string{shapes}}, []string{"Background:", "The first scenario of a rule", "Examples: Wrong", "--- ", "Failed steps:", "| maria@example.test |", "skipped", "undefined"}},
-		{"shapes-colour", RunOptions{Paths: []string{shapes}, NoColors: false}, []string{"\x1b["}},
+		{"shapes-colour", RunOptions{Paths: []string{shapes}}, []string{"\x1b["}},
+		{"bundled-colour", RunOptions{}, []string{"\x1b["}},
 		{"tags", RunOptions{Paths: []string{shapes}, Tags: "~@fails"}, []string{"Background:"}},
 		{"shard", RunOptions{Paths: []string{shapes}, Shard: Shard{2, 3}}, nil},
 		{"signing", RunOptions{Paths: []string{filepath.Join("testdata", "signing.feature")}}, []string{"Scenario Outline", "the skill refuses the request"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.name != "shapes-colour" {
-				c.opts.NoColors = true
-			}
+			c.opts.NoColors = !strings.HasSuffix(c.name, "-colour")
 			ours, theirs, _ := prettyBoth(t, s, c.opts)
 			if ours != theirs {
 				t.Fatalf("asksim's pretty differs from godog's:\n%s", firstDifference(ours, theirs))

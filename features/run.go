@@ -139,7 +139,7 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 			Randomize:     opts.Random,
 			StopOnFailure: opts.FailFast,
 			Strict:        true,
-			NoColors:      opts.NoColors,
+			NoColors:      false, // the plain twins strip colours (output.go)
 			Output:        out,
 		},
 	}.Run()
@@ -148,7 +148,8 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 
 // godogFormats is the Format option for godog: opts.Formats, pretty by
 // default, with asksim's linear-time pretty formatter in place of godog's
-// when scenarios run one at a time in file order (see pretty.go).
+// when scenarios run one at a time in file order (see pretty.go), and each
+// formatter's plain twin when the run wants no colours (output.go).
 func godogFormats(opts RunOptions) string {
 	formats := opts.Formats
 	if len(formats) == 0 {
@@ -159,6 +160,9 @@ func godogFormats(opts RunOptions) string {
 		name, file, hasFile := strings.Cut(f, ":")
 		if name == "pretty" && opts.Concurrency <= 1 && opts.Random == 0 {
 			name = prettyName
+		}
+		if opts.NoColors && plainTwins[name] {
+			name = plainPrefix + name
 		}
 		if hasFile {
 			name += ":" + file
