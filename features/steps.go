@@ -37,27 +37,76 @@ func Steps() []Step { return slices.Clone(steps) }
 
 // InitializeScenario registers the steps and hooks of one scenario with
 // godog. godog calls it once per scenario, so each gets its own world.
+//
+// Only the steps the scenario uses are registered, when its first step is
+// about to run (the Before hook, which godog runs before matching it): godog
+// records each registration's call site with runtime.Caller and tries every
+// registered pattern on every step, which with the whole vocabulary cost
+// about a twentieth of a run's CPU. A step text matches the same patterns
+// every time, so which it matches is cached (stepsFor).
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
-	// The hook returns no error of its own: handing the step's error back
-	// made godog report it twice, as a failed hook too.
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.pickle = p
+		for _, i := range s.stepsFor(p) {
+			addStep(sc, stepRegexps[i], steps[i].bind(w))
+		}
 		return ctx, nil
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
 		w.step = st
 		return ctx, nil
 	})
+	// The hook returns no error of its own: handing the step's error back
+	// made godog report it twice, as a failed hook too.
 	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
 		w.close()
 		return ctx, nil
 	})
-	for i, st := range steps {
-		// Compiled once: godog would compile a string pattern for every
-		// scenario, which cost a sixth of a large run.
-		addStep(sc, stepRegexps[i], st.bind(w))
+}
+
+// stepsFor returns the indices, in vocabulary order, of the steps whose
+// patterns match a step of p: all that match each text, so that godog
+// still sees an ambiguous step as ambiguous.
+func (s *Suite) stepsFor(p *godog.Scenario) []int {
+	var used []int
+	for _, ps := range p.Steps {
+		for _, i := range s.stepMatches(ps.Text) {
+			if !slices.Contains(used, i) {
+				used = append(used, i)
+			}
+		}
 	}
+	slices.Sort(used)
+	return used
+}
+
+// maxCachedStepTexts bounds the cache of stepMatches: feature files hold
+// far fewer distinct step texts, and past it texts are matched anew.
+const maxCachedStepTexts = 4096
+
+// stepMatches returns the indices of the patterns text matches.
+func (s *Suite) stepMatches(text string) []int {
+	s.matchMu.Lock()
+	m, ok := s.matches[text]
+	s.matchMu.Unlock()
+	if ok {
+		return m
+	}
+	for i, re := range stepRegexps {
+		if re.MatchString(text) {
+			m = append(m, i)
+		}
+	}
+	s.matchMu.Lock()
+	if s.matches == nil {
+		s.matches = map[string][]int{}
+	}
+	if len(s.matches) < maxCachedStepTexts {
+		s.matches[text] = m
+	}
+	s.matchMu.Unlock()
+	return m
 }
 
 // addStep registers one step. godog records where its sc.Step call is for

@@ -126,6 +126,10 @@ type Suite struct {
 	pkg  *model.SkillPackage
 	bare *model.Model
 
+	// matches caches which step patterns a step text matches (steps.go).
+	matchMu sync.Mutex
+	matches map[string][]int
+
 	closeOnce sync.Once
 	closers   []func(context.Context) error
 }
