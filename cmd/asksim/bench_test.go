@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,19 +49,26 @@ import (
 // floor is also run in-process: suite/floor-inproc charges asksim's process
 // start to asksim alone, the stricter figure.
 //
+// The three runs rotate their order each iteration, so that a load change
+// on the shared machine does not always land on the same side, and the
+// ratios reported are medians over iterations (run -benchtime=5x or more).
+// suite/floor is the target (wall time, both sides exec'd);
+// suite/floor-inproc the stricter one; suite/floor-cpu compares the CPU the
+// two sides and the skill used meanwhile, which is what a busy machine
+// turns into wall time and which load does not skew.
+//
 // ASKSIM_BENCH_ARGS adds flags to the suite's command line, to compare
 // settings (e.g. ASKSIM_BENCH_ARGS=--format=progress).
-//
-// The three runs rotate their order each iteration, so that a load change
-// on the shared machine does not always land on the same side.
 const floorScenarios = 500
 
 // benchSkill is a skill the benchmark drives: how to start it and what it
 // says.
 type benchSkill struct {
-	name   string
-	start  func(b *testing.B, dir string) string // returns the skill's URL
-	launch string                                // a Then step for the launch turn
+	name string
+	// start starts the skill and returns its URL and a reader of the CPU
+	// time its process has used (nil where it cannot be read).
+	start  func(b *testing.B, dir string) (string, func() time.Duration)
+	launch string // a Then step for the launch turn
 }
 
 var benchSkills = []benchSkill{
@@ -68,12 +76,16 @@ var benchSkills = []benchSkill{
 	{name: "go", start: startGoSkill, launch: `Alexa says something containing "Welcome to Example Skill"`},
 }
 
+// sample is one run of one side: its wall time, its process's CPU and the
+// skill's CPU meanwhile.
+type sample struct{ wall, cpu, skillCPU time.Duration }
+
 func BenchmarkDefaultRunVsFloor(b *testing.B) {
 	dir := b.TempDir()
 	asksim := goBuild(b, dir, ".", "asksim")
 	for _, sk := range benchSkills {
 		b.Run("skill="+sk.name, func(b *testing.B) {
-			url := sk.start(b, dir)
+			url, skillCPU := sk.start(b, dir)
 			feature := filepath.Join(b.TempDir(), "load.feature")
 			writeBenchFile(b, feature, twoTurnFeature(floorScenarios, sk.launch))
 			fl := newFloor(b, url)
@@ -81,47 +93,88 @@ func BenchmarkDefaultRunVsFloor(b *testing.B) {
 				"ASKSIM_FLOOR_BODIES="+strings.Join(fl.bodyFiles, string(os.PathListSeparator)),
 				"ASKSIM_FLOOR_N="+strconv.Itoa(floorScenarios))
 			out := filepath.Join(b.TempDir(), "out.txt")
-
-			var suite, floorProc, floorIn, suiteCPU, floorCPU time.Duration
-			runs := []func(){
-				func() {
+			measure := func(run func() (wall, cpu time.Duration)) sample {
+				var before time.Duration
+				if skillCPU != nil {
+					before = skillCPU()
+				}
+				wall, cpu := run()
+				s := sample{wall: wall, cpu: cpu}
+				if skillCPU != nil {
+					s.skillCPU = skillCPU() - before
+				}
+				return s
+			}
+			sides := []func() (time.Duration, time.Duration){
+				func() (time.Duration, time.Duration) { // the suite
 					args := append([]string{"test", "--concurrency", "1", "--endpoint", url}, strings.Fields(os.Getenv("ASKSIM_BENCH_ARGS"))...)
-					d, cpu := execTimed(b, out, nil, asksim, append(args, feature)...)
-					suite, suiteCPU = suite+d, suiteCPU+cpu
+					wall, cpu := execTimed(b, out, nil, asksim, append(args, feature)...)
 					checkSummary(b, out)
+					return wall, cpu
 				},
-				func() {
-					d, cpu := execTimed(b, out, env, os.Args[0], "-test.run=^TestFloorProcess$", "-test.count=1")
-					floorProc, floorCPU = floorProc+d, floorCPU+cpu
+				func() (time.Duration, time.Duration) { // the floor, in a process of its own
+					return execTimed(b, out, env, os.Args[0], "-test.run=^TestFloorProcess$", "-test.count=1")
 				},
-				func() {
+				func() (time.Duration, time.Duration) { // the floor, in this process
 					start := time.Now()
 					if err := runFloor(url, fl.bodies, floorScenarios, fl.apiAddr, fl.keyFile); err != nil {
 						b.Fatal(err)
 					}
-					floorIn += time.Since(start)
+					return time.Since(start), 0
 				},
 			}
+			var samples [3][]sample
 			i := 0
 			for b.Loop() {
-				for j := range runs {
-					runs[(i+j)%len(runs)]()
+				for j := range sides {
+					k := (i + j) % len(sides)
+					samples[k] = append(samples[k], measure(sides[k]))
 				}
 				i++
 			}
-			n := float64(b.N)
-			b.ReportMetric(suite.Seconds()/n, "suite-s")
-			b.ReportMetric(floorProc.Seconds()/n, "floor-s")
-			b.ReportMetric(floorIn.Seconds()/n, "floor-inproc-s")
-			b.ReportMetric(suite.Seconds()/floorProc.Seconds(), "suite/floor")
-			b.ReportMetric(suite.Seconds()/floorIn.Seconds(), "suite/floor-inproc")
-			// CPU of the two processes alone (the skill's is in neither):
-			// what asksim itself costs per turn beyond the floor's work.
-			b.ReportMetric(float64(suiteCPU.Microseconds())/(n*2*floorScenarios), "suite-cpu-µs/turn")
-			b.ReportMetric(float64(floorCPU.Microseconds())/(n*2*floorScenarios), "floor-cpu-µs/turn")
+			suite, floor, floorIn := samples[0], samples[1], samples[2]
+			// Medians of the ratios of each iteration, whose three runs ran
+			// within seconds of each other: a load spike on the shared
+			// machine moves one iteration, not the figure.
+			b.ReportMetric(medianRatio(suite, floor, func(s sample) time.Duration { return s.wall }), "suite/floor")
+			b.ReportMetric(medianRatio(suite, floorIn, func(s sample) time.Duration { return s.wall }), "suite/floor-inproc")
+			b.ReportMetric(median(suite, func(s sample) time.Duration { return s.wall }).Seconds(), "suite-s")
+			b.ReportMetric(median(floor, func(s sample) time.Duration { return s.wall }).Seconds(), "floor-s")
+			turns := float64(2 * floorScenarios)
+			b.ReportMetric(float64(median(suite, func(s sample) time.Duration { return s.cpu }).Microseconds())/turns, "suite-cpu-µs/turn")
+			b.ReportMetric(float64(median(floor, func(s sample) time.Duration { return s.cpu }).Microseconds())/turns, "floor-cpu-µs/turn")
+			if skillCPU != nil {
+				// CPU is what a busy machine turns into time: asksim's (or
+				// the floor's) process and the skill's together.
+				b.ReportMetric(medianRatio(suite, floor, func(s sample) time.Duration { return s.cpu + s.skillCPU }), "suite/floor-cpu")
+				b.ReportMetric(float64(median(suite, func(s sample) time.Duration { return s.skillCPU }).Microseconds())/turns, "skill-cpu-µs/turn-suite")
+				b.ReportMetric(float64(median(floor, func(s sample) time.Duration { return s.skillCPU }).Microseconds())/turns, "skill-cpu-µs/turn-floor")
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+func median(ss []sample, f func(sample) time.Duration) time.Duration {
+	v := make([]time.Duration, len(ss))
+	for i, s := range ss {
+		v[i] = f(s)
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+// medianRatio is the median over iterations of f(a[i])/f(b[i]).
+func medianRatio(a, b []sample, f func(sample) time.Duration) float64 {
+	r := make([]float64, len(a))
+	for i := range a {
+		r[i] = f(a[i]).Seconds() / f(b[i]).Seconds()
+	}
+	slices.Sort(r)
+	if len(r)%2 == 0 {
+		return (r[len(r)/2-1] + r[len(r)/2]) / 2
+	}
+	return r[len(r)/2]
 }
 
 // TestFloorProcess is the floor's own process for BenchmarkDefaultRunVsFloor;
@@ -328,7 +381,7 @@ func writeBenchFile(b *testing.B, path, content string) {
 // startNodeSkill starts fixtures/node-skill, on the official Node.js ASK
 // SDK. Without its node_modules the sub-benchmark is skipped (failed under
 // CI), as TestNodeSDKSkill is.
-func startNodeSkill(b *testing.B, _ string) string {
+func startNodeSkill(b *testing.B, _ string) (string, func() time.Duration) {
 	dir := filepath.Join("..", "..", "fixtures", "node-skill")
 	node, err := exec.LookPath("node")
 	if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "ask-sdk-core")); err != nil || statErr != nil {
@@ -342,14 +395,15 @@ func startNodeSkill(b *testing.B, _ string) string {
 }
 
 // startGoSkill builds and starts the Go example skill's server.
-func startGoSkill(b *testing.B, dir string) string {
+func startGoSkill(b *testing.B, dir string) (string, func() time.Duration) {
 	bin := goBuild(b, dir, "../../fixtures/skill/cmd/example-skill", "example-skill")
 	return startSkillProcess(b, ".", bin)
 }
 
 // startSkillProcess starts a skill server that prints its URL as the first
-// line of its output, and stops it when the benchmark ends.
-func startSkillProcess(b *testing.B, dir, name string, args ...string) string {
+// line of its output, and stops it when the benchmark ends. The reader of
+// its CPU time is nil where /proc is not there to read it.
+func startSkillProcess(b *testing.B, dir, name string, args ...string) (string, func() time.Duration) {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -376,11 +430,36 @@ func startSkillProcess(b *testing.B, dir, name string, args ...string) string {
 		if !strings.HasPrefix(url, "http://127.0.0.1:") {
 			b.Fatalf("%s printed %q, want its URL", name, url)
 		}
-		return url
+		return url, procCPU(cmd.Process.Pid)
 	case <-time.After(10 * time.Second):
 		b.Fatalf("%s did not print its URL within 10 s", name)
 	}
-	return ""
+	return "", nil
+}
+
+// procCPU returns a reader of the user and system CPU time of process pid
+// from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s on
+// Linux), or nil when there is no such file.
+func procCPU(pid int) func() time.Duration {
+	path := fmt.Sprintf("/proc/%d/stat", pid)
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	return func() time.Duration {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0
+		}
+		// The command name, field 2, is in parentheses and may hold spaces.
+		i := bytes.LastIndexByte(data, ')')
+		f := strings.Fields(string(data[i+1:]))
+		if len(f) < 13 {
+			return 0
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		return time.Duration(u+s) * 10 * time.Millisecond
+	}
 }
 
 // BenchmarkDefaultRunInProcess is the suite side of BenchmarkDefaultRunVsFloor
@@ -389,7 +468,7 @@ func BenchmarkDefaultRunInProcess(b *testing.B) {
 	dir := b.TempDir()
 	for _, sk := range benchSkills {
 		b.Run("skill="+sk.name, func(b *testing.B) {
-			url := sk.start(b, dir)
+			url, _ := sk.start(b, dir)
 			feature := filepath.Join(b.TempDir(), "load.feature")
 			writeBenchFile(b, feature, twoTurnFeature(floorScenarios, sk.launch))
 			for b.Loop() {
