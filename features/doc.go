@@ -12,4 +12,13 @@
 // scenario gets its own user and device, starts with consent "none" and no
 // linked account, and keeps its state to itself, so scenarios run in
 // parallel.
+//
+// Requests are unsigned unless Config.Sign or a scenario's `requests are
+// signed` asks; the signing steps and `the skill refuses the request` test
+// a skill's own signature verifier (docs/request-signing.md).
+//
+// Suite.Run is godog with asksim's costs taken out of it: output gathered
+// and written a few times a second, colours stripped in one pass, godog's
+// pretty formatter in linear time for runs in file order (byte for byte
+// the same), and each scenario registering only the steps it uses.
 package features
