@@ -45,6 +45,11 @@ func Steps() []Step { return slices.Clone(steps) }
 // about a twentieth of a run's CPU. A step text matches the same patterns
 // every time, so which it matches is cached (stepsFor).
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	if s.runs.Load() == 0 {
+		// godog run by the caller: no plan says whether an account will be
+		// linked, so the OAuth fake's key is made now, ahead of any link.
+		s.oauth.PrepareKey()
+	}
 	w := newWorld(s)
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.pickle = p

@@ -126,6 +126,10 @@ type Suite struct {
 	pkg  *model.SkillPackage
 	bare *model.Model
 
+	// runs counts Runs under way: while one is, its plan prepares the
+	// OAuth fake's key (prepareOAuthKey); otherwise the first scenario
+	// does.
+	runs atomic.Int32
 	// matches caches which step patterns a step text matches (steps.go).
 	matchMu sync.Mutex
 	matches map[string][]int
@@ -213,7 +217,12 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 	if len(s.oauthCfg.Clients) == 0 {
 		return nil, errNoClient
 	}
-	if s.oauth, err = oauth.New(s.oauthCfg); err != nil {
+	// The fake's signing key is made when a run is about to link an
+	// account (prepareOAuthKey): most runs link none, and the key costs a
+	// tenth of a second of CPU.
+	oc := s.oauthCfg
+	oc.DeferKey = true
+	if s.oauth, err = oauth.New(oc); err != nil {
 		return nil, fmt.Errorf("oauth fake: %w", err)
 	}
 	if s.oauthURL, err = s.serve(s.oauth, cfg.OAuthAddr, "--oauth-addr", cfg.CA); err != nil {

@@ -28,6 +28,7 @@ type Server struct {
 	pages   *template.Template
 	csrfKey []byte
 
+	keyOnce  sync.Once     // starts prepareKey
 	keyReady chan struct{} // closed once key, kid and keyErr are set
 	key      *rsa.PrivateKey
 	kid      string
@@ -94,7 +95,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	rand.Read(s.csrfKey)
 	s.keyReady = make(chan struct{})
-	go s.prepareKey()
+	if !cfg.DeferKey {
+		s.PrepareKey()
+	}
 	for _, c := range cfg.Clients {
 		// Copy slices so that later edits of the caller's Config don't race.
 		c.RedirectURIs, c.Scopes, c.Grants = slices.Clone(c.RedirectURIs), slices.Clone(c.Scopes), slices.Clone(c.Grants)
