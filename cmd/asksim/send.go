@@ -93,7 +93,7 @@ func init() {
 		long: `Sends one request as Alexa would, with Alexa's headers, waits for the answer
 (8 s by default), prints it indented on stdout and any contract violations on
 stderr. Give '-' instead of a request, or --file FILE, to send a whole envelope
-byte for byte (the signature headers are made over those bytes). 'say
+byte for byte (with --sign, the signatures are made over those bytes). 'say
 UTTERANCE' resolves the words against the skill's interaction model
 (--skill-package, default ./skill-package) as Alexa would and sends what they
 resolve to; with a skill package, asking for a permission the manifest does
