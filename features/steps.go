@@ -47,8 +47,9 @@ func Steps() []Step { return slices.Clone(steps) }
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	if s.runs.Load() == 0 {
 		// godog run by the caller: no plan says whether an account will be
-		// linked, so the OAuth fake's key is made now, ahead of any link.
-		s.oauth.PrepareKey()
+		// linked, so the OAuth fake's key is made now, ahead of any link
+		// and outside its timed exchange; an error surfaces at the link.
+		_, _, _ = s.oauth.PublicKey()
 	}
 	w := newWorld(s)
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
