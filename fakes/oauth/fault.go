@@ -74,16 +74,21 @@ func (f Fault) check() error {
 func (s *Server) nextFault(path string) (Fault, bool) {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	q := s.faults[path]
+	return popFault(s.faults, path)
+}
+
+// popFault takes the next fault queued on path, forgetting used-up ones.
+func popFault(faults map[string][]*pendingFault, path string) (Fault, bool) {
+	q := faults[path]
 	if len(q) == 0 {
 		return Fault{}, false
 	}
 	f := q[0].Fault
 	if q[0].left--; q[0].left == 0 {
 		if q = q[1:]; len(q) == 0 {
-			delete(s.faults, path)
+			delete(faults, path)
 		} else {
-			s.faults[path] = q
+			faults[path] = q
 		}
 	}
 	return f, true

@@ -34,7 +34,7 @@ func (f *fakeAS) config() link.Config {
 		TokenURL:         f.ts.URL + "/token",
 		ClientID:         "alexa-skill",
 		ClientSecret:     "alexa-skill-secret",
-		Scopes:           []string{"profile", "email"},
+		Scopes:           []string{"profile", "user-read-email"},
 		Username:         "alice",
 		Password:         "alice-password",
 		HTTPClient:       f.ts.Client(),
