@@ -11,7 +11,10 @@
 //   - Consent: the permission scopes a user granted (package alexa names
 //     them) plus an optional linked-account token (generated, or from a real
 //     link made with package link), with the named scenarios none, name,
-//     email and email+linked (see ParseConsent).
+//     email and email+linked (see ParseConsent). A LinkedAccount (a
+//     *link.Account) set on a conversation supplies the token before each
+//     request, refreshed when it has expired and left out once a refused
+//     refresh made Alexa delete it (docs/alexa-contract.md §8.6).
 //   - Every envelope carries an apiAccessToken minted by an
 //     apitoken.Signer (WithSigner), whose claims tell a fake API server which
 //     scopes were granted, for which user and device, and until when.

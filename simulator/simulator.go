@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -210,6 +211,9 @@ type Conversation struct {
 	locale   string
 	device   DeviceProfile
 
+	// account, when set, supplies user.accessToken before each request.
+	account LinkedAccount
+
 	mu      sync.Mutex
 	session *sessionState
 	// hadSession is set once a session has been opened: with session nil
@@ -263,15 +267,65 @@ func (c *Conversation) Identity() Identity { return c.identity }
 func (c *Conversation) Consent() Consent { return c.consent }
 
 // SetConsent changes what the user has allowed, from the next request on.
-// A linked consent without a token gets a generated one.
+// A linked consent without a token gets a generated one, unless a
+// LinkedAccount supplies it.
 func (c *Conversation) SetConsent(consent Consent) {
 	consent = consent.clone()
-	if consent.Linked && consent.AccessToken == "" {
+	if consent.Linked && consent.AccessToken == "" && c.account == nil {
 		consent.AccessToken = c.sim.ids.linkedToken()
 	}
 	c.consent = consent
 	c.gen++
 	c.sim.signer.Prefetch(c.TokenFor())
+}
+
+// LinkedAccount is an account linked through a real authorization server,
+// whose tokens Alexa keeps and refreshes: *link.Account is one.
+type LinkedAccount interface {
+	// RequestToken returns the token for user.accessToken of the next
+	// request: refreshed first when it has expired, "" when Alexa holds
+	// none any more because a refresh was refused (docs/alexa-contract.md
+	// §8.6). note says what Alexa did, for transcripts; "" when it sent the
+	// token it held. err means the request cannot be sent (ctx ended).
+	RequestToken(ctx context.Context) (token, note string, err error)
+}
+
+// SetLinkedAccount makes a the source of user.accessToken: Send asks it
+// before each request, and a request goes without a token when it has
+// none. nil unlinks the account.
+func (c *Conversation) SetLinkedAccount(a LinkedAccount) {
+	c.account = a
+	if a == nil {
+		c.SetConsent(c.consent.Unlink())
+		return
+	}
+	consent := c.consent.Link("")
+	c.consent = consent // the token comes from a at the next Send
+	c.gen++
+}
+
+// LinkedAccount returns the account set with SetLinkedAccount, or nil.
+func (c *Conversation) LinkedAccount() LinkedAccount { return c.account }
+
+// linkedToken asks the linked account for the next request's token and
+// puts it in the consent; note is what Alexa did to get it.
+func (c *Conversation) linkedToken(ctx context.Context) (note string, err error) {
+	if c.account == nil {
+		return "", nil
+	}
+	tok, note, err := c.account.RequestToken(ctx)
+	if err != nil {
+		return "", fmt.Errorf("linked account: %w", err)
+	}
+	switch {
+	case tok == "" && c.consent.Linked:
+		c.consent = c.consent.Unlink()
+		c.gen++
+	case tok != "" && tok != c.consent.AccessToken:
+		c.consent = c.consent.Link(tok)
+		c.gen++
+	}
+	return note, nil
 }
 
 // Locale returns the locale of later requests.

@@ -59,6 +59,10 @@ type Turn struct {
 	// they are Warnings instead.
 	Violations []Violation
 	Warnings   []Violation
+	// Linking says what Alexa did with a linked account's tokens before it
+	// sent the request (refreshed them, deleted them after a refused
+	// refresh…), "" when it sent the token it held (SetLinkedAccount).
+	Linking string
 }
 
 // ValueAt returns the value at a dotted path of the raw answer, as the
@@ -92,6 +96,10 @@ func (t *Turn) ValueAt(path string) (any, bool) { return ValueAt(t.Raw, path) }
 //   - A skill fault or a contract violation ends the session, as Alexa
 //     drops a session whose skill failed.
 //
+// With a linked account (SetLinkedAccount), Send first asks it for the
+// request's user.accessToken, as Alexa refreshes an expired token before it
+// sends (docs/alexa-contract.md §8.6); Turn.Linking says what it did.
+//
 // Errors: a *SkillError when the skill did not answer usably, a
 // *ContractError when the answer breaks the contract (not with
 // WithLenient), ErrNoEndpoint without an endpoint. The Turn is returned with
@@ -100,6 +108,10 @@ func (t *Turn) ValueAt(path string) (any, bool) { return ValueAt(t.Raw, path) }
 func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if c.sim.endpoint == nil {
 		return nil, ErrNoEndpoint
+	}
+	linking, err := c.linkedToken(ctx)
+	if err != nil {
+		return nil, err
 	}
 	sign := c.signPlan()
 	if sign.fault == signing.FaultStaleTimestamp && req.Timestamp == "" {
@@ -114,6 +126,9 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
 	turn, err := c.sim.exchange(ctx, env, body, sign)
+	if turn != nil {
+		turn.Linking = linking
+	}
 	c.settle(env, turn, err)
 	return turn, err
 }
