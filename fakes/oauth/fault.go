@@ -51,15 +51,16 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 		delete(s.faults, path)
 		return nil
 	}
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return fmt.Errorf("oauth: Fail(%q): %w", path, err)
 	}
 	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
 	return nil
 }
 
-// check reports why f cannot be played as documented.
-func (f Fault) check() error {
+// Check reports why f cannot be played as documented (see Fail), nil when
+// it can.
+func (f Fault) Check() error {
 	switch {
 	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
 		return fmt.Errorf("status %d is not a final HTTP status (200–999)", f.Status)

@@ -82,7 +82,7 @@ func (s *Server) FailGrant(token, path string, n int, f Fault) error {
 		return fmt.Errorf("oauth: FailGrant: %q is not the path of a protected resource", path)
 	}
 	if n > 0 {
-		if err := f.check(); err != nil {
+		if err := f.Check(); err != nil {
 			return fmt.Errorf("oauth: FailGrant(%q): %w", path, err)
 		}
 	}

@@ -132,6 +132,10 @@ func formatParams(p map[string]string) string {
 	return b.String()
 }
 
+// LastSeq returns the Seq of the last request logged, 0 before the first:
+// a test notes it, and later looks only at requests with a higher Seq.
+func (s *Server) LastSeq() uint64 { return s.seq.Load() }
+
 // Requests returns a copy of the request log, oldest first: the last
 // Config.MaxLoggedRequests requests.
 func (s *Server) Requests() []Request { return s.requests.All() }

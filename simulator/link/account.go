@@ -150,7 +150,12 @@ func (a *Account) RequestToken(ctx context.Context) (token, note string, err err
 		return "", "", ctx.Err()
 	case errors.Is(err, ErrRelinkRequired):
 		a.delete()
-		return "", fmt.Sprintf("Alexa's refresh was refused (%v): it deleted the tokens and sent the user a card to link again; the request carries no accessToken", err), nil
+		why := err.Error()
+		var te *TokenEndpointError
+		if errors.As(err, &te) {
+			why = te.Error()
+		}
+		return "", fmt.Sprintf("Alexa's refresh was refused (%s): it deleted the tokens and sent the user a card to link again; the request carries no accessToken", why), nil
 	default:
 		return tok.AccessToken, fmt.Sprintf("Alexa could not refresh the expired access token (%v): it sent the expired token", err), nil
 	}
