@@ -28,6 +28,8 @@ type Step struct {
 	Doc string
 	// Table is an example data table for steps that take one.
 	Table [][]string
+	// DocString is an example doc string for steps that take one.
+	DocString string
 
 	bind func(w *world) any
 }
@@ -150,6 +152,35 @@ var steps = []Step{
 	{Kind: "Given", Pattern: `^the user has linked their account as ` + quoted + `$`, Example: `the user has linked their account as "bob"`,
 		Doc:  "Links the account as the named user of the OAuth fake.",
 		bind: func(w *world) any { return w.link }},
+	{Kind: "Given", Pattern: `^the user has linked their account with only the ` + quoted + ` scopes?$`, Example: `the user has linked their account with only the "user-read-email" scope`,
+		Doc:  "Links the account as the OAuth fake's first user (alice), asking for only these scopes (one or more, separated by commas) instead of every scope its client may request: the provider's API then refuses calls that need another (403 insufficient_scope).",
+		bind: func(w *world) any { return w.linkScopes }},
+	{Kind: "Given", Pattern: `^the user's linked token has expired$`, Example: `the user's linked token has expired`,
+		Doc: "The access token Alexa holds has expired at the provider before Alexa noticed (a provider that ends tokens sooner than the expires_in it announced, a token that runs out between Alexa's check and the skill's call): " +
+			"Alexa sends it as it is, and the provider's API answers 401 invalid_token, so the skill should ask the user to link again. The refresh token still works.",
+		bind: func(w *world) any { return w.expireLinked }},
+	{Kind: "Given", Pattern: `^the user's linked token has been revoked$`, Example: `the user's linked token has been revoked`,
+		Doc: "The provider revoked the grant (the user withdrew the skill's access there): access and refresh token. Alexa is not told and sends the access token it holds; the provider's API answers 401 invalid_token. " +
+			"When that token expires, Alexa's refresh is refused and it deletes the tokens.",
+		bind: func(w *world) any { return w.revokeLinked }},
+	{Kind: "Given", Pattern: `^the user's linked token has expired and cannot be refreshed$`, Example: `the user's linked token has expired and cannot be refreshed`,
+		Doc: "The access token has expired in Alexa's records too, and so has the refresh token: before the next request Alexa tries to refresh, the provider refuses (invalid_grant), and Alexa deletes the tokens and sends the user a card to link again. " +
+			"The request carries no accessToken, as for a user who never linked (docs/alexa-contract.md §8.6).",
+		bind: func(w *world) any { return w.expireUnrefreshable }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` answers for ` + quoted + `:$`, Example: `the API "GET /v1/me/playlists" answers for "alice":`,
+		DocString: `{"items": [{"name": "Morning Run", "owner": {"id": "{user}"}}], "total": 1}`,
+		Doc: "The provider's API (a resource the OAuth fake serves) answers the doc string's JSON to this user's token, in this scenario only, instead of what its configuration says. " +
+			"{user}, {sub} and {client_id} in its strings are filled from the token.",
+		bind: func(w *world) any { return w.apiAnswersFor }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` fails with status (\d+)$`, Example: `the API "GET /v1/me/playlists" fails with status 503`,
+		Doc:  "Every call the skill makes to the resource in this scenario gets the status, with a JSON error body, once its token and scope pass.",
+		bind: func(w *world) any { return w.apiFails }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` drops the connection$`, Example: `the API "GET /v1/me/playlists" drops the connection`,
+		Doc:  "Every call the skill makes to the resource in this scenario has its connection closed without an answer.",
+		bind: func(w *world) any { return w.apiDrops }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` answers after ` + quoted + `$`, Example: `the API "GET /v1/me/playlists" answers after "3s"`,
+		Doc:  "Every call the skill makes to the resource in this scenario is answered only after the delay: long enough, and the skill misses Alexa's 8 s.",
+		bind: func(w *world) any { return w.apiSlow }},
 	{Kind: "Given", Pattern: `^the user's account is not linked$`, Example: `the user's account is not linked`,
 		Doc:  "Removes the linked account: requests carry no user.accessToken.",
 		bind: func(w *world) any { return w.unlink }},
@@ -291,6 +322,15 @@ var steps = []Step{
 	{Kind: "Then", Pattern: `^the profile API refused the skill's request for the (.+)$`, Example: `the profile API refused the skill's request for the email`,
 		Doc:  "The Alexa API fake answered this user's request for the value with 403, because the scope was not granted.",
 		bind: func(w *world) any { return func(field string) error { return w.apiCall(field, 403) } }},
+	{Kind: "Then", Pattern: `^the skill called ` + quoted + `$`, Example: `the skill called "GET /v1/me/playlists"`,
+		Doc:  "The provider's API got a call to the resource with a token the scenario's requests carried, or with none; whatever it answered.",
+		bind: func(w *world) any { return func(route string) error { return w.skillCalled(route, 0) } }},
+	{Kind: "Then", Pattern: `^the skill called ` + quoted + ` and got (\d+)$`, Example: `the skill called "GET /v1/me/playlists" and got 401`,
+		Doc:  "The provider's API answered such a call with the status.",
+		bind: func(w *world) any { return w.skillCalled }},
+	{Kind: "Then", Pattern: `^the skill did not call the API$`, Example: `the skill did not call the API`,
+		Doc:  "The provider's API got no call with a token the scenario's requests carried, nor any without a token since the scenario began.",
+		bind: func(w *world) any { return w.noResourceCall }},
 	{Kind: "Then", Pattern: `^the skill did not call the profile API$`, Example: `the skill did not call the profile API`,
 		Doc:  "The Alexa API fake got no request with this user's token.",
 		bind: func(w *world) any { return w.noAPICall }},
@@ -336,16 +376,44 @@ func (w *world) revoke(name string) error {
 }
 
 func (w *world) link(ctx context.Context, username string) error {
-	acct, err := w.suite.link(ctx, username)
+	return w.linkWith(ctx, username, nil)
+}
+
+// linkWith links through the OAuth fake, asking for scopes (nil: all the
+// client's), and makes the account the source of the token in every
+// request; the API answers scripted so far apply to its grant.
+func (w *world) linkWith(ctx context.Context, username string, scopes []string) error {
+	acct, user, err := w.suite.link(ctx, username, scopes)
 	if err != nil {
 		return err
 	}
-	w.linked = acct
-	return w.refreshLinked(ctx) // puts its token in the consent
+	w.linked, w.linkedUser = acct, user
+	if w.conv != nil {
+		w.conv.SetLinkedAccount(acct)
+	} else {
+		w.pending = w.pending.Link("")
+	}
+	return w.applyAPIScript()
+}
+
+func (w *world) linkScopes(ctx context.Context, list string) error {
+	var scopes []string
+	for _, sc := range strings.Split(unescape(list), ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) == 0 {
+		return fmt.Errorf("no scope in %q: name one or more, separated by commas", list)
+	}
+	return w.linkWith(ctx, "", scopes)
 }
 
 func (w *world) unlink() error {
-	w.linked = nil
+	w.linked, w.linkedUser = nil, ""
+	if w.conv != nil {
+		w.conv.SetLinkedAccount(nil)
+	}
 	w.setConsent(w.consent().Unlink())
 	return nil
 }

@@ -231,7 +231,7 @@ func NewSuite(ctx context.Context, cfg Config) (s *Suite, err error) {
 
 	endpoint := cfg.Endpoint
 	if endpoint == nil {
-		opts := skill.Options{UserInfoURL: s.oauthURL + "/userinfo"}
+		opts := skill.Options{UserInfoURL: s.oauthURL + "/userinfo", APIBaseURL: s.oauthURL}
 		if cfg.CA != nil {
 			opts.HTTPClient = &http.Client{Timeout: skill.DefaultTimeout, Transport: s.client.Transport}
 		}
@@ -371,22 +371,35 @@ func (s *Suite) AlexaAPI() *alexaapi.Server { return s.api }
 func (s *Suite) OAuthServer() *oauth.Server { return s.oauth }
 
 // link runs the account-linking flow as Alexa does, against the OAuth fake,
-// logging in as username (the fake's first user when "").
-func (s *Suite) link(ctx context.Context, username string) (*link.Account, error) {
+// logging in as username (the fake's first user when "") and asking for
+// scopes (nil: every scope the client may request). It returns the account
+// and who logged in.
+func (s *Suite) link(ctx context.Context, username string, scopes []string) (*link.Account, string, error) {
 	cfg, err := LinkConfig(s.oauthCfg, s.oauthURL, username)
 	if err != nil {
-		return nil, fmt.Errorf("link the account as %q: %w", username, err)
+		return nil, "", fmt.Errorf("link the account as %q: %w", username, err)
+	}
+	if scopes != nil {
+		for _, sc := range scopes {
+			if !slices.Contains(cfg.Scopes, sc) {
+				return nil, "", fmt.Errorf("link with the scope %q: the OAuth fake's client %s may request only %s", sc, cfg.ClientID, strings.Join(cfg.Scopes, ", "))
+			}
+		}
+		cfg.Scopes = scopes
 	}
 	cfg.HTTPClient, cfg.Now = s.client, s.cfg.Now
 	res, err := link.Run(ctx, cfg)
 	switch {
 	case err != nil && res != nil && res.Report != nil:
-		return nil, fmt.Errorf("link the account as %q: %w\n%s", cfg.Username, err, res.Report.String())
+		return nil, "", fmt.Errorf("link the account as %q: %w\n%s", cfg.Username, err, res.Report.String())
 	case err != nil:
-		return nil, fmt.Errorf("link the account as %q: %w", cfg.Username, err)
+		return nil, "", fmt.Errorf("link the account as %q: %w", cfg.Username, err)
 	}
-	return res.Account, nil
+	return res.Account, cfg.Username, nil
 }
+
+// The simulator asks a linked account for each request's token.
+var _ simulator.LinkedAccount = (*link.Account)(nil)
 
 var errNoClient = errors.New("oauth config: no client to link with")
 

@@ -31,7 +31,14 @@ type world struct {
 	locale  string
 	device  *simulator.DeviceProfile
 	linked  *link.Account
-	turns   []turnRecord
+	// linkedUser is who logged in to link the account.
+	linkedUser string
+	turns      []turnRecord
+	// oauthSeq is the OAuth fake's last request when the scenario began:
+	// calls to its API without a token after it are the scenario's.
+	oauthSeq uint64
+	// api is what the scenario asked the provider's API to answer.
+	api apiScript
 	// ownProfile says the scenario gave its user a profile of their own.
 	ownProfile bool
 	// sign is the scenario's request signing, applied when the
@@ -59,7 +66,18 @@ type turnRecord struct {
 	exchange *voice.Exchange
 }
 
-func newWorld(s *Suite) *world { return &world{suite: s} }
+// skillTurns returns the requests sent to the skill for a user turn.
+func (rec turnRecord) skillTurns() []*simulator.Turn {
+	if rec.exchange != nil {
+		return rec.exchange.Turns
+	}
+	if rec.turn != nil {
+		return []*simulator.Turn{rec.turn}
+	}
+	return nil
+}
+
+func newWorld(s *Suite) *world { return &world{suite: s, oauthSeq: s.oauth.LastSeq()} }
 
 // conversation returns the scenario's conversation, starting it with the
 // consent, locale and device the steps so far chose.
@@ -74,6 +92,9 @@ func (w *world) conversation() *simulator.Conversation {
 		}
 		if w.sign != nil {
 			_ = w.conv.SetRequestSigning(w.sign.on, w.sign.fault) // checked when the step set it
+		}
+		if w.linked != nil {
+			w.conv.SetLinkedAccount(w.linked)
 		}
 	}
 	return w.conv
@@ -241,34 +262,12 @@ func (w *world) say(ctx context.Context, text string) error {
 		_, err := w.suite.model(w.conversation().Locale())
 		return err
 	}
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	ex, err := w.voice.Say(ctx, text)
 	return w.record(fmt.Sprintf("says %q", text), ex, nil, err)
 }
 
-// refreshLinked puts a fresh linked-account token into the consent: Alexa
-// refreshes an expired token before it sends a request.
-func (w *world) refreshLinked(ctx context.Context) error {
-	if w.linked == nil {
-		return nil
-	}
-	tok, err := w.linked.AccessToken(ctx)
-	if err != nil {
-		return w.fail("refresh the linked account's token: %v", err)
-	}
-	if c := w.consent(); tok != c.AccessToken {
-		w.setConsent(c.Link(tok))
-	}
-	return nil
-}
-
 // send plays one user turn. said describes it for the transcript.
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	if req.Type == simulator.TypeIntentRequest {
 		if v := w.voiceIfModel(); v != nil {
 			// Alexa follows the skill's Dialog directives: a Delegate
@@ -324,6 +323,11 @@ func (w *world) transcript() string {
 	}
 	for i, rec := range w.turns {
 		fmt.Fprintf(&b, "\n  %d. User: %s", i+1, rec.said)
+		for _, t := range rec.skillTurns() {
+			if t != nil && t.Linking != "" {
+				fmt.Fprintf(&b, "\n     linked account: %s", t.Linking)
+			}
+		}
 		if ex := rec.exchange; ex != nil {
 			if ex.Resolution != nil && ex.Resolution.Intent != "" {
 				fmt.Fprintf(&b, "\n     heard: %s", ex.Resolution.Intent)

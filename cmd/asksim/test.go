@@ -327,6 +327,9 @@ func init() {
 					for _, row := range s.Table {
 						fmt.Fprintf(st.out, "      | %s |\n", strings.Join(row, " | "))
 					}
+					if s.DocString != "" {
+						fmt.Fprintf(st.out, "      \"\"\"\n      %s\n      \"\"\"\n", s.DocString)
+					}
 					fmt.Fprintf(st.out, "      %s\n", s.Doc)
 					if *patterns {
 						fmt.Fprintf(st.out, "      pattern: %s\n", s.Pattern)
