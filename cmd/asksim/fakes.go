@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
@@ -43,8 +45,9 @@ func init() {
 		long: `Serves Customer Profile, Device Address, Settings and progressive responses
 on 127.0.0.1 (a free port unless --api-addr), answering by the consent in each
 apiAccessToken, and the OAuth account-linking fake (a free port unless
---oauth-addr; fixtures/oauth/default.json unless --oauth-config), until
-interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
+--oauth-addr; fixtures/oauth/default.json unless --oauth-config) with the
+provider API its configuration declares (GET /v1/me/playlists by default),
+until interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
 same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
@@ -169,6 +172,7 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
 	fmt.Fprintf(st.out, "OAuth:        %s/authorize  %s/token  %s/userinfo\n", oauthSrv.URL, oauthSrv.URL, oauthSrv.URL)
+	printOAuthAPI(st, authServer, oauthCfg, oauthSrv.URL)
 	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
 	if caFile != "" {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
@@ -191,6 +195,37 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	fmt.Fprintln(st.err, "asksim fakes: stopped")
 	return nil
+}
+
+// printOAuthAPI lists the OAuth fake's protected resources beside its
+// endpoints, and the command that links for a token they accept.
+func printOAuthAPI(st *stdio, srv *oauth.Server, cfg oauth.Config, url string) {
+	for i, r := range srv.Resources() {
+		label := "OAuth API:"
+		if i > 0 {
+			label = ""
+		}
+		scope := "any token of a user"
+		if r.Scope != "" {
+			scope = "scope " + r.Scope
+		}
+		fmt.Fprintf(st.out, "%-13s %s %s%s  (%s)\n", label, r.Method, url, r.Path, scope)
+	}
+	lc, err := features.LinkConfig(cfg, url, "")
+	if err != nil || len(srv.Resources()) == 0 {
+		return
+	}
+	fmt.Fprintf(st.out, "A token for it (user %s, scopes %s):\n  asksim link --authorization-url %s --token-url %s --client-id %s --client-secret %s --username %s --password %s --print-token\n",
+		lc.Username, strings.Join(lc.Scopes, " "), shellQuote(lc.AuthorizationURL), shellQuote(lc.TokenURL), shellQuote(lc.ClientID),
+		shellQuote(lc.ClientSecret), shellQuote(lc.Username), shellQuote(lc.Password))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // startFake serves h at addr with the shared options; flag names the

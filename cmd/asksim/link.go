@@ -30,7 +30,7 @@ type linkFlags struct {
 	username, password                        string
 	userField, passField                      string
 	vendorID, region                          string
-	pkce, manual, json                        bool
+	pkce, manual, json, printToken            bool
 }
 
 func init() {
@@ -55,6 +55,11 @@ environment instead of flags: ` + envLinkPassword + `, ` + envLinkClientSecret +
 then paste the URL the browser was sent to (it starts with Alexa's redirect
 URI; the page itself does not need to load).
 
+--print-token prints only the access token on stdout, the report going to
+stderr, for 'asksim send --access-token' or a Bearer header. Against
+'asksim fakes' (it prints the command), the token reads the OAuth fake's
+API; the in-process fake, and so its tokens, end with this command.
+
 Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 		examples: `  asksim link
   asksim link --json
@@ -63,7 +68,10 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
       --client-secret s3cret --scope profile --scope orders.read \
       --username tester --password hunter2
   asksim link --scheme body --username-field email --password-field pass ...
-  asksim link --manual --authorization-url ... --token-url ... --client-id ...`,
+  asksim link --manual --authorization-url ... --token-url ... --client-id ...
+  TOKEN=$(asksim link --authorization-url http://127.0.0.1:8701/authorize \
+      --token-url http://127.0.0.1:8701/token --client-id alexa-skill \
+      --client-secret alexa-skill-secret --username alice --password alice-password --print-token)`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f linkFlags
 			fs.StringVar(&f.authURL, "authorization-url", "", "your authorization URI (default: the in-process OAuth fake)")
@@ -81,6 +89,7 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 			fs.BoolVar(&f.pkce, "pkce", false, "send an S256 code challenge (PKCE)")
 			fs.BoolVar(&f.manual, "manual", false, "log in yourself in a browser and paste the redirect URL")
 			fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+			fs.BoolVar(&f.printToken, "print-token", false, "print only the access token on stdout; the report goes to stderr")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q: link takes only flags", args[0])
@@ -162,6 +171,9 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 			return err
 		}
 		defer stop()
+		if f.printToken {
+			fmt.Fprintln(st.err, "asksim link: this OAuth fake stops with the command, and its tokens with it; for a token that keeps working, link against 'asksim fakes' (it prints the command)")
+		}
 	}
 	var res *link.Result
 	if f.manual {
@@ -172,15 +184,25 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	if res == nil {
 		return linkUsage(err)
 	}
+	report := st.out
+	if f.printToken {
+		report = st.err
+	}
 	if f.json {
-		enc := json.NewEncoder(st.out)
+		enc := json.NewEncoder(report)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res.Report); err != nil {
 			return err
 		}
-	} else if err := res.Report.WriteText(st.out); err != nil {
+	} else if err := res.Report.WriteText(report); err != nil {
 		return err
+	}
+	if f.printToken {
+		if res.Account == nil {
+			return fmt.Errorf("no token to print: the account did not link")
+		}
+		fmt.Fprintln(st.out, res.Account.Tokens().AccessToken)
 	}
 	if res.Report.Failed() {
 		return &exitError{exitFailed}

@@ -27,6 +27,20 @@ func runLinkCmd(t *testing.T, stdin io.Reader, args ...string) (code int, stdout
 	return code, out.String(), errb.String()
 }
 
+func TestLinkCmdPrintToken(t *testing.T) {
+	code, out, errs := runLinkCmd(t, nil, "--print-token")
+	if code != exitOK || strings.Count(out, "\n") != 1 || strings.Count(out, ".") != 2 {
+		t.Fatalf("exit %d: stdout %q, want one JWT line\nstderr %s", code, out, errs)
+	}
+	if !strings.Contains(errs, "LINKED:") || !strings.Contains(errs, "stops with the command") {
+		t.Errorf("stderr lacks the report or the note on the fake's lifetime:\n%s", errs)
+	}
+	code, out, errs = runLinkCmd(t, nil, "--print-token", "--password", "wrong")
+	if code != exitFailed || out != "" || !strings.Contains(errs, "FAIL") {
+		t.Errorf("a failed link: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+}
+
 func TestLinkCmdOwnServer(t *testing.T) {
 	srv, ts := testutil.OAuthFake(t, func(c *oauth.Config) {
 		c.Clients[0].Scheme = oauth.SchemeRequestBody
