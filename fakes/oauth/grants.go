@@ -59,7 +59,7 @@ func (s *Server) SetGrantBody(token, route string, body []byte) error {
 	if err := checkJSONBody(body); err != nil {
 		return fmt.Errorf("oauth: SetGrantBody(%s): %w", res.Route(), err)
 	}
-	tmpl := compileBody(append([]byte(nil), body...))
+	tmpl := compileBody(body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tokens[digest(token)]

@@ -204,8 +204,14 @@ type bodyPart struct {
 
 var placeholders = []string{"{user}", "{sub}", "{client_id}"}
 
-// compileBody finds the placeholders inside JSON strings of a valid body.
-func compileBody(b []byte) *bodyTemplate {
+// compileBody compacts a valid JSON body, which a configuration file may
+// indent, and finds the placeholders inside its strings.
+func compileBody(raw []byte) *bodyTemplate {
+	var buf bytes.Buffer
+	b := raw
+	if json.Compact(&buf, raw) == nil {
+		b = buf.Bytes()
+	}
 	t := &bodyTemplate{}
 	start, inString, escaped := 0, false, false
 	for i := 0; i < len(b); i++ {

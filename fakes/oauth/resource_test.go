@@ -108,7 +108,7 @@ func TestResource_DefaultBodyAndPlaceholderEscaping(t *testing.T) {
 	}
 }
 
-func TestResource_MissingTokenIsABareChallenge(t *testing.T) {
+func TestResource_R1_MissingTokenIsABareChallenge(t *testing.T) {
 	e := newEnv(t)
 	for name, h := range map[string]string{"no Authorization": "", "Basic": "Basic YWxpY2U6cHc=", "Digest": "Digest username=x"} {
 		res := e.resourceGet(playlists, h)
@@ -121,13 +121,16 @@ func TestResource_MissingTokenIsABareChallenge(t *testing.T) {
 		if len(res.body) != 0 {
 			t.Errorf("%s: body %q: no error information belongs in it", name, res.body)
 		}
+		if cc := res.header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: Cache-Control %q", name, cc)
+		}
 	}
 	if got := e.srv.ResourceRequests(); len(got) != 3 || got[0].Outcome != "no_token" || got[0].Status != 401 {
 		t.Errorf("log: %+v", got)
 	}
 }
 
-func TestResource_MalformedRequestIsInvalidRequest(t *testing.T) {
+func TestResource_R2_MalformedRequestIsInvalidRequest(t *testing.T) {
 	e := newEnv(t, func(c *oauth.Config) {
 		c.Resources = append(c.Resources, oauth.Resource{Method: http.MethodPost, Path: playlists, Scope: "playlist-read-private", Status: 201, Body: json.RawMessage(`{}`)})
 	})
@@ -173,7 +176,7 @@ func TestResource_MalformedRequestIsInvalidRequest(t *testing.T) {
 	wantStatus(t, e.do(req), http.StatusCreated)
 }
 
-func TestResource_InvalidToken(t *testing.T) {
+func TestResource_R3_InvalidToken(t *testing.T) {
 	e := newEnv(t, func(c *oauth.Config) {
 		c.Clients = append(c.Clients, oauth.Client{ID: "machine", Secret: "m-secret", Scheme: oauth.SchemeRequestBody,
 			Grants: []string{oauth.GrantClientCredentials}, Scopes: []string{"playlist-read-private"}})
@@ -232,7 +235,7 @@ func TestResource_ExpiredRefreshTokenCannotRefresh(t *testing.T) {
 	wantStatus(t, e.resourceGet(playlists, "Bearer "+toks.AccessToken), http.StatusOK)
 }
 
-func TestResource_InsufficientScope(t *testing.T) {
+func TestResource_R4_InsufficientScope(t *testing.T) {
 	e := newEnv(t)
 	narrow := e.issue("alice", []string{"user-read-email"})
 	res := e.resourceGet(playlists, "Bearer "+narrow.AccessToken)
@@ -244,7 +247,7 @@ func TestResource_InsufficientScope(t *testing.T) {
 	wantStatus(t, e.resourceGet("/v1/me", "Bearer "+narrow.AccessToken), http.StatusOK)
 }
 
-func TestResource_WrongMethod(t *testing.T) {
+func TestResource_R5_WrongMethod(t *testing.T) {
 	e := newEnv(t)
 	req, _ := http.NewRequest(http.MethodDelete, e.ts.URL+playlists, nil)
 	res := e.do(req)
@@ -325,7 +328,7 @@ func TestResource_GrantScopedBodiesAndFaults(t *testing.T) {
 	}
 }
 
-func TestResource_LogRedactsAndNamesTheUser(t *testing.T) {
+func TestResource_R6_LogRedactsAndNamesTheUser(t *testing.T) {
 	var log logLines
 	e := newEnv(t, func(c *oauth.Config) { c.Logf = log.logf })
 	alice, bob := e.issue("alice", nil), e.issue("bob", nil)
