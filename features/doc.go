@@ -8,10 +8,12 @@
 //
 // A Suite owns what a run shares: the simulator that builds envelopes, the
 // Alexa API fake the skill calls back, the OAuth fake accounts are linked
-// against, and, by default, the example skill from fixtures/skill. Each
+// against (whose provider API a linked skill calls with the token), and, by
+// default, the example skill from fixtures/skill. Each
 // scenario gets its own user and device, starts with consent "none" and no
 // linked account, and keeps its state to itself, so scenarios run in
-// parallel.
+// parallel: what a scenario scripts the provider API to answer goes to its
+// own grant, which is revoked when the scenario ends.
 //
 // Requests are unsigned unless Config.Sign or a scenario's `requests are
 // signed` asks; the signing steps and `the skill refuses the request` test

@@ -132,6 +132,10 @@ func (w *world) refusalNext() bool {
 // close releases what the scenario held in shared places, so that a long
 // run keeps flat memory.
 func (w *world) close() {
+	if tok, ok := w.grantToken(); ok {
+		// The next sweep forgets the grant's tokens and scripted answers.
+		w.suite.oauth.RevokeGrant(tok)
+	}
 	if w.conv != nil {
 		if w.ownProfile {
 			w.suite.api.DeleteProfile(w.conv.Identity().UserID)
