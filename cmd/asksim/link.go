@@ -243,9 +243,9 @@ func linkManual(ctx context.Context, st *stdio, cfg link.Config) (*link.Result, 
 }
 
 // linkFake serves the OAuth fake's default configuration on a free
-// loopback port and points cfg at it, with the credentials of the fake's
-// client and of the user cfg names (its first user when none); a password
-// given on the command line still wins, to try a wrong one.
+// loopback port and points cfg at it, with the credentials and scopes of
+// the fake's client and of the user cfg names (its first user when none);
+// a password or scopes given on the command line still win.
 func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	fakeCfg := oauth.DefaultConfig()
 	h, err := oauth.New(fakeCfg)
@@ -270,6 +270,9 @@ func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	}
 	cfg.AuthorizationURL, cfg.TokenURL = fake.AuthorizationURL, fake.TokenURL
 	cfg.ClientID, cfg.ClientSecret, cfg.Username = fake.ClientID, fake.ClientSecret, fake.Username
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = fake.Scopes // as Alexa sends the skill's configured scopes
+	}
 	if cfg.Password == "" {
 		cfg.Password = fake.Password
 	}
