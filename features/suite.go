@@ -105,6 +105,11 @@ type fakeBounds struct {
 // that outlasts a thousand others' links could see its own forgotten.
 var suiteBounds = fakeBounds{apiTokenCache: 512, apiLoggedRequests: 1024, oauthLoggedRequests: 1024, oauthTokens: 4096}
 
+// suiteLinkTimeout bounds each request of a scenario's link against the
+// suite's OAuth fake: as long as the suite's client allows, not Alexa's
+// 4.5 s.
+const suiteLinkTimeout = 10 * time.Second
+
 // Suite is what one run of features shares. Create it with NewSuite, hand
 // InitializeScenario to godog, and Close it when the run is over.
 type Suite struct {
@@ -388,6 +393,9 @@ func (s *Suite) link(ctx context.Context, username string, scopes []string) (*li
 		cfg.Scopes = scopes
 	}
 	cfg.HTTPClient, cfg.Now = s.client, s.cfg.Now
+	// The suite's own fake is the means to a real token here, not what is
+	// tested: Alexa's 4.5 s would fail scenarios on a loaded CI machine.
+	cfg.Timeout, cfg.PageTimeout = suiteLinkTimeout, suiteLinkTimeout
 	res, err := link.Run(ctx, cfg)
 	switch {
 	case err != nil && res != nil && res.Report != nil:
