@@ -1,7 +1,6 @@
 package features_test
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,16 +34,3 @@ func TestNodeSDKSkill(t *testing.T) {
 	runSkillFeatures(t, ctx, url, features.Config{OAuthAddr: oauthAddr}, filepath.Join(dir, "features"), "10 scenarios (10 passed)")
 }
 
-// freeAddr returns a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
-}
