@@ -33,4 +33,3 @@ func TestNodeSDKSkill(t *testing.T) {
 	ctx, url := startSkill(t, 10*time.Second, dir, []string{"PROVIDER_API_URL=http://" + oauthAddr}, node, "server.js")
 	runSkillFeatures(t, ctx, url, features.Config{OAuthAddr: oauthAddr}, filepath.Join(dir, "features"), "10 scenarios (10 passed)")
 }
-
