@@ -236,18 +236,26 @@ func (rs *runState) maybeDone(rec *scenarioRec) {
 func (s *Suite) initScenario(sc *godog.ScenarioContext, rs *runState) {
 	w := newWorld(s)
 	var rec *scenarioRec
-	if rs != nil {
-		sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-			var err error
-			rec, err = rs.begin(p)
-			return ctx, err
-		})
-		sc.StepContext().Before(func(ctx context.Context, _ *godog.Step) (context.Context, error) {
-			if rec != nil {
-				rec.stepStart, rec.turnsFrom = s.cfg.Now(), len(w.turns)
-			}
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		w.pickle = p
+		for _, i := range s.stepsFor(p) {
+			addStep(sc, stepRegexps[i], unescaping(steps[i].bind(w), quotedArgs[i]))
+		}
+		if rs == nil {
 			return ctx, nil
-		})
+		}
+		var err error
+		rec, err = rs.begin(p)
+		return ctx, err
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		w.step = st
+		if rec != nil {
+			rec.stepStart, rec.turnsFrom = s.cfg.Now(), len(w.turns)
+		}
+		return ctx, nil
+	})
+	if rs != nil {
 		sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 			if rec != nil {
 				rs.stepDone(rec, w, status, err)
@@ -264,11 +272,6 @@ func (s *Suite) initScenario(sc *godog.ScenarioContext, rs *runState) {
 		w.close()
 		return ctx, nil
 	})
-	for i, st := range steps {
-		// Compiled once: godog would compile a string pattern for every
-		// scenario, which cost a sixth of a large run.
-		sc.Step(stepRegexps[i], unescaping(st.bind(w), quotedArgs[i]))
-	}
 }
 
 // stepDefinitions are where each step is defined, "features/steps.go:123":

@@ -91,6 +91,9 @@ func (w *world) buildConversation(snap convSnapshot) *report.Conversation {
 		for _, st := range recTurns(rec) {
 			t.Requests = append(t.Requests, exchangeOf(st))
 			t.Latency += st.Duration
+			if st.Linking != "" {
+				t.Linking = st.Linking
+			}
 			for _, v := range st.Violations {
 				t.Violations = append(t.Violations, report.Violation(v))
 			}

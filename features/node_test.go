@@ -12,9 +12,10 @@ import (
 
 // TestNodeSDKSkill drives a skill built on the official Node.js ASK SDK
 // (fixtures/node-skill) through its features: the SDK must parse asksim's
-// envelopes and the Alexa API fake's answers as it parses Amazon's. .ci/run
-// installs the SDK with npm; without it the test fails under CI and skips
-// elsewhere.
+// envelopes and the Alexa API fake's answers as it parses Amazon's, and the
+// skill calls its provider's API (the OAuth fake's resources) with the
+// linked token the SDK reads. .ci/run installs the SDK with npm; without it
+// the test fails under CI and skips elsewhere.
 func TestNodeSDKSkill(t *testing.T) {
 	dir := filepath.Join("..", "fixtures", "node-skill")
 	node, err := exec.LookPath("node")
@@ -25,6 +26,10 @@ func TestNodeSDKSkill(t *testing.T) {
 		}
 		t.Skip(msg)
 	}
-	ctx, url := startSkill(t, 10*time.Second, dir, nil, node, "server.js")
-	runSkillFeatures(t, ctx, url, features.Config{}, filepath.Join(dir, "features"), "4 scenarios (4 passed)")
+	// The skill starts first and must know where the provider's API will
+	// be: the OAuth fake gets a free address fixed in advance, as README
+	// tells skill developers to do with --oauth-addr.
+	oauthAddr := freeAddr(t)
+	ctx, url := startSkill(t, 10*time.Second, dir, []string{"PROVIDER_API_URL=http://" + oauthAddr}, node, "server.js")
+	runSkillFeatures(t, ctx, url, features.Config{OAuthAddr: oauthAddr}, filepath.Join(dir, "features"), "10 scenarios (10 passed)")
 }

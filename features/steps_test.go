@@ -89,6 +89,48 @@ func TestStepFailureMessages(t *testing.T) {
 		{`Given the user's profile:
       | email |`,
 			"profile table row 1 has 1 cells, want 2: field and value"},
+		{`Given the user has linked their account
+    When the user invokes "PlaylistsIntent"
+    Then the skill did not call the API`,
+			"expected no call to the API\ngot:     GET /v1/me/playlists → 200\n"},
+		{`Given the user's account is not linked
+    When the user invokes "PlaylistsIntent"
+    Then the skill called "GET /v1/me/playlists"`,
+			"expected the skill to call GET /v1/me/playlists\ngot:     no call to the API\n"},
+		{`Given the user has linked their account with only the "user-read-email" scope
+    When the user invokes "PlaylistsIntent"
+    Then the skill called "GET /v1/me/playlists" and got 200`,
+			"expected the skill to call GET /v1/me/playlists and get 200\ngot:     GET /v1/me/playlists → 403 (insufficient_scope)\n"},
+		{`Given the user has linked their account
+    And the user's linked token has expired and cannot be refreshed
+    When the user invokes "PlaylistsIntent"
+    Then Alexa says "Your playlists"`,
+			"expected Alexa to say \"Your playlists\"\ngot:     \"To do that, please link your account in the Alexa app. I've sent you a card to get started.\"\npath:    response.outputSpeech\n\n" +
+				"Conversation so far (consent none, user …"},
+		{`Given the API "GET /v1/nowhere" fails with status 503`,
+			"the OAuth fake serves no GET /v1/nowhere (its API: GET /v1/me/playlists, GET /v1/me; declare more under \"resources\" in its configuration)"},
+		{`Given the API "FETCH /v1/me" fails with status 503`,
+			"route \"FETCH /v1/me\": want a method and a path, such as \"GET /v1/me/playlists\""},
+		{`Given the API "GET /v1/me/playlists" fails with status 42`,
+			"GET /v1/me/playlists: status 42 is not a final HTTP status (200–999)"},
+		{`Given the API "GET /v1/me/playlists" answers after "soon"`,
+			"delay \"soon\": want a positive duration such as \"3s\" or \"500ms\""},
+		{`Given the API "GET /v1/me/playlists" answers for "carol":
+      """
+      {}
+      """`,
+			"no user \"carol\" in the OAuth fake's configuration (users: alice, bob)"},
+		{`Given the API "GET /v1/me/playlists" answers for "alice":
+      """
+      {"items": [
+      """`,
+			"the answer of GET /v1/me/playlists for \"alice\" is not JSON: unexpected end of JSON input"},
+		{`Given the user's linked token has been revoked`,
+			"the user has not linked their account: a step such as `Given the user has linked their account` must come first"},
+		{`Given the user has linked their account with only the "admin" scope`,
+			"link with the scope \"admin\": the OAuth fake's client alexa-skill may request only profile, playlist-read-private, user-read-email"},
+		{`Given the user has linked their account with only the " , " scopes`,
+			"no scope in \" , \": name one or more, separated by commas"},
 		{`When the user says "open example skill"
     And the user says "stop"
     And the user says "what is my email"`,

@@ -2,11 +2,13 @@ package features
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/cucumber/godog"
 )
@@ -73,6 +75,10 @@ func profileFields(table *godog.Table, base alexaapi.Profile) ([]byte, error) {
 			v = nil
 		case objectFields[field]:
 			var obj map[string]any
+			var de *jsonlimit.DepthError
+			if errors.As(jsonlimit.CheckDepth([]byte(cell), jsonlimit.DefaultMaxDepth), &de) {
+				return nil, rowErr("the value nests JSON arrays and objects deeper than %d levels", de.Max)
+			}
 			if err := json.Unmarshal([]byte(cell), &obj); err != nil {
 				return nil, rowErr("%s is an object: write JSON such as %s, or null", field, objectExample[field])
 			}
@@ -114,6 +120,9 @@ func quoteShort(s string) string {
 // setPath sets a dotted path ("address.city") in a nested map.
 func setPath(m map[string]any, path string, v any) error {
 	keys := strings.Split(path, ".")
+	if len(keys) > jsonlimit.DefaultMaxDepth {
+		return fmt.Errorf("field %.40q… has %d dotted parts; no profile field has more than a few", path, len(keys))
+	}
 	for _, k := range keys[:len(keys)-1] {
 		child, ok := m[k].(map[string]any)
 		if !ok {

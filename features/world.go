@@ -12,9 +12,12 @@ import (
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/features/report"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
+	"github.com/asksim/asksim/simulator/signing"
 	"github.com/asksim/asksim/simulator/voice"
+	"github.com/cucumber/godog"
 )
 
 // world is one scenario's state: its conversation, what it said and what
@@ -30,9 +33,29 @@ type world struct {
 	locale  string
 	device  *simulator.DeviceProfile
 	linked  *link.Account
-	turns   []turnRecord
+	// linkedUser is who logged in to link the account.
+	linkedUser string
+	turns      []turnRecord
+	// oauthSeq is the OAuth fake's last request when the scenario began:
+	// calls to its API without a token after it are the scenario's.
+	oauthSeq uint64
+	// api is what the scenario asked the provider's API to answer.
+	api apiScript
 	// ownProfile says the scenario gave its user a profile of their own.
 	ownProfile bool
+	// sign is the scenario's request signing, applied when the
+	// conversation starts; nil keeps the suite's.
+	sign *signSetting
+	// pickle and step are the scenario and the step running, so that a
+	// When step followed by `the skill refuses the request` can let a
+	// refusal through to it.
+	pickle *godog.Scenario
+	step   *godog.Step
+}
+
+type signSetting struct {
+	on    bool
+	fault signing.Fault
 }
 
 // turnRecord is one user turn, for the transcript in failure messages and
@@ -49,7 +72,18 @@ type turnRecord struct {
 	end time.Time
 }
 
-func newWorld(s *Suite) *world { return &world{suite: s} }
+// skillTurns returns the requests sent to the skill for a user turn.
+func (rec turnRecord) skillTurns() []*simulator.Turn {
+	if rec.exchange != nil {
+		return rec.exchange.Turns
+	}
+	if rec.turn != nil {
+		return []*simulator.Turn{rec.turn}
+	}
+	return nil
+}
+
+func newWorld(s *Suite) *world { return &world{suite: s, oauthSeq: s.oauth.LastSeq()} }
 
 // conversation returns the scenario's conversation, starting it with the
 // consent, locale and device the steps so far chose.
@@ -62,13 +96,52 @@ func (w *world) conversation() *simulator.Conversation {
 		if w.device != nil {
 			w.conv.SetDevice(*w.device)
 		}
+		if w.sign != nil {
+			_ = w.conv.SetRequestSigning(w.sign.on, w.sign.fault) // checked when the step set it
+		}
+		if w.linked != nil {
+			w.conv.SetLinkedAccount(w.linked)
+		}
 	}
 	return w.conv
+}
+
+// setSigning signs the scenario's later requests, with fault.
+func (w *world) setSigning(on bool, fault signing.Fault) error {
+	if w.conv != nil {
+		return w.conv.SetRequestSigning(on, fault)
+	}
+	if _, err := signing.ParseFault(string(fault)); err != nil {
+		return err
+	}
+	w.sign = &signSetting{on, fault}
+	return nil
+}
+
+// refusalStep is the Then step that expects the skill to refuse a request.
+const refusalStep = "the skill refuses the request"
+
+// refusalNext reports whether the step after the running one is
+// refusalStep.
+func (w *world) refusalNext() bool {
+	if w.pickle == nil || w.step == nil {
+		return false
+	}
+	for i, st := range w.pickle.Steps {
+		if st.Id == w.step.Id {
+			return i+1 < len(w.pickle.Steps) && w.pickle.Steps[i+1].Text == refusalStep
+		}
+	}
+	return false
 }
 
 // close releases what the scenario held in shared places, so that a long
 // run keeps flat memory.
 func (w *world) close() {
+	if tok, ok := w.grantToken(); ok {
+		// The next sweep forgets the grant's tokens and scripted answers.
+		w.suite.oauth.RevokeGrant(tok)
+	}
 	if w.conv != nil {
 		if w.ownProfile {
 			w.suite.api.DeleteProfile(w.conv.Identity().UserID)
@@ -199,34 +272,12 @@ func (w *world) say(ctx context.Context, text string) error {
 		_, err := w.suite.model(w.conversation().Locale())
 		return err
 	}
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	ex, err := w.voice.Say(ctx, text)
 	return w.record(fmt.Sprintf("says %q", text), ex, nil, err)
 }
 
-// refreshLinked puts a fresh linked-account token into the consent: Alexa
-// refreshes an expired token before it sends a request.
-func (w *world) refreshLinked(ctx context.Context) error {
-	if w.linked == nil {
-		return nil
-	}
-	tok, err := w.linked.AccessToken(ctx)
-	if err != nil {
-		return w.fail("refresh the linked account's token: %v", err)
-	}
-	if c := w.consent(); tok != c.AccessToken {
-		w.setConsent(c.Link(tok))
-	}
-	return nil
-}
-
 // send plays one user turn. said describes it for the transcript.
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	if req.Type == simulator.TypeIntentRequest {
 		if v := w.voiceIfModel(); v != nil {
 			// Alexa follows the skill's Dialog directives: a Delegate
@@ -249,6 +300,9 @@ func (w *world) record(said string, ex *voice.Exchange, turn *simulator.Turn, er
 	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err, end: w.suite.cfg.Now()})
 	if err == nil {
 		return nil
+	}
+	if _, ok := simulator.Refusal(err); ok && w.refusalNext() {
+		return nil // the next step judges it
 	}
 	f := &stepFailure{Failure: report.Failure{Message: err.Error()}}
 	var ce *simulator.ContractError
@@ -305,14 +359,30 @@ func tail(s string, n int) string {
 	return s[len(s)-n:]
 }
 
-// jsonValue parses an expected value written in a step: JSON when it parses
-// (2, true, "x", {"a":1}), otherwise the text as a string.
-func jsonValue(text string) any {
-	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &v); err == nil {
-		return v
+func firstLine(err error) string {
+	if err == nil {
+		return "none"
 	}
-	return text
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// jsonValue parses a value written in a step: JSON when it parses (2,
+// true, "x", {"a":1}), otherwise the text as a string. JSON nested deeper
+// than jsonlimit.DefaultMaxDepth is an error: no value a step compares or
+// sets nests that deep, and as text it would fail to match for no reason
+// the user could see.
+func jsonValue(text string) (any, error) {
+	data := []byte(strings.TrimSpace(text))
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth), &de) {
+		return nil, fmt.Errorf("the value nests JSON arrays and objects deeper than %d levels", de.Max)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err == nil {
+		return v, nil
+	}
+	return text, nil
 }
 
 func jsonText(v any) string {

@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/asksim/asksim/internal/jsonlimit"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // WithEndpoint sets the skill that Send talks to.
@@ -30,12 +33,6 @@ func WithTimeout(d time.Duration) Option {
 // WithLenient makes contract violations warnings: Send keeps them in
 // Turn.Warnings and does not fail the turn.
 func WithLenient(lenient bool) Option { return func(s *Simulator) { s.lenient = lenient } }
-
-// WithRequestSigning turns the Signature, Signature-256 and
-// SignatureCertChainUrl headers on (the default) or off. Signing costs two
-// RSA signatures per turn, about 1.5 ms run side by side; a skill that never
-// reads the headers can do without them.
-func WithRequestSigning(on bool) Option { return func(s *Simulator) { s.signRequests = on } }
 
 // Timeout returns how long a turn waits for the skill.
 func (s *Simulator) Timeout() time.Duration { return s.timeout }
@@ -62,6 +59,10 @@ type Turn struct {
 	// they are Warnings instead.
 	Violations []Violation
 	Warnings   []Violation
+	// Linking says what Alexa did with a linked account's tokens before it
+	// sent the request (refreshed them, deleted them after a refused
+	// refresh…), "" when it sent the token it held (SetLinkedAccount).
+	Linking string
 }
 
 // ValueAt returns the value at a dotted path of the raw answer, as the
@@ -95,6 +96,10 @@ func (t *Turn) ValueAt(path string) (any, bool) { return ValueAt(t.Raw, path) }
 //   - A skill fault or a contract violation ends the session, as Alexa
 //     drops a session whose skill failed.
 //
+// With a linked account (SetLinkedAccount), Send first asks it for the
+// request's user.accessToken, as Alexa refreshes an expired token before it
+// sends (docs/alexa-contract.md §8.6); Turn.Linking says what it did.
+//
 // Errors: a *SkillError when the skill did not answer usably, a
 // *ContractError when the answer breaks the contract (not with
 // WithLenient), ErrNoEndpoint without an endpoint. The Turn is returned with
@@ -104,6 +109,14 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if c.sim.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	linking, err := c.linkedToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sign := c.signPlan()
+	if sign.fault == signing.FaultStaleTimestamp && req.Timestamp == "" {
+		req.Timestamp = alexaTime(c.sim.now().Add(-signing.StaleAge))
+	}
 	env, err := c.Envelope(req)
 	if err != nil {
 		return nil, err
@@ -112,7 +125,10 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
-	turn, err := c.sim.exchange(ctx, env, body)
+	turn, err := c.sim.exchange(ctx, env, body, sign)
+	if turn != nil {
+		turn.Linking = linking
+	}
 	c.settle(env, turn, err)
 	return turn, err
 }
@@ -124,6 +140,10 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if s.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(body, MaxJSONDepth), &de) {
+		return nil, fmt.Errorf("envelope: %w", de)
+	}
 	var env Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("envelope: %w", err)
@@ -131,12 +151,16 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if env.Request.Type == "" {
 		return nil, errors.New("envelope: request.type is missing")
 	}
-	return s.exchange(ctx, &env, body)
+	if s.sign.fault == signing.FaultStaleTimestamp {
+		return nil, errStaleWholeEnvelope
+	}
+	return s.exchange(ctx, &env, body, s.sign)
 }
 
-// exchange sends body, the encoding of env, and judges the answer.
-func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*Turn, error) {
-	header, err := requestHeader(body, s.signRequests)
+// exchange sends body, the encoding of env, signed as sign says, and
+// judges the answer.
+func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte, sign signPlan) (*Turn, error) {
+	header, err := s.requestHeader(body, sign)
 	if err != nil {
 		return nil, err
 	}
@@ -161,8 +185,12 @@ func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*
 	if err == nil {
 		res = decodeResponse(&env.Request, reply.Body, turn.Duration)
 		if res.syntax != nil {
-			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body),
-				Err: fmt.Errorf("the body is not JSON: %v", res.syntax)}
+			msg := fmt.Errorf("the body is not JSON: %v", res.syntax)
+			var de *jsonlimit.DepthError
+			if errors.As(res.syntax, &de) {
+				msg = fmt.Errorf("the body cannot be read: %w", de)
+			}
+			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body), Err: msg}
 		}
 	}
 	if err != nil {

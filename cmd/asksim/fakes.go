@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +14,8 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator/apitoken"
-	"github.com/asksim/asksim/simulator/link"
 	"github.com/asksim/asksim/simulator/model"
 	"github.com/spf13/pflag"
 )
@@ -45,8 +46,9 @@ func init() {
 		long: `Serves Customer Profile, Device Address, Settings and progressive responses
 on 127.0.0.1 (a free port unless --api-addr), answering by the consent in each
 apiAccessToken, and the OAuth account-linking fake (a free port unless
---oauth-addr; fixtures/oauth/default.json unless --oauth-config), until
-interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
+--oauth-addr; fixtures/oauth/default.json unless --oauth-config) with the
+provider API its configuration declares (GET /v1/me/playlists by default),
+until interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
 same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
@@ -73,7 +75,7 @@ skill trusts once: REQUESTS_CA_BUNDLE=$(asksim ca path) for Python.`,
 			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
-					return usagef("fakes takes no arguments, got %q", args)
+					return usagef("takes no arguments, got %q", args)
 				}
 				return runFakes(ctx, st, o)
 			}
@@ -88,14 +90,18 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	if o.ca.dir != "" && !o.tls {
 		return usagef("--ca-dir needs --tls")
 	}
-	keyFile, cleanupKey, err := fakesKey(o.keyFile)
-	if err != nil {
+	// A generated key is written to a file only once everything else has
+	// been read and both fakes listen, so that bad input or a taken port
+	// leaves nothing behind; from then on a deferred call removes it on
+	// every way out: an error, Ctrl-C, SIGTERM, SIGHUP (main.go), a panic.
+	var key *rsa.PrivateKey
+	var err error
+	if o.keyFile != "" {
+		if key, err = apitoken.LoadKeyFile(o.keyFile); err != nil {
+			return usagef("--key: %v", err)
+		}
+	} else if key, err = apitoken.GenerateKey(); err != nil {
 		return err
-	}
-	defer cleanupKey()
-	key, err := apitoken.LoadKeyFile(keyFile)
-	if err != nil {
-		return usagef("--key: %v", err)
 	}
 	cfg := alexaapi.Config{Keyfunc: apitoken.NewSigner(key).Keyfunc()}
 	if o.profiles != "" {
@@ -157,13 +163,19 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		return err
 	}
 	defer oauthSrv.Close()
-	keyNote := ""
-	if o.keyFile == "" {
+	keyFile, keyNote := o.keyFile, ""
+	if keyFile == "" {
+		var removeKey func()
+		if keyFile, removeKey, err = writeTempKey(key); err != nil {
+			return err
+		}
+		defer removeKey()
 		keyNote = " (generated for this run, deleted on exit)"
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
 	fmt.Fprintf(st.out, "OAuth:        %s/authorize  %s/token  %s/userinfo\n", oauthSrv.URL, oauthSrv.URL, oauthSrv.URL)
-	writeOAuthAccounts(st.out, oauthCfg, oauthSrv.URL)
+	writeOAuthAccounts(st.out, oauthCfg)
+	printOAuthAPI(st, authServer, oauthCfg, oauthSrv.URL)
 	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
 	if caFile != "" {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
@@ -188,10 +200,9 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	return nil
 }
 
-// writeOAuthAccounts prints the OAuth fake's clients and users, and the
-// command that links one of them, so that a linked account's token can be
-// had for envelopes: the fake's own credentials, made for local tests.
-func writeOAuthAccounts(w io.Writer, cfg oauth.Config, url string) {
+// writeOAuthAccounts prints the OAuth fake's clients and users: the fake's
+// own credentials, made for local tests.
+func writeOAuthAccounts(w io.Writer, cfg oauth.Config) {
 	for _, c := range cfg.Clients {
 		redirect := ""
 		if len(c.RedirectURIs) > 0 {
@@ -206,15 +217,38 @@ func writeOAuthAccounts(w io.Writer, cfg oauth.Config, url string) {
 	if len(users) > 0 {
 		fmt.Fprintf(w, "OAuth users:  %s\n", strings.Join(users, ", "))
 	}
-	if len(cfg.Clients) > 0 && len(cfg.Users) > 0 {
-		c, u := cfg.Clients[0], cfg.Users[0]
-		scheme := link.SchemeBasic
-		if c.Scheme == oauth.SchemeRequestBody {
-			scheme = link.SchemeBody
+}
+
+// printOAuthAPI lists the OAuth fake's protected resources beside its
+// endpoints, and the command that links for a token: one they accept, and
+// one for the --access-token of envelope and send.
+func printOAuthAPI(st *stdio, srv *oauth.Server, cfg oauth.Config, url string) {
+	for i, r := range srv.Resources() {
+		label := "OAuth API:"
+		if i > 0 {
+			label = ""
 		}
-		fmt.Fprintf(w, "A linked account's token, for --access-token:\n  asksim link --authorization-url %s/authorize --token-url %s/token --client-id %s --client-secret %s --scheme %s --username %s --password %s --print-token\n",
-			url, url, c.ID, c.Secret, scheme, u.Username, u.Password)
+		scope := "any token of a user"
+		if r.Scope != "" {
+			scope = "scope " + r.Scope
+		}
+		fmt.Fprintf(st.out, "%-13s %s %s%s  (%s)\n", label, r.Method, url, r.Path, scope)
 	}
+	lc, err := features.LinkConfig(cfg, url, "")
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(st.out, "A token for it and for --access-token (user %s, scopes %s):\n  asksim link --authorization-url %s --token-url %s --client-id %s --client-secret %s --username %s --password %s --print-token\n",
+		lc.Username, strings.Join(lc.Scopes, " "), shellQuote(lc.AuthorizationURL), shellQuote(lc.TokenURL), shellQuote(lc.ClientID),
+		shellQuote(lc.ClientSecret), shellQuote(lc.Username), shellQuote(lc.Password))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // startFake serves h at addr with the shared options; flag names the
@@ -226,7 +260,7 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 		switch {
 		case errors.Is(err, serve.ErrNotLoopback):
 			return nil, usagef("%s: %v; add --allow-remote to serve it anyway", flag, err)
-		case errors.Is(err, serve.ErrBadAddr):
+		case errors.Is(err, serve.ErrBadAddr), errors.Is(err, serve.ErrAddrInUse):
 			return nil, usagef("%s: %v", flag, err)
 		}
 		return nil, fmt.Errorf("%s: %w", flag, err)
@@ -234,29 +268,23 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 	return srv, nil
 }
 
-// fakesKey returns the key file to use: the given one, or a new key in a
-// temporary file that cleanup deletes.
-func fakesKey(path string) (file string, cleanup func(), err error) {
-	if path != "" {
-		return path, func() {}, nil
-	}
-	key, err := apitoken.GenerateKey()
-	if err != nil {
-		return "", nil, err
-	}
+// writeTempKey writes key to a new temporary file (mode 0600) and returns
+// its name and the function that removes it.
+func writeTempKey(key *rsa.PrivateKey) (name string, remove func(), err error) {
 	f, err := os.CreateTemp("", "asksim-key-*.pem") // mode 0600
 	if err != nil {
 		return "", nil, err
 	}
-	name := f.Name()
+	name = f.Name()
+	remove = func() { os.Remove(name) }
 	if _, err := f.Write(apitoken.EncodeKeyPEM(key)); err != nil {
 		f.Close()
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
-	return name, func() { os.Remove(name) }, nil
+	return name, remove, nil
 }

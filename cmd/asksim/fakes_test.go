@@ -40,6 +40,7 @@ func buildAsksim(t *testing.T) string {
 type fakesProc struct {
 	cmd    *exec.Cmd
 	lines  map[string]string // "Alexa APIs" → URL, …, from its stdout
+	banner []string          // every line of the banner
 	stderr *bytes.Buffer
 	exited chan struct{} // closed once the process has been waited for
 	err    error         // its exit, valid after exited
@@ -74,6 +75,7 @@ func startFakes(t *testing.T, bin string, args ...string) *fakesProc {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			p.banner = append(p.banner, sc.Text())
 			k, v, ok := strings.Cut(sc.Text(), ":")
 			if ok && !strings.HasPrefix(k, " ") {
 				p.lines[k] = strings.TrimSpace(v)
@@ -234,24 +236,63 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 	})
 }
 
-func TestFakesUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--api-addr", "0.0.0.0:0"}, "--allow-remote"},
-		{[]string{"--api-addr", "nope"}, "--api-addr: bad address"},
-		{[]string{"--ca-out", "x.pem"}, "--ca-out needs --tls"},
-		{[]string{"--ca-dir", "x"}, "--ca-dir needs --tls"},
-		{[]string{"--key", "/does/not/exist.pem"}, "--key:"},
-		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
-		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
-		{[]string{"extra"}, "takes no arguments"},
-	} {
-		var out, errw bytes.Buffer
-		code := run(context.Background(), append([]string{"fakes"}, tc.args...), nil, &out, &errw)
-		if code != exitUsage || !strings.Contains(errw.String(), tc.want) {
-			t.Errorf("fakes %q: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, errw.String(), exitUsage, tc.want)
+// TestFakesOAuthAPI follows the banner of asksim fakes as a developer
+// would: run the printed link command for a token, then read the OAuth
+// fake's API with it.
+func TestFakesOAuthAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the asksim binary; skipped with -short")
+	}
+	bin := buildAsksim(t)
+	p := startFakes(t, bin)
+	api := strings.Fields(p.lines["OAuth API"])
+	if len(api) < 2 || api[0] != "GET" || !strings.HasSuffix(api[1], "/v1/me/playlists") {
+		t.Fatalf("OAuth API line %q", p.lines["OAuth API"])
+	}
+	var linkCmd []string
+	for i, l := range p.banner {
+		if strings.HasPrefix(l, "A token for it") && i+1 < len(p.banner) {
+			linkCmd = strings.Fields(p.banner[i+1])
 		}
+	}
+	if len(linkCmd) < 2 || linkCmd[0] != "asksim" || linkCmd[1] != "link" {
+		t.Fatalf("no link command in the banner:\n%s", strings.Join(p.banner, "\n"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, linkCmd[1:]...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(linkCmd, " "), err, stderr.String())
+	}
+	token := strings.TrimSpace(string(out))
+	if strings.ContainsAny(token, " \n") || len(token) < 40 || !strings.Contains(stderr.String(), "LINKED:") {
+		t.Fatalf("stdout %q, want the token alone; stderr:\n%s", out, stderr.String())
+	}
+	get := func(auth string) (int, string, string) {
+		req, _ := http.NewRequest(http.MethodGet, api[1], nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("WWW-Authenticate"), string(b)
+	}
+	if status, _, body := get("Bearer " + token); status != 200 || !strings.Contains(body, "Morning Run") {
+		t.Errorf("with the printed token: %d %s", status, body)
+	}
+	if status, challenge, _ := get(""); status != 401 || challenge != `Bearer realm="asksim-oauth"` {
+		t.Errorf("without a token: %d %q", status, challenge)
+	}
+	p.stop(t)
+	log := p.stderr.String()
+	if !strings.Contains(log, `GET /v1/me/playlists client="alexa-skill" grant="" user="alice" -> 200 ok`) || strings.Contains(log, token) {
+		t.Errorf("the log does not show the call, or shows the token:\n%s", log)
 	}
 }

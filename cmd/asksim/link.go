@@ -55,6 +55,11 @@ environment instead of flags: ` + envLinkPassword + `, ` + envLinkClientSecret +
 then paste the URL the browser was sent to (it starts with Alexa's redirect
 URI; the page itself does not need to load).
 
+--print-token prints only the access token on stdout, the report going to
+stderr, for 'asksim send --access-token' or a Bearer header. Against
+'asksim fakes' (it prints the command), the token reads the OAuth fake's
+API; the in-process fake, and so its tokens, end with this command.
+
 Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 		examples: `  asksim link
   asksim link --json
@@ -65,7 +70,10 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
       --client-secret s3cret --scope profile --scope orders.read \
       --username tester --password hunter2
   asksim link --scheme body --username-field email --password-field pass ...
-  asksim link --manual --authorization-url ... --token-url ... --client-id ...`,
+  asksim link --manual --authorization-url ... --token-url ... --client-id ...
+  TOKEN=$(asksim link --authorization-url http://127.0.0.1:8701/authorize \
+      --token-url http://127.0.0.1:8701/token --client-id alexa-skill \
+      --client-secret alexa-skill-secret --username alice --password alice-password --print-token)`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f linkFlags
 			fs.StringVar(&f.authURL, "authorization-url", "", "your authorization URI (default: the in-process OAuth fake)")
@@ -166,6 +174,9 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 			return err
 		}
 		defer stop()
+		if f.printToken {
+			fmt.Fprintln(st.err, "asksim link: this OAuth fake stops with the command, and its tokens with it; for a token that keeps working, link against 'asksim fakes' (it prints the command)")
+		}
 	}
 	var res *link.Result
 	if f.manual {
@@ -189,6 +200,12 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 		}
 	} else if err := res.Report.WriteText(reportOut); err != nil {
 		return err
+	}
+	if f.printToken {
+		if res.Account == nil {
+			return fmt.Errorf("no token to print: the account did not link")
+		}
+		fmt.Fprintln(st.out, res.Account.Tokens().AccessToken)
 	}
 	if res.Report.Failed() {
 		if c, ok := res.Report.Check(link.RuleAuthorizeRedir); ok && c.Status == link.Fail && strings.Contains(c.Message, "wrong username or password") {
@@ -257,9 +274,9 @@ func linkManual(ctx context.Context, st *stdio, cfg link.Config) (*link.Result, 
 }
 
 // linkFake serves the OAuth fake's default configuration on a free
-// loopback port and points cfg at it, with the credentials of the fake's
-// client and of the user cfg names (its first user when none); a password
-// given on the command line still wins, to try a wrong one.
+// loopback port and points cfg at it, with the credentials and scopes of
+// the fake's client and of the user cfg names (its first user when none);
+// a password or scopes given on the command line still win.
 func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	fakeCfg := oauth.DefaultConfig()
 	h, err := oauth.New(fakeCfg)
@@ -284,6 +301,9 @@ func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	}
 	cfg.AuthorizationURL, cfg.TokenURL = fake.AuthorizationURL, fake.TokenURL
 	cfg.ClientID, cfg.ClientSecret, cfg.Username = fake.ClientID, fake.ClientSecret, fake.Username
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = fake.Scopes // as Alexa sends the skill's configured scopes
+	}
 	if cfg.Password == "" {
 		cfg.Password = fake.Password
 	}

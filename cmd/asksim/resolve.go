@@ -44,6 +44,12 @@ the closest samples; 2 when the skill package cannot be read.`,
 				if len(args) == 0 {
 					return usagef(`want an utterance, e.g. asksim resolve "order two coffees"`)
 				}
+				if err := simulator.CheckSkillID(*skillID); err != nil {
+					return usagef("--skill-id: %v", err)
+				}
+				if err := simulator.CheckLocale(*locale); err != nil {
+					return usagef("--locale: %v", err)
+				}
 				utterance := strings.Join(args, " ")
 				src, err := pkg.load(true)
 				if err != nil {

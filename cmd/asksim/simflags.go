@@ -59,6 +59,13 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 	if f.accessToken != "" {
 		consent = consent.Link(f.accessToken)
 	}
+	// simulator.New would refuse these too, but without naming the flag.
+	if err := simulator.CheckSkillID(f.skillID); err != nil {
+		return nil, consent, usagef("--skill-id: %v", err)
+	}
+	if err := simulator.CheckLocale(f.locale); err != nil {
+		return nil, consent, usagef("--locale: %v", err)
+	}
 	opts := []simulator.Option{simulator.WithSkillID(f.skillID), simulator.WithLocale(f.locale)}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return nil, consent, usagef("--device: %v", err)
@@ -69,6 +76,9 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 	}
 	opts = append(opts, simulator.WithRegion(f.region))
 	if f.apiEndpoint != "" {
+		if err := simulator.CheckAPIEndpoint(f.apiEndpoint); err != nil {
+			return nil, consent, usagef("--api-endpoint: %v", err)
+		}
 		opts = append(opts, simulator.WithAPIEndpoint(f.apiEndpoint))
 	}
 	now := time.Now

@@ -32,7 +32,7 @@ type testFlags struct {
 	random      int64
 	failFast    bool
 	lenient     bool
-	unsigned    bool
+	sign        signFlags
 	apiAddr     string
 	oauthAddr   string
 	profiles    string
@@ -73,6 +73,12 @@ asksim.json in the working directory, or --config FILE): keys are the flag
 names below, lists give repeatable flags several values, relative paths are
 relative to the file. Flags override the file.
 
+Requests are unsigned unless --sign is given (or a scenario says
+'requests are signed'). Signed, they carry Alexa's signature headers made
+with a certificate chain asksim serves on loopback (--sign-addr), whose root
+--sign-ca writes for the skill's verifier to trust; steps make requests a
+verifier must refuse. See docs/request-signing.md.
+
 Exit status: 0 all scenarios passed, 1 a scenario failed, 2 usage or
 configuration error, found before anything runs: a feature that does not
 parse, an undefined step, a tag expression that does not parse, no scenario
@@ -87,7 +93,8 @@ without an interaction model, a step argument outside its set.`,
   asksim test --shard 2/4 --random=42
   asksim test --lambda --endpoint http://127.0.0.1:9000 features/
   REQUESTS_CA_BUNDLE=$(asksim ca path) python3 skill.py &    # a Python skill trusts the local CA
-  asksim test --tls --endpoint http://127.0.0.1:3000/ features/`,
+  asksim test --tls --endpoint http://127.0.0.1:3000/ features/
+  asksim test --endpoint http://127.0.0.1:3000/ --sign --sign-addr 127.0.0.1:8443 --sign-ca signing-root.pem`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f testFlags
 			fs.StringVar(&f.config, "config", "", "project config file (default: asksim.yaml, asksim.yml or asksim.json in the working directory)")
@@ -120,7 +127,7 @@ func (f *testFlags) registerSuite(fs *pflag.FlagSet) {
 	fs.StringVar(&f.locale, "locale", simulator.DefaultLocale, "locale of requests")
 	fs.StringVar(&f.device, "device", simulator.DefaultDevice, "device preset: "+strings.Join(simulator.DeviceNames(), ", "))
 	fs.BoolVar(&f.lenient, "lenient", false, "report response-contract violations as warnings instead of failures")
-	fs.BoolVar(&f.unsigned, "no-signature", false, "leave out the Signature, Signature-256 and SignatureCertChainUrl headers")
+	f.sign.register(fs, false)
 	fs.StringVar(&f.apiAddr, "api-addr", "", "HOST:PORT of the Alexa API fake (default 127.0.0.1, a free port)")
 	fs.StringVar(&f.oauthAddr, "oauth-addr", "", "HOST:PORT of the OAuth fake (default 127.0.0.1, a free port)")
 	fs.StringVar(&f.profiles, "profiles", "", "profiles file for the Alexa API fake (see fixtures/profiles)")
@@ -151,7 +158,7 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 		return usagef("%v", err)
 	}
 	dir := filepath.Dir(path)
-	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true}
+	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true, "sign-ca": true}
 	for _, s := range settings {
 		if s.Key == "paths" {
 			if len(*args) == 0 {
@@ -283,8 +290,18 @@ func (f *testFlags) suiteConfig(st *stdio) (features.Config, error) {
 	if err := simulator.CheckLocale(f.locale); err != nil {
 		return features.Config{}, usagef("--locale: %v", err)
 	}
+	if err := simulator.CheckSkillID(f.skillID); err != nil {
+		return features.Config{}, usagef("--skill-id: %v", err)
+	}
+	if _, err := f.sign.check(st, false); err != nil {
+		return features.Config{}, err
+	}
+	if f.lambda && f.sign.sign {
+		return features.Config{}, usagef("--sign needs an HTTP endpoint: a Lambda invocation carries no HTTP headers, so no signature")
+	}
 	cfg := features.Config{SkillID: f.skillID, Locale: f.locale, Device: f.device, Timeout: f.timeout,
-		Lenient: f.lenient, Unsigned: f.unsigned, APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
+		Lenient: f.lenient, Sign: f.sign.sign, SignAddr: f.sign.addr, SignRootFile: f.sign.caFile,
+		APIAddr: f.apiAddr, OAuthAddr: f.oauthAddr}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return cfg, usagef("--device: %v", err)
 	}
@@ -310,7 +327,7 @@ func (f *testFlags) suiteConfig(st *stdio) (features.Config, error) {
 			cfg.Endpoint, err = simulator.HTTPEndpoint(f.endpoint, opts...)
 		}
 		if err != nil {
-			return cfg, usagef("--endpoint: %v", err)
+			return cfg, endpointUsage(err)
 		}
 	} else if f.lambda || f.ca != "" {
 		return cfg, usagef("--lambda and --ca need --endpoint")
@@ -382,6 +399,9 @@ of a fixed set takes.`,
 					for _, row := range s.Table {
 						fmt.Fprintf(st.out, "      | %s |\n", strings.Join(row, " | "))
 					}
+					if s.DocString != "" {
+						fmt.Fprintf(st.out, "      \"\"\"\n      %s\n      \"\"\"\n", s.DocString)
+					}
 					fmt.Fprintf(st.out, "      %s\n", s.Doc)
 					if *patterns {
 						fmt.Fprintf(st.out, "      pattern: %s\n", s.Pattern)
@@ -400,13 +420,14 @@ type stepJSON struct {
 	Example   string              `json:"example"`
 	Doc       string              `json:"doc"`
 	Table     [][]string          `json:"table,omitempty"`
+	DocString string              `json:"doc_string,omitempty"`
 	Arguments []features.Argument `json:"arguments"`
 }
 
 func printStepsJSON(w io.Writer) error {
 	var out []stepJSON
 	for _, s := range features.Steps() {
-		out = append(out, stepJSON{Kind: s.Kind, Pattern: s.Pattern, Example: s.Example, Doc: s.Doc, Table: s.Table, Arguments: s.Arguments()})
+		out = append(out, stepJSON{Kind: s.Kind, Pattern: s.Pattern, Example: s.Example, Doc: s.Doc, Table: s.Table, DocString: s.DocString, Arguments: s.Arguments()})
 	}
 	return printJSON(w, out)
 }

@@ -21,6 +21,14 @@
 //     /.well-known/openid-configuration.
 //   - /auth/o2/token, /auth/o2/tokeninfo and /user/profile in Login with
 //     Amazon's dialect (JSON bodies, Atza| tokens, LWA error wording).
+//   - Protected resources declared in the Config (Resource), such as the
+//     default configuration's Spotify-like GET /v1/me/playlists: the
+//     provider's API a linked skill calls with the user's token. Bearer
+//     tokens are checked as RFC 6750 says (401 invalid_token, 403
+//     insufficient_scope with the scope needed, 400 invalid_request, a bare
+//     challenge when no token came); ExpireToken and RevokeGrant end a
+//     grant early, and SetGrantBody and FailGrant script one grant's answers
+//     so that tests sharing a server do not see each other's.
 //
 // Tests drive it through real HTTP (httptest.NewServer), inspect Requests
 // (redacted), script failures with Fail, and mint tokens directly with

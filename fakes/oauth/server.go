@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asksim/asksim/internal/ring"
@@ -28,6 +29,7 @@ type Server struct {
 	pages   *template.Template
 	csrfKey []byte
 
+	keyOnce  sync.Once     // starts prepareKey
 	keyReady chan struct{} // closed once key, kid and keyErr are set
 	key      *rsa.PrivateKey
 	kid      string
@@ -36,6 +38,10 @@ type Server struct {
 	store // codes and tokens
 
 	requests *ring.Buffer[Request]
+	seq      atomic.Uint64
+
+	// resources are the protected resources by path, then method.
+	resources map[string]map[string]*resource
 
 	faultMu sync.Mutex
 	faults  map[string][]*pendingFault
@@ -94,7 +100,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	rand.Read(s.csrfKey)
 	s.keyReady = make(chan struct{})
-	go s.prepareKey()
+	if !cfg.DeferKey {
+		s.PrepareKey()
+	}
 	for _, c := range cfg.Clients {
 		// Copy slices so that later edits of the caller's Config don't race.
 		c.RedirectURIs, c.Scopes, c.Grants = slices.Clone(c.RedirectURIs), slices.Clone(c.Scopes), slices.Clone(c.Grants)
@@ -110,6 +118,18 @@ func New(cfg Config) (*Server, error) {
 		}
 		u.Claims = claims
 		s.users[u.Username] = &user{User: u, passwordDigest: sha256.Sum256([]byte(u.Password))}
+	}
+	s.cfg.Resources = nil
+	for _, r := range cfg.Resources {
+		s.cfg.Resources = append(s.cfg.Resources, r.clone())
+	}
+	s.resources = map[string]map[string]*resource{}
+	for _, r := range s.cfg.Resources {
+		res := newResource(r) // compiles copies of the bodies
+		if s.resources[r.Path] == nil {
+			s.resources[r.Path] = map[string]*resource{}
+		}
+		s.resources[r.Path][res.Method] = res
 	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
@@ -133,6 +153,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(lwaTokenPath, s.handleLWAToken)
 	s.mux.HandleFunc(lwaTokenInfoPath, s.handleLWATokenInfo)
 	s.mux.HandleFunc(lwaProfilePath, s.handleLWAProfile)
+	for p, byMethod := range s.resources {
+		s.mux.HandleFunc(p, s.handleResource(byMethod))
+	}
 }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
@@ -160,6 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL = &u
 	}
 	var drop func() error
+	r = r.WithContext(context.WithValue(r.Context(), dropKey{}, &drop))
 	defer func() { // also when a handler aborts
 		s.record(rec, sw, r)
 		if drop != nil {

@@ -149,8 +149,15 @@ func (s *Server) prepareKey() {
 	}
 }
 
-// signingKey waits for prepareKey, which usually finished long ago.
+// PrepareKey starts making the signing key in the background, unless it
+// is made or under way: New calls it, but with Config.DeferKey it is the
+// caller's to call, ahead of the first token it expects.
+func (s *Server) PrepareKey() { s.keyOnce.Do(func() { go s.prepareKey() }) }
+
+// signingKey waits for prepareKey, which usually finished long ago; with
+// Config.DeferKey and no PrepareKey yet, it starts it.
 func (s *Server) signingKey() (*rsa.PrivateKey, string, error) {
+	s.PrepareKey()
 	<-s.keyReady
 	return s.key, s.kid, s.keyErr
 }

@@ -328,6 +328,10 @@ type Turn struct {
 	// was not spoken.
 	Heard string
 	Slots []Slot
+	// Linking is what Alexa did with the linked account's token before it
+	// sent the turn's request (refreshed it, or sent none after a refused
+	// refresh); "" when there was nothing to do.
+	Linking string
 	// Requests are the requests Alexa sent the skill for the turn, with
 	// its answers: usually one, none when Alexa answered from the dialog
 	// model, more when it sent the intent back after a Dialog.Delegate.

@@ -26,6 +26,9 @@ func (c *Conversation) WriteText(b *strings.Builder, title string) {
 	for i := range c.Turns {
 		t := &c.Turns[i]
 		fmt.Fprintf(b, "\n  %d. User: %s", i+1, t.Said)
+		if t.Linking != "" {
+			fmt.Fprintf(b, "\n     linked account: %s", t.Linking)
+		}
 		if t.Heard != "" {
 			fmt.Fprintf(b, "\n     heard: %s", t.Heard)
 			if s := SlotsText(t.Slots); s != "" {
