@@ -300,7 +300,7 @@ func soakOAuth(tb testing.TB, cfg oauth.Config, warm, half int) soakResult {
 			for range (requests + perRound - 1) / perRound {
 				do("GET", "/authorize?"+url.Values{"response_type": {"code"}, "client_id": {skill.ID}, "redirect_uri": {redirect},
 					"state": {"s"}, "scope": {"profile"}}.Encode(), nil, 200, nil)
-				code, err := srv.IssueCode(cfg.Users[0].Username, skill.ID, redirect, []string{"profile", "email"})
+				code, err := srv.IssueCode(cfg.Users[0].Username, skill.ID, redirect, []string{"profile", "user-read-email"})
 				if err != nil {
 					tb.Fatal(err)
 				}
