@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -163,4 +164,68 @@ func cpuNanos() int64 {
 		return 0
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkHTMLReportOverhead runs the same three-turn scenarios with the
+// progress format alone and with the HTML report besides, in pairs within
+// the run, and reports the median of the pairs' ratios (the second's time
+// over the first's): what the report costs a run. A median of pairs, as
+// other processes share the machine's two cores. The conversations are
+// built from what the run keeps anyway, and only once the report is
+// written.
+func BenchmarkHTMLReportOverhead(b *testing.B) {
+	const n = 100
+	suite, err := features.NewSuite(context.Background(), features.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer suite.Close()
+	content := featureFile(b, threeTurnFeature(n))
+	html := filepath.Join(b.TempDir(), "report.html")
+	runWith := func(formats ...string) (ns, cpu int64) {
+		start, startCPU := nowNanos(), cpuNanos()
+		status, err := suite.Run(features.RunOptions{Paths: []string{content}, Formats: formats, Output: io.Discard, Concurrency: 1})
+		if err != nil || status != 0 {
+			b.Fatalf("run: status %d, %v", status, err)
+		}
+		return nowNanos() - start, cpuNanos() - startCPU
+	}
+	runWith("progress") // warm up
+	var wall, cpu []float64
+	var plainNs, htmlNs int64
+	i := 0
+	for b.Loop() {
+		// Alternated, so that neither always runs on a warmer process.
+		var pn, pc, hn, hc int64
+		if i%2 == 0 {
+			pn, pc = runWith("progress")
+			hn, hc = runWith("progress", "html:"+html)
+		} else {
+			hn, hc = runWith("progress", "html:"+html)
+			pn, pc = runWith("progress")
+		}
+		i++
+		plainNs += pn
+		htmlNs += hn
+		wall = append(wall, float64(hn)/float64(pn))
+		cpu = append(cpu, float64(hc)/float64(pc))
+	}
+	st, err := os.Stat(html)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(plainNs)/float64(b.N*n), "plain-ns/scenario")
+	b.ReportMetric(float64(htmlNs)/float64(b.N*n), "html-ns/scenario")
+	b.ReportMetric(median(wall), "html/plain")
+	b.ReportMetric(median(cpu), "html/plain-cpu")
+	b.ReportMetric(float64(st.Size())/float64(n), "html-bytes/scenario")
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
 }

@@ -1,9 +1,11 @@
+@consent
 Feature: Reading the user's profile depends on what the user consented to
   The skill reads the user's name and email through the Customer Profile API
   with the apiAccessToken Alexa sends. The API answers only for the scopes the
   user granted in the Alexa app, and refuses the rest with 403, which the skill
   must turn into a consent card.
 
+  @smoke
   Scenario: With no consent, the skill asks for permission instead of reading the email
     Given the consent scenario "none"
     When the user invokes "GetEmailIntent"

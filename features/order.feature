@@ -1,6 +1,8 @@
+@slots
 Feature: Slots
   Intents carry the slot values the user spoke.
 
+  @smoke
   Scenario: An order with both slots filled
     When the user invokes "OrderIntent" with:
       | slot     | value  |

@@ -1,8 +1,10 @@
+@permissions
 Feature: Asking for permissions
   A skill asks for a permission it lacks either with a consent card in the
   Alexa app or by voice, with a Connections.SendRequest that Alexa answers
   with a Connections.Response once the user said yes or no.
 
+  @smoke
   Scenario: A consent card names the scope the skill needs
     Given the user has granted no permissions
     When the user invokes "GetNameIntent"

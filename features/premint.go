@@ -125,15 +125,20 @@ func plannedScopes(p *messages.Pickle) (scopes []string, ok bool) {
 	return c.Scopes, true
 }
 
-// plan lists the scope sets of the scenarios docs hold, in order.
-func plan(docs []featureDoc) [][]string {
-	var out [][]string
-	for _, d := range docs {
-		for _, p := range d.pickles {
-			if scopes, ok := plannedScopes(p); ok {
-				out = append(out, scopes)
+var planLink = regexp.MustCompile(`^the user has linked their account(?: as "(?:[^"\\]|\\.)*")?$`)
+
+// linksAccount reports whether a scenario with these steps links an
+// account through the OAuth fake.
+func linksAccount(steps []*messages.PickleStep) bool {
+	for _, st := range steps {
+		if planLink.MatchString(st.Text) {
+			return true
+		}
+		if m := planScenario.FindStringSubmatch(st.Text); m != nil {
+			if c, err := simulator.ParseConsent(m[1]); err == nil && c.Linked {
+				return true
 			}
 		}
 	}
-	return out
+	return false
 }

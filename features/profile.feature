@@ -1,7 +1,9 @@
+@profile
 Feature: The user's own profile data
   The Alexa API fake answers with the profile the scenario gives the user;
   a value set to null means the user has none, and the API answers 204.
 
+  @smoke
   Scenario: A profile of the scenario's own
     Given the consent scenario "email"
     And the user's profile:

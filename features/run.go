@@ -7,41 +7,49 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
+
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 )
 
 // RunOptions choose which scenarios run and how results are reported.
 type RunOptions struct {
-	// Paths are feature files or directories on disk. Empty runs the
+	// Paths are feature files or directories on disk; a file may carry the
+	// lines of the scenarios or Examples rows to run (FILE:LINE[:LINE…]),
+	// and @FILE reads such paths from a file (a rerun file). Empty runs the
 	// bundled features (FS).
 	Paths []string
-	// Formats are godog formatters: pretty, progress, junit, cucumber…,
-	// each optionally with ":FILE" to write to a file. Defaults to pretty.
+	// Formats are pretty, progress, junit, cucumber, html, rerun and
+	// events, each optionally with ":FILE" to write to a file. Defaults to
+	// pretty. At most one may write to Output, and two never to one file.
 	Formats []string
-	// Tags is a godog tag expression, e.g. "@smoke && ~@slow".
+	// Tags is a Cucumber tag expression: "@smoke and not @slow",
+	// "(@a or @b) and not @wip".
 	Tags string
 	// Concurrency runs that many scenarios at once; defaults to 1.
 	Concurrency int
 	// Shard runs one part of a stable split of the scenarios.
 	Shard Shard
 	// Random shuffles scenarios with this seed; 0 keeps file order, -1
-	// picks a seed (printed in the summary).
+	// picks a seed (printed in the header and the summary).
 	Random int64
 	// FailFast stops at the first failed scenario.
 	FailFast bool
 	// NoColors strips ANSI colours from the output.
 	NoColors bool
-	// Output receives the formatters without a file; defaults to os.Stdout.
+	// Output receives the formats without a file; defaults to os.Stdout.
 	Output io.Writer
+	// Errors receives warnings, such as a tag no scenario carries;
+	// defaults to os.Stderr.
+	Errors io.Writer
+	// Version is asksim's version, for the header of the output.
+	Version string
 }
 
 // Shard is part Index (1-based) of Total.
@@ -65,66 +73,88 @@ type ConfigError struct{ Msg string }
 
 func (e *ConfigError) Error() string { return e.Msg }
 
-// Run runs features against the suite's skill. It returns godog's status:
-// 0 when every scenario passed, 1 when one failed. Features that do not
-// parse and steps that are not defined are reported as a *ConfigError
-// before anything runs.
+// Run runs features against the suite's skill. It returns 0 when every
+// scenario passed and 1 when one failed. Problems with the features or the
+// options (a feature that does not parse, an undefined step, a tag
+// expression that does not parse, a selection of no scenarios, clashing
+// outputs, a configuration the features cannot run with) are a
+// *ConfigError, reported before anything runs.
 func (s *Suite) Run(opts RunOptions) (int, error) {
-	fsys, roots := fs.FS(FS), []string{"."}
-	if len(opts.Paths) > 0 {
-		fsys, roots = nil, opts.Paths
-	}
-	files, err := featureFiles(fsys, roots)
+	sel, err := selectScenarios(opts)
 	if err != nil {
 		return 2, err
 	}
-	docs, err := parseFeatures(fsys, files)
+	outs, err := openOutputs(opts)
 	if err != nil {
 		return 2, err
 	}
-	if err := checkSteps(docs); err != nil {
+	defer outs.close()
+	if err := s.preflight(context.Background(), sel); err != nil {
 		return 2, err
 	}
-	paths := files
-	if opts.Shard.Total > 1 {
-		paths = shardPaths(docs, opts.Shard)
-		if len(paths) == 0 {
-			fmt.Fprintf(outputOf(opts), "shard %d/%d holds no scenario\n", opts.Shard.Index, opts.Shard.Total)
-			return 0, nil
+	if tags, _ := parseTags(opts.Tags); tags != nil {
+		for _, t := range unknownTags(sel, tags) {
+			fmt.Fprintf(errorsOf(opts), "warning: --tags names %s, which no scenario carries\n", t)
 		}
 	}
-	format := strings.Join(opts.Formats, ",")
-	if format == "" {
-		format = "pretty"
+	if len(sel.picked) == 0 { // an empty shard of a selection
+		fmt.Fprintf(outputOf(opts), "shard %d/%d holds no scenario\n", opts.Shard.Index, opts.Shard.Total)
+		return 0, nil
 	}
-	if err := checkFormats(opts.Formats); err != nil {
+	contents, ids, err := sel.godogFeatures()
+	if err != nil {
 		return 2, err
 	}
-	if opts.Tags == "" {
-		// With a tag filter, which scenarios run is godog's to say; minting
-		// for the others would waste signatures.
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		s.startPremint(ctx, plan(shardDocs(docs, opts.Shard)), 2*max(opts.Concurrency, 1))
-		defer s.premint.Store(nil)
+	s.runs.Add(1)
+	defer s.runs.Add(-1)
+	if slices.ContainsFunc(sel.picked, func(r *pickleRef) bool { return linksAccount(r.pickle.Steps) }) {
+		// The key is made and waited for here, outside any timed exchange:
+		// a link holds the token answer to Alexa's 4.5 s, and on a loaded
+		// machine under -race the key alone took longer when it was made
+		// in the background beside the first scenarios.
+		if _, _, err := s.oauth.PublicKey(); err != nil {
+			return 1, fmt.Errorf("oauth fake: signing key: %w", err)
+		}
+	}
+	rs := s.newRunState(sel, ids, outs, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	plan := make([][]string, 0, len(sel.picked))
+	for _, r := range sel.picked {
+		if scopes, ok := plannedScopes(r.pickle); ok {
+			plan = append(plan, scopes)
+		}
+	}
+	s.startPremint(ctx, plan, 2*max(opts.Concurrency, 1))
+	defer s.premint.Store(nil)
+	if err := rs.start(); err != nil {
+		return 2, err
 	}
 	status := godog.TestSuite{
 		Name:                "asksim",
-		ScenarioInitializer: s.InitializeScenario,
+		ScenarioInitializer: func(sc *godog.ScenarioContext) { s.initScenario(sc, rs) },
 		Options: &godog.Options{
-			Format:        format,
-			Paths:         paths,
-			FS:            fsys,
-			Tags:          opts.Tags,
-			Concurrency:   max(opts.Concurrency, 1),
-			Randomize:     opts.Random,
-			StopOnFailure: opts.FailFast,
-			Strict:        true,
-			NoColors:      opts.NoColors,
-			Output:        outputOf(opts),
+			Format:          outs.godogFormat(),
+			FeatureContents: contents,
+			Concurrency:     max(opts.Concurrency, 1),
+			Randomize:       sel.seed,
+			StopOnFailure:   opts.FailFast,
+			Strict:          true,
+			NoColors:        true,
+			Output:          outputOf(opts),
 		},
 	}.Run()
-	return status, nil
+	failed, err := rs.finish()
+	if err != nil {
+		return 2, err
+	}
+	if status == 2 {
+		return 2, &ConfigError{"godog refused the run (see above)"}
+	}
+	if failed || status != 0 {
+		return 1, nil
+	}
+	return 0, nil
 }
 
 func outputOf(o RunOptions) io.Writer {
@@ -134,78 +164,11 @@ func outputOf(o RunOptions) io.Writer {
 	return o.Output
 }
 
-var knownFormats = []string{"pretty", "progress", "junit", "cucumber", "events"}
-
-func checkFormats(formats []string) error {
-	for _, f := range formats {
-		name, file, hasFile := strings.Cut(f, ":")
-		if !contains(knownFormats, name) {
-			return &ConfigError{fmt.Sprintf("format %q: unknown formatter %q (valid: %s, each optionally :FILE)", f, name, strings.Join(knownFormats, ", "))}
-		}
-		if hasFile {
-			if file == "" {
-				return &ConfigError{fmt.Sprintf("format %q: empty file name after ':'", f)}
-			}
-			if dir := filepath.Dir(file); dir != "." {
-				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-					return &ConfigError{fmt.Sprintf("format %q: directory %s does not exist", f, dir)}
-				}
-			}
-		}
+func errorsOf(o RunOptions) io.Writer {
+	if o.Errors == nil {
+		return os.Stderr
 	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// featureFiles expands roots (files or directories) into .feature files, in
-// a stable order.
-func featureFiles(fsys fs.FS, roots []string) ([]string, error) {
-	var files []string
-	for _, root := range roots {
-		var st fs.FileInfo
-		var err error
-		if fsys == nil {
-			st, err = os.Stat(root)
-		} else {
-			st, err = fs.Stat(fsys, root)
-		}
-		if err != nil {
-			return nil, &ConfigError{fmt.Sprintf("feature path %s: %v", root, pathError(err))}
-		}
-		if !st.IsDir() {
-			files = append(files, root)
-			continue
-		}
-		walk := func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(p, ".feature") {
-				files = append(files, p)
-			}
-			return nil
-		}
-		if fsys == nil {
-			err = filepath.WalkDir(root, walk)
-		} else {
-			err = fs.WalkDir(fsys, root, walk)
-		}
-		if err != nil {
-			return nil, &ConfigError{fmt.Sprintf("feature path %s: %v", root, err)}
-		}
-	}
-	if len(files) == 0 {
-		return nil, &ConfigError{fmt.Sprintf("no .feature files in %s", strings.Join(roots, ", "))}
-	}
-	return files, nil
+	return o.Errors
 }
 
 func pathError(err error) string {
@@ -215,35 +178,47 @@ func pathError(err error) string {
 	return err.Error()
 }
 
+// featureDoc is one feature file, parsed.
 type featureDoc struct {
 	uri     string
+	content []byte
 	doc     *messages.GherkinDocument
-	pickles []*messages.Pickle
+	idx     *docIndex
+	// refs are its pickles, in file order.
+	refs []*pickleRef
 }
 
-// parseFeatures parses every file with godog's own Gherkin parser, so that
-// a syntax error is reported with its file and line before anything runs.
-func parseFeatures(fsys fs.FS, files []string) ([]featureDoc, error) {
-	var docs []featureDoc
+// parseFeatures reads and parses every file with godog's own Gherkin
+// parser, so that a syntax error is reported with its file and line before
+// anything runs.
+func parseFeatures(srcs []source) ([]*featureDoc, error) {
+	var docs []*featureDoc
 	var errs []string
 	newID := (&messages.Incrementing{}).NewId
-	for _, f := range files {
-		var data []byte
-		var err error
-		if fsys == nil {
-			data, err = os.ReadFile(f)
-		} else {
-			data, err = fs.ReadFile(fsys, f)
-		}
+	for _, src := range srcs {
+		data, err := readFeature(src.fsys, src.name)
 		if err != nil {
-			return nil, &ConfigError{fmt.Sprintf("%s: %v", f, err)}
+			return nil, &ConfigError{fmt.Sprintf("%s: %v", src.uri, pathError(err))}
 		}
-		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), newID)
-		if err != nil {
-			errs = append(errs, gherkinError(f, err))
+		doc, pickles, problems := parseFeature(src.uri, data, newID) // parse.go
+		if problems != nil {
+			errs = append(errs, problems...)
 			continue
 		}
-		docs = append(docs, featureDoc{uri: f, doc: doc, pickles: gherkin.Pickles(*doc, f, newID)})
+		doc.Uri = src.uri
+		d := &featureDoc{uri: src.uri, content: data, doc: doc, idx: indexDoc(doc, int64(bytes.Count(data, []byte("\n"))+1))}
+		for _, p := range pickles {
+			sc, row := d.idx.locate(p)
+			if sc == nil {
+				continue
+			}
+			r := &pickleRef{doc: d, pickle: p, scenario: sc, row: row}
+			if row != nil {
+				r.header = d.idx.headers[row.Id]
+			}
+			d.refs = append(d.refs, r)
+		}
+		docs = append(docs, d)
 	}
 	if len(errs) > 0 {
 		return nil, &ConfigError{"feature files do not parse:\n" + strings.Join(errs, "\n")}
@@ -273,30 +248,26 @@ func gherkinError(file string, err error) string {
 }
 
 // checkSteps reports every step no definition matches, with its place and
-// the closest defined steps.
-func checkSteps(docs []featureDoc) error {
-	res := stepRegexps
+// the closest defined steps, and every scenario without steps; it notes
+// each step's definition in its pickle.
+func checkSteps(docs []*featureDoc) error {
 	var msgs []string
 	seen := map[string]bool{}
 	for _, d := range docs {
-		lines := stepLines(d.doc)
-		for _, p := range d.pickles {
-			for _, ps := range p.Steps {
-				matched := false
-				for _, re := range res {
-					if re.MatchString(ps.Text) {
-						matched = true
-						break
-					}
-				}
-				if matched {
+		for _, r := range d.refs {
+			if len(r.pickle.Steps) == 0 {
+				msgs = append(msgs, fmt.Sprintf("%s: scenario %q has no steps", r.location(), r.pickle.Name))
+				continue
+			}
+			r.defs = make([]int, len(r.pickle.Steps))
+			for i, ps := range r.pickle.Steps {
+				r.defs[i] = slices.IndexFunc(stepRegexps, func(re *regexp.Regexp) bool { return re.MatchString(ps.Text) })
+				if r.defs[i] >= 0 {
 					continue
 				}
 				where := d.uri
-				if len(ps.AstNodeIds) > 0 {
-					if l, ok := lines[ps.AstNodeIds[0]]; ok {
-						where = fmt.Sprintf("%s:%d", d.uri, l)
-					}
+				if st := d.idx.steps[ps.AstNodeIds[0]]; st != nil {
+					where = fmt.Sprintf("%s:%d", d.uri, st.Location.Line)
 				}
 				if seen[where+ps.Text] {
 					continue
@@ -314,37 +285,6 @@ func checkSteps(docs []featureDoc) error {
 		return &ConfigError{strings.Join(msgs, "\n") + "\nRun 'asksim steps' for the whole vocabulary."}
 	}
 	return nil
-}
-
-// stepLines maps step ids to their line numbers.
-func stepLines(doc *messages.GherkinDocument) map[string]int64 {
-	lines := map[string]int64{}
-	addSteps := func(ss []*messages.Step) {
-		for _, s := range ss {
-			lines[s.Id] = s.Location.Line
-		}
-	}
-	if doc.Feature == nil {
-		return lines
-	}
-	for _, c := range doc.Feature.Children {
-		switch {
-		case c.Background != nil:
-			addSteps(c.Background.Steps)
-		case c.Scenario != nil:
-			addSteps(c.Scenario.Steps)
-		case c.Rule != nil:
-			for _, rc := range c.Rule.Children {
-				if rc.Background != nil {
-					addSteps(rc.Background.Steps)
-				}
-				if rc.Scenario != nil {
-					addSteps(rc.Scenario.Steps)
-				}
-			}
-		}
-	}
-	return lines
 }
 
 // closestSteps returns the n examples nearest to text by word edit
@@ -395,149 +335,4 @@ func editDistance(a, b []string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// scenarioRef is one scenario (an outline counts once, with all its rows).
-type scenarioRef struct {
-	uri  string
-	line int64
-}
-
-// Scenarios lists every scenario of the features in a stable order: by
-// file, then line.
-func scenarios(docs []featureDoc) []scenarioRef {
-	var refs []scenarioRef
-	for _, d := range docs {
-		if d.doc.Feature == nil {
-			continue
-		}
-		var add func(children []*messages.FeatureChild)
-		add = func(children []*messages.FeatureChild) {
-			for _, c := range children {
-				if c.Scenario != nil {
-					refs = append(refs, scenarioRef{d.uri, c.Scenario.Location.Line})
-				}
-				if c.Rule != nil {
-					for _, rc := range c.Rule.Children {
-						if rc.Scenario != nil {
-							refs = append(refs, scenarioRef{d.uri, rc.Scenario.Location.Line})
-						}
-					}
-				}
-			}
-		}
-		add(d.doc.Feature.Children)
-	}
-	sort.SliceStable(refs, func(i, j int) bool {
-		if refs[i].uri != refs[j].uri {
-			return refs[i].uri < refs[j].uri
-		}
-		return refs[i].line < refs[j].line
-	})
-	return refs
-}
-
-// shardPaths returns the godog paths of the scenarios in shard sh: the
-// scenarios in stable order, dealt round-robin, so that shards differ in
-// size by one at most and every scenario is in exactly one shard. A file
-// whose scenarios all fall in the shard is named whole, the others by
-// file:line.
-func shardPaths(docs []featureDoc, sh Shard) []string {
-	refs := scenarios(docs)
-	mine := map[string][]int64{}
-	total := map[string]int{}
-	var order []string
-	for i, r := range refs {
-		if total[r.uri] == 0 {
-			order = append(order, r.uri)
-		}
-		total[r.uri]++
-		if i%sh.Total == sh.Index-1 {
-			mine[r.uri] = append(mine[r.uri], r.line)
-		}
-	}
-	var paths []string
-	for _, uri := range order {
-		switch lines := mine[uri]; {
-		case len(lines) == 0:
-		case len(lines) == total[uri]:
-			paths = append(paths, uri)
-		default:
-			for _, l := range lines {
-				paths = append(paths, fmt.Sprintf("%s:%d", uri, l))
-			}
-		}
-	}
-	return paths
-}
-
-// ShardScenarios returns "file:line" of each scenario shard sh of the
-// features at paths (the bundled ones when empty) would run. For tests and
-// for `asksim test --list`.
-func ShardScenarios(paths []string, sh Shard) ([]string, error) {
-	fsys, roots := fs.FS(FS), []string{"."}
-	if len(paths) > 0 {
-		fsys, roots = nil, paths
-	}
-	files, err := featureFiles(fsys, roots)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := parseFeatures(fsys, files)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for i, r := range scenarios(docs) {
-		if sh.Total <= 1 || i%sh.Total == sh.Index-1 {
-			out = append(out, fmt.Sprintf("%s:%d", path.Clean(r.uri), r.line))
-		}
-	}
-	return out, nil
-}
-
-// shardDocs returns docs with only the pickles of scenarios in shard sh.
-func shardDocs(docs []featureDoc, sh Shard) []featureDoc {
-	if sh.Total <= 1 {
-		return docs
-	}
-	mine := map[scenarioRef]bool{}
-	for i, r := range scenarios(docs) {
-		if i%sh.Total == sh.Index-1 {
-			mine[r] = true
-		}
-	}
-	var out []featureDoc
-	for _, d := range docs {
-		lines := scenarioLines(d.doc)
-		nd := featureDoc{uri: d.uri, doc: d.doc}
-		for _, p := range d.pickles {
-			if len(p.AstNodeIds) > 0 && mine[scenarioRef{d.uri, lines[p.AstNodeIds[0]]}] {
-				nd.pickles = append(nd.pickles, p)
-			}
-		}
-		out = append(out, nd)
-	}
-	return out
-}
-
-// scenarioLines maps scenario ids to their lines.
-func scenarioLines(doc *messages.GherkinDocument) map[string]int64 {
-	lines := map[string]int64{}
-	if doc.Feature == nil {
-		return lines
-	}
-	for _, c := range doc.Feature.Children {
-		if c.Scenario != nil {
-			lines[c.Scenario.Id] = c.Scenario.Location.Line
-		}
-		if c.Rule != nil {
-			for _, rc := range c.Rule.Children {
-				if rc.Scenario != nil {
-					lines[rc.Scenario.Id] = rc.Scenario.Location.Line
-				}
-			}
-		}
-	}
-	return lines
 }

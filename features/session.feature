@@ -1,7 +1,9 @@
+@session
 Feature: Sessions carry across turns
   Alexa sends back the sessionAttributes the skill returned, until the skill
   ends the session or the user leaves.
 
+  @smoke
   Scenario: Session attributes count the turns
     When the user opens the skill
     Then Alexa says "Welcome to Example Skill. You can ask for your email, your name, or your account."

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -51,6 +52,12 @@ func LoadSettings(path string) ([]Setting, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	// Settings are a flat mapping; the YAML parser would go 10,000 levels
+	// deep before it gave up, without saying where.
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth), &de) {
+		return nil, fmt.Errorf("%s:%d: nests lists and mappings deeper than %d levels", path, de.Line, de.Max)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/alexa"
+	"github.com/asksim/asksim/simulator/signing"
 	"github.com/cucumber/godog"
 )
 
@@ -27,6 +28,8 @@ type Step struct {
 	Doc string
 	// Table is an example data table for steps that take one.
 	Table [][]string
+	// DocString is an example doc string for steps that take one.
+	DocString string
 
 	bind func(w *world) any
 }
@@ -36,20 +39,71 @@ func Steps() []Step { return slices.Clone(steps) }
 
 // InitializeScenario registers the steps and hooks of one scenario with
 // godog. godog calls it once per scenario, so each gets its own world.
+//
+// Only the steps the scenario uses are registered, when its first step is
+// about to run (the Before hook, which godog runs before matching it): godog
+// records each registration's call site with runtime.Caller and tries every
+// registered pattern on every step, which with the whole vocabulary cost
+// about a twentieth of a run's CPU. A step text matches the same patterns
+// every time, so which it matches is cached (stepsFor).
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	w := newWorld(s)
-	// The hook returns no error of its own: handing the step's error back
-	// made godog report it twice, as a failed hook too.
-	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
-		w.close()
-		return ctx, nil
-	})
-	for i, st := range steps {
-		// Compiled once: godog would compile a string pattern for every
-		// scenario, which cost a sixth of a large run.
-		sc.Step(stepRegexps[i], st.bind(w))
+	if s.runs.Load() == 0 {
+		// godog run by the caller: no plan says whether an account will be
+		// linked, so the OAuth fake's key is made now, ahead of any link
+		// and outside its timed exchange; an error surfaces at the link.
+		_, _, _ = s.oauth.PublicKey()
 	}
+	s.initScenario(sc, nil)
 }
+
+// stepsFor returns the indices, in vocabulary order, of the steps whose
+// patterns match a step of p: all that match each text, so that godog
+// still sees an ambiguous step as ambiguous.
+func (s *Suite) stepsFor(p *godog.Scenario) []int {
+	var used []int
+	for _, ps := range p.Steps {
+		for _, i := range s.stepMatches(ps.Text) {
+			if !slices.Contains(used, i) {
+				used = append(used, i)
+			}
+		}
+	}
+	slices.Sort(used)
+	return used
+}
+
+// maxCachedStepTexts bounds the cache of stepMatches: feature files hold
+// far fewer distinct step texts, and past it texts are matched anew.
+const maxCachedStepTexts = 4096
+
+// stepMatches returns the indices of the patterns text matches.
+func (s *Suite) stepMatches(text string) []int {
+	s.matchMu.Lock()
+	m, ok := s.matches[text]
+	s.matchMu.Unlock()
+	if ok {
+		return m
+	}
+	for i, re := range stepRegexps {
+		if re.MatchString(text) {
+			m = append(m, i)
+		}
+	}
+	s.matchMu.Lock()
+	if s.matches == nil {
+		s.matches = map[string][]int{}
+	}
+	if len(s.matches) < maxCachedStepTexts {
+		s.matches[text] = m
+	}
+	s.matchMu.Unlock()
+	return m
+}
+
+// addStep registers one step. godog records where its sc.Step call is for
+// every step, and the pretty formatter prints it; prettyFormatter finds it
+// as this function's line (stepSite), so the call stays on that one line.
+func addStep(sc *godog.ScenarioContext, re *regexp.Regexp, h any) { sc.Step(re, h) }
 
 var stepRegexps = func() []*regexp.Regexp {
 	res := make([]*regexp.Regexp, len(steps))
@@ -81,6 +135,35 @@ var steps = []Step{
 	{Kind: "Given", Pattern: `^the user has linked their account as ` + quoted + `$`, Example: `the user has linked their account as "bob"`,
 		Doc:  "Links the account as the named user of the OAuth fake.",
 		bind: func(w *world) any { return w.link }},
+	{Kind: "Given", Pattern: `^the user has linked their account with only the ` + quoted + ` scopes?$`, Example: `the user has linked their account with only the "user-read-email" scope`,
+		Doc:  "Links the account as the OAuth fake's first user (alice), asking for only these scopes (one or more, separated by commas) instead of every scope its client may request: the provider's API then refuses calls that need another (403 insufficient_scope).",
+		bind: func(w *world) any { return w.linkScopes }},
+	{Kind: "Given", Pattern: `^the user's linked token has expired$`, Example: `the user's linked token has expired`,
+		Doc: "The access token Alexa holds has expired at the provider before Alexa noticed (a provider that ends tokens sooner than the expires_in it announced, a token that runs out between Alexa's check and the skill's call): " +
+			"Alexa sends it as it is, and the provider's API answers 401 invalid_token, so the skill should ask the user to link again. The refresh token still works.",
+		bind: func(w *world) any { return w.expireLinked }},
+	{Kind: "Given", Pattern: `^the user's linked token has been revoked$`, Example: `the user's linked token has been revoked`,
+		Doc: "The provider revoked the grant (the user withdrew the skill's access there): access and refresh token. Alexa is not told and sends the access token it holds; the provider's API answers 401 invalid_token. " +
+			"When that token expires, Alexa's refresh is refused and it deletes the tokens.",
+		bind: func(w *world) any { return w.revokeLinked }},
+	{Kind: "Given", Pattern: `^the user's linked token has expired and cannot be refreshed$`, Example: `the user's linked token has expired and cannot be refreshed`,
+		Doc: "The access token has expired in Alexa's records too, and so has the refresh token: before the next request Alexa tries to refresh, the provider refuses (invalid_grant), and Alexa deletes the tokens and sends the user a card to link again. " +
+			"The request carries no accessToken, as for a user who never linked (docs/alexa-contract.md §8.6).",
+		bind: func(w *world) any { return w.expireUnrefreshable }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` answers for ` + quoted + `:$`, Example: `the API "GET /v1/me/playlists" answers for "alice":`,
+		DocString: `{"items": [{"name": "Morning Run", "owner": {"id": "{user}"}}], "total": 1}`,
+		Doc: "The provider's API (a resource the OAuth fake serves) answers the doc string's JSON to this user's token, in this scenario only, instead of what its configuration says. " +
+			"{user}, {sub} and {client_id} in its strings are filled from the token.",
+		bind: func(w *world) any { return w.apiAnswersFor }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` fails with status (\d+)$`, Example: `the API "GET /v1/me/playlists" fails with status 503`,
+		Doc:  "Every call the skill makes to the resource in this scenario gets the status, with a JSON error body, once its token and scope pass.",
+		bind: func(w *world) any { return w.apiFails }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` drops the connection$`, Example: `the API "GET /v1/me/playlists" drops the connection`,
+		Doc:  "Every call the skill makes to the resource in this scenario has its connection closed without an answer.",
+		bind: func(w *world) any { return w.apiDrops }},
+	{Kind: "Given", Pattern: `^the API ` + quoted + ` answers after ` + quoted + `$`, Example: `the API "GET /v1/me/playlists" answers after "3s"`,
+		Doc:  "Every call the skill makes to the resource in this scenario is answered only after the delay: long enough, and the skill misses Alexa's 8 s.",
+		bind: func(w *world) any { return w.apiSlow }},
 	{Kind: "Given", Pattern: `^the user's account is not linked$`, Example: `the user's account is not linked`,
 		Doc:  "Removes the linked account: requests carry no user.accessToken.",
 		bind: func(w *world) any { return w.unlink }},
@@ -94,6 +177,23 @@ var steps = []Step{
 	{Kind: "Given", Pattern: `^the device is ` + quoted + `$`, Example: `the device is "echo-show"`,
 		Doc:  "Sets the device preset: " + strings.Join(simulator.DeviceNames(), ", ") + ".",
 		bind: func(w *world) any { return w.setDevice }},
+	{Kind: "Given", Pattern: `^requests are signed$`, Example: `requests are signed`,
+		Doc:  "Signs this scenario's later requests as Alexa does (Signature-256, Signature, SignatureCertChainUrl), as --sign does for a whole run; see docs/request-signing.md.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultNone) } }},
+	{Kind: "Given", Pattern: `^requests are not signed$`, Example: `requests are not signed`,
+		Doc:  "Sends this scenario's later requests without signature headers, as a caller other than Alexa would.",
+		bind: func(w *world) any { return func() error { return w.setSigning(false, signing.FaultNone) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a tampered body$`, Example: `requests are signed with a tampered body`,
+		Doc:  "Signs later requests over other bytes than the body sent: a verifier must refuse them.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultTamperedBody) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a stale timestamp$`, Example: `requests are signed with a stale timestamp`,
+		Doc:  "Signs later requests correctly but stamps them 151 s ago, past the 150 s Amazon allows: a verifier must refuse them.",
+		bind: func(w *world) any { return func() error { return w.setSigning(true, signing.FaultStaleTimestamp) } }},
+	{Kind: "Given", Pattern: `^requests are signed with a certificate URL that breaks the ` + quoted + ` rule$`, Example: `requests are signed with a certificate URL that breaks the "port" rule`,
+		Doc: "Signs later requests with a SignatureCertChainUrl that breaks one of Amazon's rules (scheme, host, port, path, path-case, path-traversal) and still serves the chain: a verifier must refuse them.",
+		bind: func(w *world) any {
+			return func(rule string) error { return w.setSigning(true, signing.Fault("bad-cert-url:"+rule)) }
+		}},
 
 	// When: what the user does.
 	{Kind: "When", Pattern: `^the user opens the skill$`, Example: `the user opens the skill`,
@@ -113,16 +213,19 @@ var steps = []Step{
 		Doc:  "Sends a SessionEndedRequest with reason USER_INITIATED, as when the user says \"exit\".",
 		bind: func(w *world) any { return w.endSession }},
 	{Kind: "When", Pattern: `^the user accepts the permission request$`, Example: `the user accepts the permission request`,
-		Doc:  "Answers the skill's Connections.SendRequest AskFor with ACCEPTED, granting its scopes.",
+		Doc:  "Answers the skill's voice permission request with ACCEPTED and grants its scopes: a Connections.Response in the AskFor's version (1: one permissionScope, 2: the list), or a SessionResumedRequest for voice-forward consent (Connections.StartConnection). A scope the skill manifest lacks gets status.code 400 instead.",
 		bind: func(w *world) any { return w.answerPermission(simulator.PermissionAccepted) }},
 	{Kind: "When", Pattern: `^the user denies the permission request$`, Example: `the user denies the permission request`,
-		Doc:  "Answers the skill's permission request with DENIED.",
+		Doc:  "Answers the skill's voice permission request (AskFor or voice-forward consent) with DENIED.",
 		bind: func(w *world) any { return w.answerPermission(simulator.PermissionDenied) }},
 	{Kind: "When", Pattern: `^the user does not answer the permission request$`, Example: `the user does not answer the permission request`,
-		Doc:  "Answers the skill's permission request with NOT_ANSWERED.",
+		Doc:  "Answers the skill's voice permission request (AskFor or voice-forward consent) with NOT_ANSWERED.",
 		bind: func(w *world) any { return w.answerPermission(simulator.PermissionNotAnswered) }},
 
 	// Then: what Alexa does.
+	{Kind: "Then", Pattern: `^` + refusalStep + `$`, Example: refusalStep,
+		Doc:  "The skill answered the last request with an HTTP 4xx status, as a verifier refuses a request (the SDKs answer 400). Right after a When step, it lets that step's refusal through instead of failing it.",
+		bind: func(w *world) any { return w.refuses }},
 	{Kind: "Then", Pattern: `^Alexa says ` + quoted + `$`, Example: `Alexa says "Your email is alice@example.com."`,
 		Doc:  "The speech, without SSML tags and with whitespace collapsed, is exactly the text.",
 		bind: func(w *world) any { return w.says }},
@@ -148,7 +251,7 @@ var steps = []Step{
 		Doc:  "The response carries no card.",
 		bind: func(w *world) any { return w.hasNoCard }},
 	{Kind: "Then", Pattern: `^the response asks for the ` + quoted + ` permission$`, Example: `the response asks for the "alexa::profile:email:read" permission`,
-		Doc:  "An AskForPermissionsConsent card or a voice permission request (Connections.SendRequest AskFor) asks for the scope; short names work too.",
+		Doc:  "An AskForPermissionsConsent card or a voice permission request (Connections.SendRequest AskFor, or Connections.StartConnection for voice-forward consent) asks for the scope; short names work too.",
 		bind: func(w *world) any { return w.asksForPermission }},
 	{Kind: "Then", Pattern: `^the response has an? ` + quoted + ` directive$`, Example: `the response has a "Dialog.ElicitSlot" directive`,
 		Doc:  "The response carries a directive of the type.",
@@ -202,6 +305,15 @@ var steps = []Step{
 	{Kind: "Then", Pattern: `^the profile API refused the skill's request for the (.+)$`, Example: `the profile API refused the skill's request for the email`,
 		Doc:  "The Alexa API fake answered this user's request for the value with 403, because the scope was not granted.",
 		bind: func(w *world) any { return func(field string) error { return w.apiCall(field, 403) } }},
+	{Kind: "Then", Pattern: `^the skill called ` + quoted + `$`, Example: `the skill called "GET /v1/me/playlists"`,
+		Doc:  "The provider's API got a call to the resource with a token the scenario's requests carried, or with none; whatever it answered.",
+		bind: func(w *world) any { return func(route string) error { return w.skillCalled(route, 0) } }},
+	{Kind: "Then", Pattern: `^the skill called ` + quoted + ` and got (\d+)$`, Example: `the skill called "GET /v1/me/playlists" and got 401`,
+		Doc:  "The provider's API answered such a call with the status.",
+		bind: func(w *world) any { return w.skillCalled }},
+	{Kind: "Then", Pattern: `^the skill did not call the API$`, Example: `the skill did not call the API`,
+		Doc:  "The provider's API got no call with a token the scenario's requests carried, nor any without a token since the scenario began.",
+		bind: func(w *world) any { return w.noResourceCall }},
 	{Kind: "Then", Pattern: `^the skill did not call the profile API$`, Example: `the skill did not call the profile API`,
 		Doc:  "The Alexa API fake got no request with this user's token.",
 		bind: func(w *world) any { return w.noAPICall }},
@@ -247,22 +359,50 @@ func (w *world) revoke(name string) error {
 }
 
 func (w *world) link(ctx context.Context, username string) error {
-	acct, err := w.suite.link(ctx, username)
+	return w.linkWith(ctx, username, nil)
+}
+
+// linkWith links through the OAuth fake, asking for scopes (nil: all the
+// client's), and makes the account the source of the token in every
+// request; the API answers scripted so far apply to its grant.
+func (w *world) linkWith(ctx context.Context, username string, scopes []string) error {
+	acct, user, err := w.suite.link(ctx, username, scopes)
 	if err != nil {
 		return err
 	}
-	w.linked = acct
-	return w.refreshLinked(ctx) // puts its token in the consent
+	w.linked, w.linkedUser = acct, user
+	if w.conv != nil {
+		w.conv.SetLinkedAccount(acct)
+	} else {
+		w.pending = w.pending.Link("")
+	}
+	return w.applyAPIScript()
+}
+
+func (w *world) linkScopes(ctx context.Context, list string) error {
+	var scopes []string
+	for _, sc := range strings.Split(unescape(list), ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) == 0 {
+		return fmt.Errorf("no scope in %q: name one or more, separated by commas", list)
+	}
+	return w.linkWith(ctx, "", scopes)
 }
 
 func (w *world) unlink() error {
-	w.linked = nil
+	w.linked, w.linkedUser = nil, ""
+	if w.conv != nil {
+		w.conv.SetLinkedAccount(nil)
+	}
 	w.setConsent(w.consent().Unlink())
 	return nil
 }
 
 func (w *world) profile(table *godog.Table) error {
-	doc, err := profileFields(table)
+	doc, err := profileFields(table, w.suite.defaultProfile)
 	if err != nil {
 		return err
 	}
@@ -333,18 +473,39 @@ func (w *world) answerPermission(status string) func(context.Context) error {
 
 // Then.
 
+func (w *world) refuses() error {
+	if len(w.turns) == 0 {
+		return errors.New("no request yet: a When step such as `the user opens the skill` must come first")
+	}
+	rec := w.turns[len(w.turns)-1]
+	if _, ok := simulator.Refusal(rec.err); ok {
+		return nil
+	}
+	why := "a verifier refuses"
+	if on, fault := w.conversation().RequestSigning(); !on {
+		why = "a verifier refuses an unsigned request"
+	} else if fault != signing.FaultNone {
+		why = "a verifier refuses a request signed with " + fault.Describe()
+	}
+	got := "an answer (HTTP 200)"
+	if rec.err != nil {
+		got = firstLine(rec.err)
+	}
+	return w.expected("the skill to refuse the request with an HTTP 4xx status, as "+why, got, "")
+}
+
 func (w *world) says(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(false, fmt.Sprintf("Alexa to say %q", want), func(got string) bool { return got == want })
 }
 
 func (w *world) saysContaining(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(false, fmt.Sprintf("Alexa to say something containing %q", want), func(got string) bool { return strings.Contains(got, want) })
 }
 
 func (w *world) saysMatching(expr string) error {
-	re, err := regexp.Compile(unescape(expr))
+	re, err := regexp.Compile(expr)
 	if err != nil {
 		return fmt.Errorf("regular expression %q: %v", expr, err)
 	}
@@ -356,7 +517,7 @@ func (w *world) saysNothing() error {
 }
 
 func (w *world) reprompts(text string) error {
-	want := normalizeSpeech(unescape(text))
+	want := normalizeSpeech(text)
 	return w.checkSpeech(true, fmt.Sprintf("Alexa to reprompt %q", want), func(got string) bool { return got == want })
 }
 
@@ -436,7 +597,10 @@ func (w *world) valueAt(path, value string) error {
 	if err != nil {
 		return err
 	}
-	want := jsonValue(value)
+	want, err := jsonValue(value)
+	if err != nil {
+		return err
+	}
 	got, ok := t.ValueAt(path)
 	if !ok {
 		return w.expected(jsonText(want), "nothing there", path)

@@ -2,10 +2,13 @@ package features
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/cucumber/godog"
 )
@@ -46,26 +49,80 @@ func slotOptions(table *godog.Table) ([]simulator.RequestOption, string, error) 
 	return opts, strings.Join(said, ", "), nil
 }
 
+// objectFields are the profile fields whose value is an object; a cell for
+// one of them is JSON (an object, or null). Every other field is text.
+var objectFields = map[string]bool{"mobile": true, "address": true, "settings": true}
+
 // profileFields reads a table of profile fields (dotted, "address.city")
-// and values (JSON, else text) into a profile object as a profiles file
-// holds one.
-func profileFields(table *godog.Table) ([]byte, error) {
+// and values into a profile object as a profiles file holds one. A cell is
+// the text as written, "2065550199" included: only null (no such value) is
+// special, and the object fields take JSON. Each row is checked on its own,
+// so an error names the row, not a line of JSON made from the table.
+func profileFields(table *godog.Table, base alexaapi.Profile) ([]byte, error) {
 	rows, err := pairs(table, "profile table", "field and value")
 	if err != nil {
 		return nil, err
 	}
 	fields := map[string]any{}
 	for i, r := range rows {
-		if err := setPath(fields, r[0], jsonValue(r[1])); err != nil {
-			return nil, fmt.Errorf("profile table row %d: %v", i+1, err)
+		field, cell := r[0], strings.TrimSpace(r[1])
+		rowErr := func(format string, a ...any) error {
+			return fmt.Errorf("profile table row %d (%s = %s): %s", i+1, field, quoteShort(cell), fmt.Sprintf(format, a...))
+		}
+		var v any = cell
+		switch {
+		case cell == "null":
+			v = nil
+		case objectFields[field]:
+			var obj map[string]any
+			var de *jsonlimit.DepthError
+			if errors.As(jsonlimit.CheckDepth([]byte(cell), jsonlimit.DefaultMaxDepth), &de) {
+				return nil, rowErr("the value nests JSON arrays and objects deeper than %d levels", de.Max)
+			}
+			if err := json.Unmarshal([]byte(cell), &obj); err != nil {
+				return nil, rowErr("%s is an object: write JSON such as %s, or null", field, objectExample[field])
+			}
+			v = obj
+		}
+		one := map[string]any{}
+		if err := setPath(one, field, v); err != nil {
+			return nil, rowErr("%v", err)
+		}
+		doc, _ := json.Marshal(one)
+		const name = "row"
+		if _, err := alexaapi.ParseProfile(doc, name, base); err != nil {
+			msg := strings.TrimPrefix(err.Error(), name+":1: ")
+			return nil, rowErr("%s", strings.ReplaceAll(msg, strconv.Quote(cell), quoteShort(cell)))
+		}
+		if err := setPath(fields, field, v); err != nil {
+			return nil, rowErr("%v", err)
 		}
 	}
 	return json.Marshal(fields)
 }
 
+var objectExample = map[string]string{
+	"mobile":   `{"countryCode": "+1", "phoneNumber": "2065550199"}`,
+	"address":  `{"city": "Seattle", "postalCode": "98109"}`,
+	"settings": `{"timeZone": "Europe/Berlin"}`,
+}
+
+// quoteShort quotes s for an error message, cut to a length that fits on a
+// line: a 200-character id says no more than its start and end.
+func quoteShort(s string) string {
+	const max = 48
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-12]) + "…" + string(r[len(r)-11:])
+	}
+	return strconv.Quote(s)
+}
+
 // setPath sets a dotted path ("address.city") in a nested map.
 func setPath(m map[string]any, path string, v any) error {
 	keys := strings.Split(path, ".")
+	if len(keys) > jsonlimit.DefaultMaxDepth {
+		return fmt.Errorf("field %.40q… has %d dotted parts; no profile field has more than a few", path, len(keys))
+	}
 	for _, k := range keys[:len(keys)-1] {
 		child, ok := m[k].(map[string]any)
 		if !ok {
@@ -81,14 +138,16 @@ func setPath(m map[string]any, path string, v any) error {
 	return nil
 }
 
-// unescape undoes the \" and \\ escapes a quoted step argument may hold.
+// unescape undoes the two escapes a quoted step argument may hold, \" and
+// \\. Every other backslash stays, so that a regular expression works as
+// written: "^Jane\.Doe$" keeps its \. and "\S+" its \S.
 func unescape(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
+		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
 			i++
 		}
 		b.WriteByte(s[i])
@@ -114,7 +173,7 @@ func describeAsked(asked []simulator.ScopeRequest) string {
 		found = append(found, fmt.Sprintf("a voice permission request for %v", voice))
 	}
 	if len(found) == 0 {
-		return "neither an AskForPermissionsConsent card nor a Connections.SendRequest AskFor"
+		return "no AskForPermissionsConsent card and no voice permission request (Connections.SendRequest AskFor, Connections.StartConnection to AMAZON.AskForPermissionsConsent)"
 	}
 	return strings.Join(found, " and ")
 }

@@ -1,8 +1,10 @@
+@voice
 Feature: Speaking to the skill
   What the user says is resolved against the skill's own interaction model
   (fixtures/skill/skill-package), as Alexa does, and Alexa runs the dialog
   model where the skill leaves the conversation to it.
 
+  @smoke
   Scenario: Opening the skill by its invocation name
     When the user says "open example skill"
     Then Alexa says "Welcome to Example Skill. You can ask for your email, your name, or your account."

@@ -8,11 +8,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
+	"github.com/asksim/asksim/features/report"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator"
 	"github.com/asksim/asksim/simulator/link"
+	"github.com/asksim/asksim/simulator/signing"
 	"github.com/asksim/asksim/simulator/voice"
+	"github.com/cucumber/godog"
 )
 
 // world is one scenario's state: its conversation, what it said and what
@@ -28,12 +33,33 @@ type world struct {
 	locale  string
 	device  *simulator.DeviceProfile
 	linked  *link.Account
-	turns   []turnRecord
+	// linkedUser is who logged in to link the account.
+	linkedUser string
+	turns      []turnRecord
+	// oauthSeq is the OAuth fake's last request when the scenario began:
+	// calls to its API without a token after it are the scenario's.
+	oauthSeq uint64
+	// api is what the scenario asked the provider's API to answer.
+	api apiScript
 	// ownProfile says the scenario gave its user a profile of their own.
 	ownProfile bool
+	// sign is the scenario's request signing, applied when the
+	// conversation starts; nil keeps the suite's.
+	sign *signSetting
+	// pickle and step are the scenario and the step running, so that a
+	// When step followed by `the skill refuses the request` can let a
+	// refusal through to it.
+	pickle *godog.Scenario
+	step   *godog.Step
 }
 
-// turnRecord is one user turn, for the transcript in failure messages.
+type signSetting struct {
+	on    bool
+	fault signing.Fault
+}
+
+// turnRecord is one user turn, for the transcript in failure messages and
+// the reports.
 type turnRecord struct {
 	said string
 	turn *simulator.Turn
@@ -41,9 +67,23 @@ type turnRecord struct {
 	// exchange is set for what the user said: Alexa may have answered from
 	// the dialog model without asking the skill, or asked it twice.
 	exchange *voice.Exchange
+	// end is when the turn was over, by the suite's clock: the calls the
+	// skill made to the fakes before it belong to it.
+	end time.Time
 }
 
-func newWorld(s *Suite) *world { return &world{suite: s} }
+// skillTurns returns the requests sent to the skill for a user turn.
+func (rec turnRecord) skillTurns() []*simulator.Turn {
+	if rec.exchange != nil {
+		return rec.exchange.Turns
+	}
+	if rec.turn != nil {
+		return []*simulator.Turn{rec.turn}
+	}
+	return nil
+}
+
+func newWorld(s *Suite) *world { return &world{suite: s, oauthSeq: s.oauth.LastSeq()} }
 
 // conversation returns the scenario's conversation, starting it with the
 // consent, locale and device the steps so far chose.
@@ -56,13 +96,52 @@ func (w *world) conversation() *simulator.Conversation {
 		if w.device != nil {
 			w.conv.SetDevice(*w.device)
 		}
+		if w.sign != nil {
+			_ = w.conv.SetRequestSigning(w.sign.on, w.sign.fault) // checked when the step set it
+		}
+		if w.linked != nil {
+			w.conv.SetLinkedAccount(w.linked)
+		}
 	}
 	return w.conv
+}
+
+// setSigning signs the scenario's later requests, with fault.
+func (w *world) setSigning(on bool, fault signing.Fault) error {
+	if w.conv != nil {
+		return w.conv.SetRequestSigning(on, fault)
+	}
+	if _, err := signing.ParseFault(string(fault)); err != nil {
+		return err
+	}
+	w.sign = &signSetting{on, fault}
+	return nil
+}
+
+// refusalStep is the Then step that expects the skill to refuse a request.
+const refusalStep = "the skill refuses the request"
+
+// refusalNext reports whether the step after the running one is
+// refusalStep.
+func (w *world) refusalNext() bool {
+	if w.pickle == nil || w.step == nil {
+		return false
+	}
+	for i, st := range w.pickle.Steps {
+		if st.Id == w.step.Id {
+			return i+1 < len(w.pickle.Steps) && w.pickle.Steps[i+1].Text == refusalStep
+		}
+	}
+	return false
 }
 
 // close releases what the scenario held in shared places, so that a long
 // run keeps flat memory.
 func (w *world) close() {
+	if tok, ok := w.grantToken(); ok {
+		// The next sweep forgets the grant's tokens and scripted answers.
+		w.suite.oauth.RevokeGrant(tok)
+	}
 	if w.conv != nil {
 		if w.ownProfile {
 			w.suite.api.DeleteProfile(w.conv.Identity().UserID)
@@ -193,34 +272,12 @@ func (w *world) say(ctx context.Context, text string) error {
 		_, err := w.suite.model(w.conversation().Locale())
 		return err
 	}
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	ex, err := w.voice.Say(ctx, text)
 	return w.record(fmt.Sprintf("says %q", text), ex, nil, err)
 }
 
-// refreshLinked puts a fresh linked-account token into the consent: Alexa
-// refreshes an expired token before it sends a request.
-func (w *world) refreshLinked(ctx context.Context) error {
-	if w.linked == nil {
-		return nil
-	}
-	tok, err := w.linked.AccessToken(ctx)
-	if err != nil {
-		return w.fail("refresh the linked account's token: %v", err)
-	}
-	if c := w.consent(); tok != c.AccessToken {
-		w.setConsent(c.Link(tok))
-	}
-	return nil
-}
-
 // send plays one user turn. said describes it for the transcript.
 func (w *world) send(ctx context.Context, said string, req simulator.Request) error {
-	if err := w.refreshLinked(ctx); err != nil {
-		return err
-	}
 	if req.Type == simulator.TypeIntentRequest {
 		if v := w.voiceIfModel(); v != nil {
 			// Alexa follows the skill's Dialog directives: a Delegate
@@ -240,16 +297,42 @@ func (w *world) record(said string, ex *voice.Exchange, turn *simulator.Turn, er
 	if ex != nil {
 		turn = ex.Last()
 	}
-	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err})
-	if err != nil {
-		return w.fail("%v", err)
+	w.turns = append(w.turns, turnRecord{said: said, exchange: ex, turn: turn, err: err, end: w.suite.cfg.Now()})
+	if err == nil {
+		return nil
 	}
-	return nil
+	if _, ok := simulator.Refusal(err); ok && w.refusalNext() {
+		return nil // the next step judges it
+	}
+	f := &stepFailure{Failure: report.Failure{Message: err.Error()}}
+	var ce *simulator.ContractError
+	if errors.As(err, &ce) && len(ce.Violations) > 0 {
+		var rules []string
+		for _, v := range ce.Violations {
+			if !slices.Contains(rules, v.Rule) {
+				rules = append(rules, v.Rule)
+			}
+		}
+		f.Rule, f.Path = strings.Join(rules, ", "), ce.Violations[0].Path
+	}
+	f.Transcript = w.transcript()
+	return f
 }
 
-// fail returns an error that carries the conversation so far.
+// stepFailure is a failed step's error: what failed, in the parts a report
+// lays out, and the conversation so far, which its message ends with.
+type stepFailure struct{ report.Failure }
+
+func (e *stepFailure) Error() string {
+	if e.Transcript == "" {
+		return e.Message
+	}
+	return e.Message + "\n\n" + e.Transcript
+}
+
+// fail returns a failure that carries the conversation so far.
 func (w *world) fail(format string, a ...any) error {
-	return fmt.Errorf("%s\n\n%s", fmt.Sprintf(format, a...), w.transcript())
+	return &stepFailure{report.Failure{Message: fmt.Sprintf(format, a...), Transcript: w.transcript()}}
 }
 
 // expected returns a failure that shows what was expected and what came,
@@ -260,80 +343,13 @@ func (w *world) expected(what, got, path string) error {
 	if path != "" {
 		fmt.Fprintf(&b, "\npath:    %s", path)
 	}
-	return w.fail("%s", b.String())
+	return &stepFailure{report.Failure{Message: b.String(), Expected: what, Got: got, Path: path, Transcript: w.transcript()}}
 }
 
 // transcript renders the conversation so far: each user turn and what Alexa
 // said, with the session state after it.
 func (w *world) transcript() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Conversation so far (consent %s, user …%s):", w.consent(), tail(w.conversation().Identity().UserID, 8))
-	if len(w.turns) == 0 {
-		b.WriteString("\n  (nothing said yet)")
-	}
-	for i, rec := range w.turns {
-		fmt.Fprintf(&b, "\n  %d. User: %s", i+1, rec.said)
-		if ex := rec.exchange; ex != nil {
-			if ex.Resolution != nil && ex.Resolution.Intent != "" {
-				fmt.Fprintf(&b, "\n     heard: %s", ex.Resolution.Intent)
-			}
-			for _, t := range ex.Turns {
-				if t != nil && t.Request != nil {
-					r := t.Request.Request
-					if r.Intent != nil {
-						fmt.Fprintf(&b, "\n     sent: %s %s %s", r.Type, r.Intent.Name, r.DialogState)
-					} else {
-						fmt.Fprintf(&b, "\n     sent: %s", r.Type)
-					}
-				}
-			}
-			if rec.err == nil && len(ex.Turns) == 0 {
-				fmt.Fprintf(&b, "\n     Alexa (dialog model): %q", ex.Speech)
-				continue
-			}
-			if ex.Dialog.Open() {
-				fmt.Fprintf(&b, "\n     Alexa is %s", ex.Dialog)
-			}
-		}
-		switch {
-		case rec.turn == nil || rec.turn.Response == nil:
-			fmt.Fprintf(&b, "\n     Alexa: (no answer: %v)", firstLine(rec.err))
-		default:
-			r := rec.turn.Response
-			speech := r.Speech()
-			if speech == "" {
-				speech = "(nothing)"
-			} else {
-				speech = fmt.Sprintf("%q", speech)
-			}
-			fmt.Fprintf(&b, "\n     Alexa: %s", speech)
-			var notes []string
-			if rp := r.RepromptSpeech(); rp != "" {
-				notes = append(notes, fmt.Sprintf("reprompt %q", rp))
-			}
-			if r.Response.Card != nil {
-				notes = append(notes, "card "+r.Response.Card.Type)
-			}
-			if ds := r.DirectiveTypes(); len(ds) > 0 {
-				notes = append(notes, "directives "+strings.Join(ds, ", "))
-			}
-			if end, present := r.ShouldEndSession(); present {
-				notes = append(notes, fmt.Sprintf("shouldEndSession %v", end))
-			}
-			if len(notes) > 0 {
-				fmt.Fprintf(&b, "\n            [%s]", strings.Join(notes, "; "))
-			}
-			for _, v := range append(rec.turn.Violations, rec.turn.Warnings...) {
-				fmt.Fprintf(&b, "\n            ! %s at %s: %s", v.Rule, v.Path, v.Message)
-			}
-		}
-	}
-	if w.conversation().SessionID() == "" {
-		b.WriteString("\n  Session: closed")
-	} else {
-		b.WriteString("\n  Session: open")
-	}
-	return b.String()
+	return w.buildConversation(w.snapshot(true)).Text()
 }
 
 func tail(s string, n int) string {
@@ -351,14 +367,22 @@ func firstLine(err error) string {
 	return s
 }
 
-// jsonValue parses an expected value written in a step: JSON when it parses
-// (2, true, "x", {"a":1}), otherwise the text as a string.
-func jsonValue(text string) any {
-	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &v); err == nil {
-		return v
+// jsonValue parses a value written in a step: JSON when it parses (2,
+// true, "x", {"a":1}), otherwise the text as a string. JSON nested deeper
+// than jsonlimit.DefaultMaxDepth is an error: no value a step compares or
+// sets nests that deep, and as text it would fail to match for no reason
+// the user could see.
+func jsonValue(text string) (any, error) {
+	data := []byte(strings.TrimSpace(text))
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(data, jsonlimit.DefaultMaxDepth), &de) {
+		return nil, fmt.Errorf("the value nests JSON arrays and objects deeper than %d levels", de.Max)
 	}
-	return text
+	var v any
+	if err := json.Unmarshal(data, &v); err == nil {
+		return v, nil
+	}
+	return text, nil
 }
 
 func jsonText(v any) string {

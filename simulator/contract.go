@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/asksim/asksim/internal/jsondiag"
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/asksim/asksim/simulator/alexa"
 )
 
@@ -92,6 +93,13 @@ const (
 	ResponseTimeLimit = 8 * time.Second
 )
 
+// MaxJSONDepth is how deep asksim reads the JSON it is handed from
+// outside: a skill's answer, and an envelope sent whole (SendEnvelope).
+// Alexa's envelopes nest about a dozen levels; sessionAttributes and APL
+// documents are the skill's own, hence the room. Deeper is an error that
+// names the line, found before any decoder or checker recurses.
+const MaxJSONDepth = 128
+
 // knownDirectives are the directive types of the ASK model's Directive union
 // (ask-sdk-model 1.86, §6.1).
 var knownDirectives = map[string]bool{
@@ -155,6 +163,11 @@ func decodeResponse(req *Request, raw []byte, elapsed time.Duration) decoded {
 	if len(t) == 0 {
 		c.add(RuleJSON, "", "the body is empty, want a JSON response envelope")
 		return decoded{violations: c.v, syntax: errors.New("empty body")}
+	}
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(t, MaxJSONDepth), &de) {
+		c.add(RuleJSON, "", "the body cannot be read: "+de.Error())
+		return decoded{violations: c.v, syntax: de}
 	}
 	if t[0] != '{' {
 		if err := json.Unmarshal(t, new(any)); err != nil {

@@ -11,7 +11,10 @@
 //   - Consent: the permission scopes a user granted (package alexa names
 //     them) plus an optional linked-account token (generated, or from a real
 //     link made with package link), with the named scenarios none, name,
-//     email and email+linked (see ParseConsent).
+//     email and email+linked (see ParseConsent). A LinkedAccount (a
+//     *link.Account) set on a conversation supplies the token before each
+//     request, refreshed when it has expired and left out once a refused
+//     refresh made Alexa delete it (docs/alexa-contract.md §8.6).
 //   - Every envelope carries an apiAccessToken minted by an
 //     apitoken.Signer (WithSigner), whose claims tell a fake API server which
 //     scopes were granted, for which user and device, and until when.
@@ -29,12 +32,16 @@
 //     AWS Lambda Runtime Interface Emulator, and HandlerEndpoint, which calls
 //     an http.Handler in process for a Go skill's own tests.
 //   - Conversation.Send plays a turn: it sends the envelope with Alexa's
-//     headers (Content-Type, User-Agent, Signature-256, Signature,
-//     SignatureCertChainUrl), checks the answer and carries the session to
-//     the next turn (sessionId, new, sessionAttributes; see Send for when a
-//     session ends). The signatures are real, over the exact body bytes, but
-//     made with a local certificate that no SDK verifier can accept: run
-//     skills with verification off (docs/request-signing.md).
+//     headers (Content-Type, Accept, User-Agent), checks the answer and
+//     carries the session to the next turn (sessionId, new,
+//     sessionAttributes; see Send for when a session ends).
+//   - Requests are unsigned unless WithRequestSigning (or
+//     Conversation.SetRequestSigning) asks: then a signing.Authority signs
+//     them as Alexa does (Signature-256, Signature, SignatureCertChainUrl)
+//     with a local chain that a skill's own verifier can be configured to
+//     trust, and faults make requests it must refuse. No SDK verifier
+//     accepts them: run skills with the SDK's verification off
+//     (docs/request-signing.md).
 //   - Every answer is checked against Alexa's response contract
 //     (CheckResponse, Rules, docs/response-contract.md). A violation fails
 //     the turn with a *ContractError unless WithLenient makes it a warning.

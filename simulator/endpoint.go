@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,6 +55,10 @@ type httpConfig struct {
 	maxBody int64
 }
 
+// ErrCAFile is wrapped by the errors of WithCAFile, so that a caller can
+// tell a bad CA file from a bad endpoint URL and name its own flag.
+var ErrCAFile = errors.New("CA file")
+
 // WithCAFile trusts the PEM certificates in path as well as the system's
 // roots, for a skill served over HTTPS with a private or self-signed
 // certificate.
@@ -61,7 +66,11 @@ func WithCAFile(path string) HTTPOption {
 	return func(c *httpConfig) error {
 		pem, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("CA file: %w", err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is in the message already
+			}
+			return fmt.Errorf("%w %s: %w", ErrCAFile, path, err)
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
@@ -71,7 +80,7 @@ func WithCAFile(path string) HTTPOption {
 			pool = c.roots.Clone()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return fmt.Errorf("CA file %s: no PEM CERTIFICATE block found", path)
+			return fmt.Errorf("%w %s: no PEM CERTIFICATE block found", ErrCAFile, path)
 		}
 		c.roots = pool
 		return nil

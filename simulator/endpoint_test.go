@@ -3,6 +3,7 @@ package simulator_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -17,62 +18,34 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator"
 )
 
-func TestAlexaHeadersSignedOverExactBody(t *testing.T) {
+// By default requests carry Alexa's headers but no signature: signing is
+// opt-in (docs/request-signing.md).
+func TestAlexaHeaders_UnsignedByDefault(t *testing.T) {
 	var got http.Header
-	var body []byte
 	sim, _ := httpSim(t, func(w http.ResponseWriter, r *http.Request) {
-		_, body = received(t, r)
 		got = r.Header.Clone()
+		_, _ = io.Copy(io.Discard, r.Body)
 		_, _ = io.WriteString(w, silent)
 	})
-	turn := send(t, sim.NewConversation(simulator.ConsentEmail), simulator.LaunchRequest())
+	send(t, sim.NewConversation(simulator.ConsentNone), simulator.LaunchRequest())
 	for name, want := range map[string]string{
-		"Content-Type":          "application/json; charset=utf-8",
-		"Accept":                "application/json",
-		"Accept-Charset":        "utf-8",
-		"User-Agent":            simulator.UserAgent,
-		"SignatureCertChainUrl": simulator.SignatureCertChainURL,
+		"Content-Type":   "application/json; charset=utf-8",
+		"Accept":         "application/json",
+		"Accept-Charset": "utf-8",
+		"User-Agent":     simulator.UserAgent,
 	} {
 		if g := got.Get(name); g != want {
 			t.Errorf("%s: %q, want %q", name, g, want)
 		}
 	}
-	if !strings.HasPrefix(simulator.SignatureCertChainURL, "https://s3.amazonaws.com/echo.api/") {
-		t.Error("cert chain URL not where the SDKs look")
-	}
-	if !bytes.Equal(body, turn.RequestBody) {
-		t.Fatal("the skill received other bytes than Turn.RequestBody")
-	}
-	if err := simulator.VerifyRequestSignature(body, got); err != nil {
-		t.Fatalf("signatures do not verify over the received body: %v", err)
-	}
-	if err := simulator.VerifyRequestSignature(append(bytes.Clone(body), ' '), got); err == nil {
-		t.Fatal("signatures verify over other bytes too")
-	}
-	cert, err := simulator.SigningCertificate()
-	check(t, err)
-	if len(cert.DNSNames) != 1 || cert.DNSNames[0] != "echo-api.amazon.com" {
-		t.Errorf("cert SANs %v", cert.DNSNames)
-	}
-}
-
-func TestRequestSigningOff(t *testing.T) {
-	var got http.Header
-	sim, _ := httpSim(t, func(w http.ResponseWriter, r *http.Request) {
-		got = r.Header.Clone()
-		_, _ = io.WriteString(w, silent)
-	}, simulator.WithRequestSigning(false))
-	send(t, sim.NewConversation(simulator.ConsentNone), simulator.LaunchRequest())
 	for _, h := range []string{"Signature", "Signature-256", "SignatureCertChainUrl"} {
 		if got.Get(h) != "" {
-			t.Errorf("%s sent with signing off", h)
+			t.Errorf("%s sent without signing", h)
 		}
-	}
-	if got.Get("Content-Type") == "" {
-		t.Error("Content-Type missing")
 	}
 }
 
@@ -83,7 +56,7 @@ func TestSendEnvelopeSendsBytesAsGiven(t *testing.T) {
 		_, body = received(t, r)
 		hdr = r.Header.Clone()
 		_, _ = io.WriteString(w, `{"version":"1.0","response":{"outputSpeech":{"type":"PlainText","text":"Bye"}}}`)
-	})
+	}, simulator.WithRequestSigning(true), simulator.WithRequestSigner(authority(t)))
 	in := []byte(`{ "version": "1.0",
   "context": {"System": {"application": {"applicationId": "x"}, "user": {"userId": "u"}, "apiEndpoint": "https://api.amazonalexa.com"}},
   "request": {"type": "SessionEndedRequest", "requestId": "r", "timestamp": "2026-01-02T15:04:05Z", "reason": "USER_INITIATED", "custom": [1]} }`)
@@ -91,7 +64,10 @@ func TestSendEnvelopeSendsBytesAsGiven(t *testing.T) {
 	if !bytes.Equal(body, in) {
 		t.Fatalf("skill got\n%s\nwant the bytes given", body)
 	}
-	check(t, simulator.VerifyRequestSignature(in, hdr))
+	// Signed over the bytes given.
+	v := testutil.VerifierFor(t, authority(t))
+	v.Skip = "timestamp" // the envelope's own, from 2026
+	check(t, v.Verify(hdr, in))
 	var ce *simulator.ContractError
 	if !errors.As(err, &ce) || ce.Violations[0].Rule != simulator.RuleSpeechOnSessionless {
 		t.Fatalf("err = %v, want speech-on-sessionless judged against the given request", err)
@@ -170,7 +146,7 @@ func TestEndpointConfigErrors(t *testing.T) {
 		{"ftp", func() (simulator.Endpoint, error) { return simulator.HTTPEndpoint("ftp://x/") }, "http:// or https://"},
 		{"missing CA file", func() (simulator.Endpoint, error) {
 			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile("/nonexistent/ca.pem"))
-		}, "/nonexistent/ca.pem"},
+		}, "CA file /nonexistent/ca.pem: no such file or directory"},
 		{"CA file without PEM", func() (simulator.Endpoint, error) {
 			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile(notPEM))
 		}, notPEM + ": no PEM CERTIFICATE"},
@@ -185,6 +161,22 @@ func TestEndpointConfigErrors(t *testing.T) {
 	}
 	if _, err := simulator.New(simulator.WithTimeout(-1)); err == nil {
 		t.Error("negative timeout accepted")
+	}
+	// A bad CA file is told apart from a bad endpoint, also for Lambda.
+	for _, build := range []func() (simulator.Endpoint, error){
+		func() (simulator.Endpoint, error) {
+			return simulator.HTTPEndpoint("https://x/", simulator.WithCAFile(notPEM))
+		},
+		func() (simulator.Endpoint, error) {
+			return simulator.LambdaEndpoint("http://localhost:9000", simulator.WithCAFile("/nonexistent/ca.pem"))
+		},
+	} {
+		if _, err := build(); !errors.Is(err, simulator.ErrCAFile) || strings.HasPrefix(err.Error(), "lambda") {
+			t.Errorf("err = %v, want ErrCAFile, not about the endpoint", err)
+		}
+	}
+	if _, err := simulator.HTTPEndpoint("localhost:3000", simulator.WithCAFile(notPEM)); errors.Is(err, simulator.ErrCAFile) {
+		t.Errorf("a bad URL reported as a bad CA file: %v", err)
 	}
 }
 
@@ -264,7 +256,7 @@ func TestHandlerEndpointServesInProcess(t *testing.T) {
 			"outputSpeech": map[string]string{"type": "PlainText", "text": "You said " + env.Request.Intent.Slots["item"].Value},
 		}}))
 	})
-	sim := newSim(t, simulator.HandlerEndpoint(h))
+	sim := newSim(t, simulator.HandlerEndpoint(h), simulator.WithRequestSigning(true), simulator.WithRequestSigner(authority(t)))
 	turn := send(t, sim.NewConversation(simulator.ConsentNone), simulator.IntentRequest("OrderIntent", simulator.WithSlot("item", "tea")))
 	if turn.Response.Speech() != "You said tea" || turn.Status != 200 {
 		t.Errorf("speech %q status %d", turn.Response.Speech(), turn.Status)
@@ -272,4 +264,54 @@ func TestHandlerEndpointServesInProcess(t *testing.T) {
 	if !strings.HasPrefix(sawURL, "https://") || sawSig == "" {
 		t.Errorf("handler saw URL %q, Signature-256 %q", sawURL, sawSig)
 	}
+}
+
+// Probe tells a live endpoint from one nobody serves, within its bound,
+// without sending the skill a request.
+func TestProbe(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	defer srv.Close()
+	up, err := simulator.HTTPEndpoint(srv.URL + "/alexa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := simulator.Probe(context.Background(), up); err != nil || hits != 0 {
+		t.Errorf("live endpoint: %v, %d requests", err, hits)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	for _, mk := range []func(string, ...simulator.HTTPOption) (simulator.Endpoint, error){simulator.HTTPEndpoint, simulator.LambdaEndpoint} {
+		down, err := mk("http://" + addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = simulator.Probe(context.Background(), down)
+		if !errors.Is(err, simulator.ErrNotAnswering) || !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("down endpoint: %v", err)
+		}
+	}
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	untrusted, _ := simulator.HTTPEndpoint(tlsSrv.URL)
+	if err := simulator.Probe(context.Background(), untrusted); err == nil || !strings.Contains(err.Error(), "TLS handshake") {
+		t.Errorf("untrusted certificate: %v", err)
+	}
+	trusted, _ := simulator.HTTPEndpoint(tlsSrv.URL, simulator.WithRootCAs(certPool(tlsSrv)))
+	if err := simulator.Probe(context.Background(), trusted); err != nil {
+		t.Errorf("trusted certificate: %v", err)
+	}
+	if err := simulator.Probe(context.Background(), simulator.HandlerEndpoint(http.NotFoundHandler())); err != nil {
+		t.Errorf("handler endpoint: %v", err)
+	}
+}
+
+func certPool(srv *httptest.Server) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(srv.Certificate())
+	return p
 }

@@ -288,9 +288,35 @@ type Error struct {
 	Message string `json:"message"`
 }
 
-// Cause names the request whose response Alexa could not use.
+// Cause is request.cause. In a System.ExceptionEncountered it names the
+// request whose response Alexa could not use (RequestID). In a
+// SessionResumedRequest it says why the session resumed: Type
+// ConnectionCompleted, the skill's token, the connection's status and the
+// task's result (docs/alexa-contract.md §2.10).
 type Cause struct {
-	RequestID string `json:"requestId"`
+	Type      string            `json:"type,omitempty"`
+	RequestID string            `json:"requestId,omitempty"`
+	Token     string            `json:"token,omitempty"`
+	Status    *ConnectionStatus `json:"status,omitempty"`
+	Result    json.RawMessage   `json:"result,omitempty"`
+}
+
+// MarshalJSON writes an exception's cause as {"requestId"}, always with
+// the key, and a resumed session's as {"type","token","status","result"},
+// the token always present (a skill may send "" and gets "" back).
+func (c Cause) MarshalJSON() ([]byte, error) {
+	if c.Type == "" {
+		return json.Marshal(struct {
+			RequestID string `json:"requestId"`
+		}{c.RequestID})
+	}
+	return json.Marshal(struct {
+		Type      string            `json:"type"`
+		RequestID string            `json:"requestId,omitempty"`
+		Token     string            `json:"token"`
+		Status    *ConnectionStatus `json:"status,omitempty"`
+		Result    json.RawMessage   `json:"result,omitempty"`
+	}{c.Type, c.RequestID, c.Token, c.Status, c.Result})
 }
 
 // The extra-key handling: decode known fields normally and keep the rest.

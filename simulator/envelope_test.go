@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -215,14 +216,40 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		"skill id": {simulator.WithSkillID("my-skill"), `skill id "my-skill"`},
 		"locale":   {simulator.WithLocale("english"), `locale "english"`},
-		"device":   {simulator.WithDevice("echo-plus"), "echo-dot, echo-show"},
-		"region":   {simulator.WithRegion("US"), "NA, EU, FE"},
-		"endpoint": {simulator.WithAPIEndpoint("ftp://x"), "http://"},
-		"query":    {simulator.WithAPIEndpoint("http://x/?a=b"), "query"},
+		// The form of a locale, but no language Alexa offers skills.
+		"unsupported locale": {simulator.WithLocale("xx-YY"), `locale "xx-YY": Alexa has no such locale (valid: ar-SA, de-DE`},
+		"device":             {simulator.WithDevice("echo-plus"), "echo-dot, echo-show"},
+		"region":             {simulator.WithRegion("US"), "NA, EU, FE"},
+		"endpoint":           {simulator.WithAPIEndpoint("ftp://x"), "http://"},
+		"query":              {simulator.WithAPIEndpoint("http://x/?a=b"), "query"},
 	} {
 		_, err := simulator.New(c.opt, simulator.WithSigner(testutil.Signer()))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, c.want)
+		}
+	}
+}
+
+// The checks a caller runs before New, to name its own flag or field, agree
+// with New.
+func TestCheckSkillIDAndAPIEndpoint(t *testing.T) {
+	for _, id := range []string{simulator.DefaultSkillID, "amzn1.ask.skill.11111111-2222-3333-4444-555555555555", "amzn1.echo-sdk-ams.app.11111111-2222-3333-4444-555555555555"} {
+		_, newErr := simulator.New(simulator.WithSkillID(id), simulator.WithSigner(testutil.Signer()))
+		if err := simulator.CheckSkillID(id); err != nil || newErr != nil {
+			t.Errorf("CheckSkillID(%q) = %v, New: %v; want both nil", id, err, newErr)
+		}
+	}
+	for _, id := range []string{"", "my-skill", "amzn1.ask.skill.11111111-2222-3333-4444-55555555555A"} {
+		if err := simulator.CheckSkillID(id); err == nil || !strings.Contains(err.Error(), "amzn1.ask.skill.<lowercase uuid>") {
+			t.Errorf("CheckSkillID(%q) = %v", id, err)
+		}
+	}
+	if err := simulator.CheckAPIEndpoint("http://127.0.0.1:8700/"); err != nil {
+		t.Errorf("CheckAPIEndpoint: %v", err)
+	}
+	for _, u := range []string{"localhost:8700", "ftp://x", "http://x/?a=b", "http://x/#f"} {
+		if err := simulator.CheckAPIEndpoint(u); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("api endpoint %q", u)) {
+			t.Errorf("CheckAPIEndpoint(%q) = %v", u, err)
 		}
 	}
 }

@@ -93,6 +93,17 @@ func (e *SkillError) Error() string {
 
 func (e *SkillError) Unwrap() error { return e.Err }
 
+// Refusal returns the HTTP status of err when it is a skill's refusal: a
+// *SkillError with a 4xx status, which is how a skill's signature verifier
+// turns a request away (the SDKs answer 400; docs/alexa-contract.md §7.2).
+func Refusal(err error) (status int, ok bool) {
+	var se *SkillError
+	if errors.As(err, &se) && se.Kind == FaultStatus && se.StatusCode >= 400 && se.StatusCode < 500 {
+		return se.StatusCode, true
+	}
+	return 0, false
+}
+
 // bodyStartLen is how much of a body a SkillError quotes.
 const bodyStartLen = 200
 

@@ -88,3 +88,20 @@ func ExampleResponseEnvelope_ScopeRequests() {
 	// alexa::profile:email:read false response.card.permissions.0
 	// alexa::alerts:reminders:skill:readwrite true response.directives.0.payload.permissionScopes.0.permissionScope
 }
+
+// Alexa answers a voice permission request in the request's own shape: a
+// version 1 AskFor with one permissionScope, voice-forward consent with a
+// SessionResumedRequest.
+func ExamplePermissionAnswer() {
+	v1 := simulator.PermissionAnswer{Version: "1", Status: simulator.PermissionDenied,
+		Scopes: []string{"alexa::alerts:timers:skill:readwrite"}, Token: "t1"}.Request()
+	fmt.Println(v1.Type, string(v1.Payload))
+
+	vfc := simulator.PermissionAnswer{Flow: simulator.FlowVoiceForward, Status: simulator.PermissionAccepted,
+		Scopes: []string{"alexa::profile:email:read"}, Token: "t2"}.Request()
+	cause, _ := json.Marshal(vfc.Cause)
+	fmt.Println(vfc.Type, string(cause))
+	// Output:
+	// Connections.Response {"status":"DENIED","isCardThrown":false,"permissionScope":"alexa::alerts:timers:skill:readwrite"}
+	// SessionResumedRequest {"type":"ConnectionCompleted","token":"t2","status":{"code":"200","message":"OK"},"result":{"status":"ACCEPTED"}}
+}

@@ -2,7 +2,11 @@ package simulator_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,4 +93,67 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestGoldenPermissionRoundTrips plays each voice permission request a
+// skill can make, answers it as the user would, and compares the envelope
+// the skill then receives with fixtures/envelopes/voice-permission/: the
+// answer in the request's own shape (docs/alexa-contract.md §2.7, §2.10).
+func TestGoldenPermissionRoundTrips(t *testing.T) {
+	const (
+		askForV1 = `{"type":"Connections.SendRequest","name":"AskFor","payload":{"@type":"AskForPermissionsConsentRequest","@version":"1","permissionScope":"alexa::alerts:reminders:skill:readwrite"},"token":"v1-token"}`
+		askForV2 = `{"type":"Connections.SendRequest","name":"AskFor","payload":{"@type":"AskForPermissionsConsentRequest","@version":"2","permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]},"token":"v2-token"}`
+		forward  = `{"type":"Connections.StartConnection","uri":"connection://AMAZON.AskForPermissionsConsent/2","input":{"@type":"AskForPermissionsConsentRequest","@version":"2","permissionScopes":[{"permissionScope":"alexa::profile:email:read","consentLevel":"ACCOUNT"}]},"token":"vfc-token"}`
+	)
+	for _, tc := range []struct {
+		name, directive, status string
+		shouldEnd               bool
+		manifest                []string
+	}{
+		{"askfor-v1-accepted", askForV1, simulator.PermissionAccepted, true, nil},
+		{"askfor-v2-accepted", askForV2, simulator.PermissionAccepted, true, nil},
+		{"askfor-v2-denied-same-session", askForV2, simulator.PermissionDenied, false, nil},
+		{"askfor-v2-not-in-manifest", askForV2, simulator.PermissionAccepted, true, []string{"alexa::profile:email:read"}},
+		{"voice-forward-accepted", forward, simulator.PermissionAccepted, false, nil},
+		{"voice-forward-not-answered", forward, simulator.PermissionNotAnswered, false, nil},
+		{"voice-forward-not-in-manifest", forward, simulator.PermissionAccepted, false, []string{"alexa::profile:name:read"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var bodies [][]byte
+			end := ""
+			if tc.shouldEnd {
+				end = `,"shouldEndSession":true`
+			}
+			first := `{"version":"1.0","sessionAttributes":{"asked":true},"response":{"directives":[` + tc.directive + `]` + end + `}}`
+			answers := []string{first, `{"version":"1.0","response":{"shouldEndSession":true}}`}
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				bodies = append(bodies, b)
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, answers[min(len(bodies), len(answers))-1])
+			})
+			opts := []simulator.Option{simulator.WithEndpoint(simulator.HandlerEndpoint(h)), simulator.WithLenient(true)}
+			if tc.manifest != nil {
+				opts = append(opts, simulator.WithManifestPermissions(tc.manifest...))
+			}
+			sim := testutil.Deterministic(t, opts...)
+			conv := sim.NewConversation(simulator.ConsentNone)
+			if _, err := conv.Send(context.Background(), simulator.IntentRequest("AskIntent")); err != nil {
+				t.Fatal(err)
+			}
+			req, err := conv.AnswerPermissionRequest(tc.status)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := conv.Send(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := json.Indent(&got, bodies[1], "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			got.WriteByte('\n')
+			compareGolden(t, filepath.Join("..", "fixtures", "envelopes", "voice-permission", tc.name+".json"), got.Bytes())
+		})
+	}
 }

@@ -38,6 +38,9 @@ func LambdaEndpoint(rawURL string, opts ...HTTPOption) (Endpoint, error) {
 		u.Path = LambdaInvocationsPath
 	}
 	ep, err := HTTPEndpoint(u.String(), opts...)
+	if errors.Is(err, ErrCAFile) {
+		return nil, err // about the file, not the lambda endpoint
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lambda %w", err)
 	}

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/asksim/asksim/simulator/alexa"
 	"github.com/asksim/asksim/simulator/model"
@@ -75,4 +76,15 @@ func (m *manifestCheck) violations(r *ResponseEnvelope) []Violation {
 		return nil
 	}
 	return CheckPermissions(r, m.declared)
+}
+
+// undeclared returns the scopes whose permission the manifest lacks.
+func (m *manifestCheck) undeclared(scopes []string) []string {
+	var out []string
+	for _, s := range scopes {
+		if !slices.Contains(m.declared, alexa.ManifestName(s)) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ const (
 	TypeSessionEndedRequest    = "SessionEndedRequest"
 	TypeCanFulfillIntent       = "CanFulfillIntentRequest"
 	TypeConnectionsResponse    = "Connections.Response"
+	TypeSessionResumed         = "SessionResumedRequest"
 	TypeExceptionEncountered   = "System.ExceptionEncountered"
 	TypePlaybackStarted        = "AudioPlayer.PlaybackStarted"
 	TypePlaybackFinished       = "AudioPlayer.PlaybackFinished"
@@ -216,28 +217,105 @@ func SessionEndedRequest(reason string, err *Error) Request {
 }
 
 // PermissionResponse returns the Connections.Response Alexa sends after a
-// voice permission request: status ACCEPTED, DENIED or NOT_ANSWERED, the
-// scopes the skill asked for and the token it sent.
+// version 2 voice permission request: status ACCEPTED, DENIED or
+// NOT_ANSWERED, the scopes the skill asked for (at ACCOUNT level) and the
+// token it sent. PermissionAnswer covers version 1, consent levels and
+// failures.
 func PermissionResponse(status string, scopes []string, token string) Request {
-	type scope struct {
-		PermissionScope string `json:"permissionScope"`
-		ConsentLevel    string `json:"consentLevel"`
+	return PermissionAnswer{Status: status, Scopes: scopes, Token: token}.Request()
+}
+
+// Status codes of a voice permission answer (docs/alexa-contract.md §2.7,
+// §2.10): a string, as Alexa sends it.
+const (
+	PermissionCodeOK = "200"
+	// PermissionCodeNotInManifest answers a request for a scope the skill
+	// manifest does not declare.
+	PermissionCodeNotInManifest = "400"
+)
+
+// PermissionAnswer is Alexa's answer to a voice permission request, in the
+// shape of the request that asked.
+type PermissionAnswer struct {
+	// Flow is FlowAskFor (the default) or FlowVoiceForward.
+	Flow string
+	// Version "1" answers an AskFor with a single payload.permissionScope;
+	// anything else with the permissionScopes list.
+	Version string
+	// Status is the user's answer: ACCEPTED, DENIED or NOT_ANSWERED.
+	// Empty with a failure Code: the user was not asked.
+	Status string
+	Scopes []string
+	// ConsentLevels parallels Scopes; "" or missing means ACCOUNT.
+	ConsentLevels []string
+	Token         string
+	// Code is status.code, PermissionCodeOK when empty; Message its text.
+	Code    string
+	Message string
+}
+
+type answeredScope struct {
+	PermissionScope string `json:"permissionScope"`
+	ConsentLevel    string `json:"consentLevel"`
+}
+
+// Request returns the request that carries a: a Connections.Response named
+// AskFor for FlowAskFor, a SessionResumedRequest for FlowVoiceForward.
+func (a PermissionAnswer) Request() Request {
+	code, msg := a.Code, a.Message
+	if code == "" {
+		code = PermissionCodeOK
 	}
-	p := struct {
-		Status           string  `json:"status"`
-		IsCardThrown     bool    `json:"isCardThrown"`
-		PermissionScopes []scope `json:"permissionScopes"`
-	}{Status: status, PermissionScopes: []scope{}}
-	for _, s := range scopes {
-		p.PermissionScopes = append(p.PermissionScopes, scope{s, "ACCOUNT"})
+	if msg == "" {
+		msg = permissionCodeText[code]
 	}
-	payload, _ := json.Marshal(p)
-	return Request{
-		Type: TypeConnectionsResponse, Name: "AskFor",
-		Status:  &ConnectionStatus{Code: "200", Message: "OK"},
-		Token:   &token,
-		Payload: payload,
+	st := &ConnectionStatus{Code: code, Message: msg}
+	scopes := make([]answeredScope, 0, len(a.Scopes))
+	for i, s := range a.Scopes {
+		level := "ACCOUNT"
+		if i < len(a.ConsentLevels) && a.ConsentLevels[i] != "" {
+			level = a.ConsentLevels[i]
+		}
+		scopes = append(scopes, answeredScope{s, level})
 	}
+	if a.Flow == FlowVoiceForward {
+		// The task's result carries the user's answer; a failed connection
+		// has none (contract §2.10).
+		result := json.RawMessage(`{}`)
+		if a.Status != "" {
+			result, _ = json.Marshal(struct {
+				Status string `json:"status"`
+			}{a.Status})
+		}
+		return Request{Type: TypeSessionResumed, Cause: &Cause{Type: "ConnectionCompleted", Token: a.Token, Status: st, Result: result}}
+	}
+	var payload []byte
+	if a.Version == "1" {
+		one := ""
+		if len(a.Scopes) > 0 {
+			one = a.Scopes[0]
+		}
+		payload, _ = json.Marshal(struct {
+			Status          string `json:"status,omitempty"`
+			IsCardThrown    bool   `json:"isCardThrown"`
+			PermissionScope string `json:"permissionScope"`
+		}{a.Status, false, one})
+	} else {
+		payload, _ = json.Marshal(struct {
+			Status           string          `json:"status,omitempty"`
+			IsCardThrown     bool            `json:"isCardThrown"`
+			PermissionScopes []answeredScope `json:"permissionScopes"`
+		}{a.Status, false, scopes})
+	}
+	token := a.Token
+	return Request{Type: TypeConnectionsResponse, Name: "AskFor", Status: st, Token: &token, Payload: payload}
+}
+
+// permissionCodeText is status.message for each code asksim sends.
+var permissionCodeText = map[string]string{
+	PermissionCodeOK:            "OK",
+	PermissionCodeNotInManifest: "Bad Request",
+	"500":                       "Internal Server Error",
 }
 
 // ExceptionEncountered returns a System.ExceptionEncountered request about

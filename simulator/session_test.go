@@ -184,43 +184,167 @@ func TestSessionlessRequestsLeaveTheSessionAlone(t *testing.T) {
 func TestPermissionRequestAnswered(t *testing.T) {
 	askFor := `{"version":"1.0","sessionAttributes":{"step":"asked"},"response":{"directives":[{"type":"Connections.SendRequest","name":"AskFor",
 		"payload":{"@type":"AskForPermissionsConsentRequest","@version":"2","permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]},
-		"token":"tok-7"}],"shouldEndSession":true}}`
+		"token":"tok-7"}],"shouldEndSession":%s}}`
+	for _, tc := range []struct {
+		shouldEnd string
+		// newSession: the answer opens a new session, without the old
+		// attributes (contract §2.7).
+		newSession bool
+	}{{"true", true}, {"false", false}} {
+		t.Run("shouldEndSession "+tc.shouldEnd, func(t *testing.T) {
+			conv, skill := scripted(t, "echo-dot", fmt.Sprintf(askFor, tc.shouldEnd), endIt)
+			if _, ok := conv.PermissionRequest(); ok {
+				t.Fatal("a permission request before the skill asked")
+			}
+			if _, err := conv.AnswerPermissionRequest(simulator.PermissionAccepted); err == nil {
+				t.Fatal("answered a request nobody made")
+			}
+			send(t, conv, simulator.IntentRequest("RemindMeIntent"))
+			asking := skill.received(0).Session.SessionID
+			pr, ok := conv.PermissionRequest()
+			if !ok || pr.Token != "tok-7" || len(pr.Scopes) != 1 || pr.Scopes[0] != alexa.ScopeReminders || pr.ConsentLevel != "ACCOUNT" ||
+				pr.Version != "2" || pr.Flow != simulator.FlowAskFor {
+				t.Fatalf("PermissionRequest = %+v, %v", pr, ok)
+			}
+			if open := conv.SessionID() != ""; open == tc.newSession {
+				t.Fatalf("session open = %v after AskFor with shouldEndSession %s", open, tc.shouldEnd)
+			}
+			if _, err := conv.AnswerPermissionRequest("MAYBE"); err == nil {
+				t.Error("status MAYBE accepted")
+			}
+			req, err := conv.AnswerPermissionRequest(simulator.PermissionAccepted)
+			check(t, err)
+			send(t, conv, req)
+			got := skill.received(1)
+			if got.Request.Type != simulator.TypeConnectionsResponse || *got.Request.Token != "tok-7" ||
+				!strings.Contains(string(got.Request.Payload), `"status":"ACCEPTED"`) || !strings.Contains(string(got.Request.Payload), `"permissionScopes":[{"permissionScope":"`+alexa.ScopeReminders) {
+				t.Errorf("Connections.Response = %+v payload %s", got.Request, got.Request.Payload)
+			}
+			switch {
+			case got.Session == nil:
+				t.Fatal("Connections.Response without a session")
+			case tc.newSession && (!got.Session.New || got.Session.SessionID == asking || got.Session.Attributes != nil):
+				t.Errorf("Connections.Response session %+v, want a new session without attributes", got.Session)
+			case !tc.newSession && (got.Session.New || got.Session.SessionID != asking || string(got.Session.Attributes) != `{"step":"asked"}`):
+				t.Errorf("Connections.Response session %+v, want the asking session continued", got.Session)
+			}
+			claims, err := apitoken.Parse(got.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
+			check(t, err)
+			if !claims.Granted(alexa.ScopeReminders) {
+				t.Error("after ACCEPTED the apiAccessToken does not grant the scope")
+			}
+			if _, ok := conv.PermissionRequest(); ok {
+				t.Error("the request is still pending after its answer was sent")
+			}
+		})
+	}
+}
+
+// A version 1 AskFor (one permissionScope, as Jovo's AskForPermissionOutput
+// and the timers variant send) is answered in the version 1 shape, whose
+// payload.permissionScope such skills read.
+func TestPermissionRequestV1AnsweredInV1Shape(t *testing.T) {
+	askFor := `{"version":"1.0","response":{"directives":[{"type":"Connections.SendRequest","name":"AskFor",
+		"payload":{"@type":"AskForPermissionsConsentRequest","@version":"1","permissionScope":"alexa::alerts:timers:skill:readwrite"},
+		"token":"t1"}],"shouldEndSession":true}}`
 	conv, skill := scripted(t, "echo-dot", askFor, endIt)
-	if _, ok := conv.PermissionRequest(); ok {
-		t.Fatal("a permission request before the skill asked")
-	}
-	if _, err := conv.AnswerPermissionRequest(simulator.PermissionAccepted); err == nil {
-		t.Fatal("answered a request nobody made")
-	}
-	send(t, conv, simulator.IntentRequest("RemindMeIntent"))
+	send(t, conv, simulator.IntentRequest("SetTimerIntent"))
 	pr, ok := conv.PermissionRequest()
-	if !ok || pr.Token != "tok-7" || len(pr.Scopes) != 1 || pr.Scopes[0] != alexa.ScopeReminders || pr.ConsentLevel != "ACCOUNT" {
+	if !ok || pr.Version != "1" || len(pr.Scopes) != 1 || pr.Scopes[0] != "alexa::alerts:timers:skill:readwrite" {
 		t.Fatalf("PermissionRequest = %+v, %v", pr, ok)
 	}
-	if conv.SessionID() == "" {
-		t.Fatal("session closed by Connections.SendRequest AskFor")
+	req, err := conv.AnswerPermissionRequest(simulator.PermissionDenied)
+	check(t, err)
+	send(t, conv, req)
+	got := skill.received(1)
+	var payload map[string]any
+	check(t, json.Unmarshal(got.Request.Payload, &payload))
+	if payload["permissionScope"] != "alexa::alerts:timers:skill:readwrite" || payload["status"] != "DENIED" {
+		t.Errorf("v1 payload %s, want a single permissionScope and status DENIED", got.Request.Payload)
 	}
-	if _, err := conv.AnswerPermissionRequest("MAYBE"); err == nil {
-		t.Error("status MAYBE accepted")
+	if _, ok := payload["permissionScopes"]; ok {
+		t.Errorf("v1 payload %s carries the v2 list", got.Request.Payload)
+	}
+	claims, err := apitoken.Parse(got.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
+	check(t, err)
+	if claims.Granted("alexa::alerts:timers:skill:readwrite") {
+		t.Error("DENIED granted the scope")
+	}
+}
+
+// Voice-forward consent: the StartConnection suspends the session, the
+// SessionResumedRequest resumes it with the outcome in cause.result.
+func TestVoiceForwardConsentResumesTheSession(t *testing.T) {
+	start := `{"version":"1.0","sessionAttributes":{"step":"consent"},"response":{"directives":[{"type":"Connections.StartConnection",
+		"uri":"connection://AMAZON.AskForPermissionsConsent/2","input":{"@type":"AskForPermissionsConsentRequest","@version":"2",
+		"permissionScopes":[{"permissionScope":"alexa::profile:email:read","consentLevel":"PERSON"}]},"token":"vfc"}]}}`
+	conv, skill := scripted(t, "echo-dot", start, endIt)
+	send(t, conv, simulator.IntentRequest("AskForEmailIntent"))
+	pr, ok := conv.PermissionRequest()
+	if !ok || pr.Flow != simulator.FlowVoiceForward || pr.Token != "vfc" || pr.ConsentLevel != "PERSON" || pr.Scopes[0] != alexa.ScopeEmail {
+		t.Fatalf("PermissionRequest = %+v, %v", pr, ok)
 	}
 	req, err := conv.AnswerPermissionRequest(simulator.PermissionAccepted)
 	check(t, err)
 	send(t, conv, req)
 	got := skill.received(1)
-	if got.Request.Type != simulator.TypeConnectionsResponse || *got.Request.Token != "tok-7" ||
-		!strings.Contains(string(got.Request.Payload), `"status":"ACCEPTED"`) || !strings.Contains(string(got.Request.Payload), alexa.ScopeReminders) {
-		t.Errorf("Connections.Response = %+v payload %s", got.Request, got.Request.Payload)
+	if got.Request.Type != simulator.TypeSessionResumed || got.Request.Cause == nil {
+		t.Fatalf("answer %+v, want a SessionResumedRequest", got.Request)
 	}
-	if got.Session == nil || got.Session.New || string(got.Session.Attributes) != `{"step":"asked"}` {
-		t.Errorf("Connections.Response session %+v, want the asking session continued", got.Session)
+	c := got.Request.Cause
+	if c.Type != "ConnectionCompleted" || c.Token != "vfc" || c.Status == nil || c.Status.Code != "200" || string(c.Result) != `{"status":"ACCEPTED"}` {
+		t.Errorf("cause %+v result %s", c, c.Result)
+	}
+	first := skill.received(0).Session
+	if got.Session == nil || got.Session.New || got.Session.SessionID != first.SessionID || string(got.Session.Attributes) != `{"step":"consent"}` {
+		t.Errorf("SessionResumedRequest session %+v, want %s resumed with its attributes", got.Session, first.SessionID)
 	}
 	claims, err := apitoken.Parse(got.Context.System.APIAccessToken, testSigner().Keyfunc(), nil)
 	check(t, err)
-	if !claims.Granted(alexa.ScopeReminders) {
-		t.Error("after ACCEPTED the apiAccessToken does not grant the scope")
+	if !claims.Granted(alexa.ScopeEmail) {
+		t.Error("after ACCEPTED the apiAccessToken does not grant the email scope")
 	}
-	if _, ok := conv.PermissionRequest(); ok {
-		t.Error("the request is still pending after its answer was sent")
+}
+
+// A scope the manifest does not declare is never put to the user: the
+// answer fails with status.code 400 and grants nothing, in either flow.
+func TestPermissionRequestOutsideTheManifest(t *testing.T) {
+	askFor := `{"version":"1.0","response":{"directives":[{"type":"Connections.SendRequest","name":"AskFor",
+		"payload":{"@type":"AskForPermissionsConsentRequest","@version":"2","permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]},
+		"token":"t"}],"shouldEndSession":false}}`
+	start := `{"version":"1.0","response":{"directives":[{"type":"Connections.StartConnection","uri":"connection://AMAZON.AskForPermissionsConsent/2",
+		"input":{"@type":"AskForPermissionsConsentRequest","@version":"2","permissionScopes":[{"permissionScope":"alexa::alerts:reminders:skill:readwrite","consentLevel":"ACCOUNT"}]},"token":"t"}]}}`
+	for _, script := range []string{askFor, start} {
+		skill := &scriptedSkill{t: t, script: []string{script, endIt}}
+		sim, _ := httpSim(t, skill.ServeHTTP, simulator.WithManifestPermissions("alexa::profile:email:read"), simulator.WithLenient(true))
+		conv := sim.NewConversation(simulator.ConsentNone)
+		turn := send(t, conv, simulator.IntentRequest("RemindMeIntent"))
+		if len(turn.Warnings) == 0 {
+			t.Error("asking for an undeclared scope is not flagged")
+		}
+		req, err := conv.AnswerPermissionRequest(simulator.PermissionAccepted)
+		check(t, err)
+		send(t, conv, req)
+		got := skill.received(1).Request
+		var code string
+		switch got.Type {
+		case simulator.TypeConnectionsResponse:
+			code = got.Status.Code
+			if strings.Contains(string(got.Payload), `"status"`) {
+				t.Errorf("payload %s has a user status; the user was not asked", got.Payload)
+			}
+		case simulator.TypeSessionResumed:
+			code = got.Cause.Status.Code
+			if string(got.Cause.Result) != `{}` {
+				t.Errorf("result %s, want {} (the user was not asked)", got.Cause.Result)
+			}
+		}
+		if code != "400" {
+			t.Errorf("%s status.code %q, want \"400\"", got.Type, code)
+		}
+		if conv.Consent().Granted(alexa.ScopeReminders) {
+			t.Errorf("%s: an undeclared scope was granted", got.Type)
+		}
 	}
 }
 
@@ -299,5 +423,20 @@ func TestParallelConversationsStayApart(t *testing.T) {
 	}
 	for _, p := range problems {
 		t.Error(p)
+	}
+}
+
+func TestSessionEnded(t *testing.T) {
+	conv, _ := scripted(t, "echo-dot", fmt.Sprintf(keepOpen, `{}`), endIt)
+	if conv.SessionEnded() {
+		t.Error("a new conversation reports an ended session")
+	}
+	send(t, conv, simulator.LaunchRequest())
+	if conv.SessionEnded() {
+		t.Error("an open session reported as ended")
+	}
+	send(t, conv, simulator.IntentRequest("AMAZON.StopIntent"))
+	if !conv.SessionEnded() {
+		t.Error("shouldEndSession true: the session is not reported as ended")
 	}
 }

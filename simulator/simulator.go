@@ -1,14 +1,18 @@
 package simulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/asksim/asksim/simulator/apitoken"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // DefaultLocale is the locale of requests when none is chosen.
@@ -32,11 +36,12 @@ type Simulator struct {
 	ids         *idSource
 
 	// Driving a skill (turn.go).
-	endpoint     Endpoint
-	timeout      time.Duration
-	lenient      bool
-	signRequests bool
-	manifest     *manifestCheck // manifest.go; nil when the manifest is unknown
+	endpoint      Endpoint
+	timeout       time.Duration
+	lenient       bool
+	sign          signPlan           // signing.go
+	signAuthority *signing.Authority // signs requests; nil: signing.Default()
+	manifest      *manifestCheck     // manifest.go; nil when the manifest is unknown
 
 	idReader io.Reader
 	seed     *uint64
@@ -118,7 +123,7 @@ var (
 // New returns a Simulator. Without WithSigner it generates an RSA key, which
 // takes a few tens of milliseconds.
 func New(opts ...Option) (*Simulator, error) {
-	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now, timeout: DefaultTimeout, signRequests: true}
+	s := &Simulator{skillID: DefaultSkillID, locale: DefaultLocale, now: time.Now, timeout: DefaultTimeout}
 	s.device, _ = DevicePreset(DefaultDevice)
 	s.apiEndpoint, _ = RegionEndpoint(DefaultRegion)
 	for _, o := range opts {
@@ -127,11 +132,14 @@ func New(opts ...Option) (*Simulator, error) {
 	if len(s.errs) > 0 {
 		return nil, s.errs[0]
 	}
-	if !skillIDPattern.MatchString(s.skillID) {
-		return nil, fmt.Errorf("skill id %q: want amzn1.ask.skill.<lowercase uuid>", s.skillID)
+	if s.sign.fault != signing.FaultNone && !s.sign.on {
+		return nil, fmt.Errorf("signing fault %q needs request signing on", string(s.sign.fault))
 	}
-	if !localePattern.MatchString(s.locale) {
-		return nil, fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", s.locale)
+	if err := CheckSkillID(s.skillID); err != nil {
+		return nil, err
+	}
+	if err := CheckLocale(s.locale); err != nil {
+		return nil, err
 	}
 	switch {
 	case s.idReader != nil:
@@ -148,8 +156,10 @@ func New(opts ...Option) (*Simulator, error) {
 		}
 		s.signer = signer
 	}
-	if s.endpoint != nil && s.signRequests {
-		warmRequestSigner()
+	if s.endpoint != nil && s.sign.on && s.signAuthority == nil {
+		// Three RSA keys take a while: make them before the first turn
+		// needs them.
+		go func() { _, _ = signing.Default() }()
 	}
 	return s, nil
 }
@@ -185,8 +195,11 @@ func (s *Simulator) NewRequestID() string { return s.ids.requestID() }
 
 // Timestamp returns the current time as Alexa writes it: UTC, whole seconds,
 // with Z.
-func (s *Simulator) Timestamp() string {
-	return s.now().UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
+func (s *Simulator) Timestamp() string { return alexaTime(s.now()) }
+
+// alexaTime writes t as Alexa writes timestamps.
+func alexaTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
 }
 
 // Conversation is one user talking to the skill through one device: it owns
@@ -200,14 +213,22 @@ type Conversation struct {
 	locale   string
 	device   DeviceProfile
 
+	// account, when set, supplies user.accessToken before each request.
+	account LinkedAccount
+
 	mu      sync.Mutex
 	session *sessionState
+	// hadSession is set once a session has been opened: with session nil
+	// it means one has ended.
+	hadSession bool
 	// asked is the last voice permission request the skill sent.
 	asked *PermissionRequest
 	// gen counts changes of consent and device, which change the context;
 	// encoded caches the context's JSON for Send (encode.go).
 	gen     uint64
 	encoded encodedContext
+	// sign overrides the simulator's request signing; nil keeps it.
+	sign *signPlan
 }
 
 type sessionState struct {
@@ -248,10 +269,11 @@ func (c *Conversation) Identity() Identity { return c.identity }
 func (c *Conversation) Consent() Consent { return c.consent }
 
 // SetConsent changes what the user has allowed, from the next request on.
-// A linked consent without a token gets a generated one.
+// A linked consent without a token gets a generated one, unless a
+// LinkedAccount supplies it.
 func (c *Conversation) SetConsent(consent Consent) {
 	consent = consent.clone()
-	if consent.Linked && consent.AccessToken == "" {
+	if consent.Linked && consent.AccessToken == "" && c.account == nil {
 		consent.AccessToken = c.sim.ids.linkedToken()
 	}
 	c.consent = consent
@@ -259,15 +281,93 @@ func (c *Conversation) SetConsent(consent Consent) {
 	c.sim.signer.Prefetch(c.TokenFor())
 }
 
+// LinkedAccount is an account linked through a real authorization server,
+// whose tokens Alexa keeps and refreshes: *link.Account is one.
+type LinkedAccount interface {
+	// RequestToken returns the token for user.accessToken of the next
+	// request: refreshed first when it has expired, "" when Alexa holds
+	// none any more because a refresh was refused (docs/alexa-contract.md
+	// §8.6). note says what Alexa did, for transcripts; "" when it sent the
+	// token it held. err means the request cannot be sent (ctx ended).
+	RequestToken(ctx context.Context) (token, note string, err error)
+}
+
+// SetLinkedAccount makes a the source of user.accessToken: Send asks it
+// before each request, and a request goes without a token when it has
+// none. nil unlinks the account.
+func (c *Conversation) SetLinkedAccount(a LinkedAccount) {
+	c.account = a
+	if a == nil {
+		c.SetConsent(c.consent.Unlink())
+		return
+	}
+	consent := c.consent.Link("")
+	c.consent = consent // the token comes from a at the next Send
+	c.gen++
+}
+
+// LinkedAccount returns the account set with SetLinkedAccount, or nil.
+func (c *Conversation) LinkedAccount() LinkedAccount { return c.account }
+
+// linkedToken asks the linked account for the next request's token and
+// puts it in the consent; note is what Alexa did to get it.
+func (c *Conversation) linkedToken(ctx context.Context) (note string, err error) {
+	if c.account == nil {
+		return "", nil
+	}
+	tok, note, err := c.account.RequestToken(ctx)
+	if err != nil {
+		return "", fmt.Errorf("linked account: %w", err)
+	}
+	switch {
+	case tok == "" && c.consent.Linked:
+		c.consent = c.consent.Unlink()
+		c.gen++
+	case tok != "" && tok != c.consent.AccessToken:
+		c.consent = c.consent.Link(tok)
+		c.gen++
+	}
+	return note, nil
+}
+
 // Locale returns the locale of later requests.
 func (c *Conversation) Locale() string { return c.locale }
 
-// CheckLocale reports whether locale has the form Alexa uses, en-US.
+// locales are the languages custom skills can be built for
+// (docs/alexa-contract.md §2.1).
+var locales = []string{"ar-SA", "de-DE", "en-AU", "en-CA", "en-GB", "en-IN", "en-US", "es-ES", "es-MX", "es-US",
+	"fr-CA", "fr-FR", "hi-IN", "it-IT", "ja-JP", "nl-NL", "pt-BR"}
+
+// Locales returns the locales Alexa sends to custom skills.
+func Locales() []string { return slices.Clone(locales) }
+
+// CheckLocale reports whether locale is one Alexa uses, such as en-US: a
+// language-REGION tag of a language custom skills are built for.
 func CheckLocale(locale string) error {
 	if !localePattern.MatchString(locale) {
 		return fmt.Errorf("locale %q: want a language-REGION tag such as en-US or de-DE", locale)
 	}
+	if !slices.Contains(locales, locale) {
+		return fmt.Errorf("locale %q: Alexa has no such locale (valid: %s)", locale, strings.Join(locales, ", "))
+	}
 	return nil
+}
+
+// CheckSkillID reports whether id has the form of a skill id,
+// amzn1.ask.skill.<lowercase uuid> (or the older amzn1.echo-sdk-ams.app.<uuid>),
+// as New requires.
+func CheckSkillID(id string) error {
+	if !skillIDPattern.MatchString(id) {
+		return fmt.Errorf("skill id %q: want amzn1.ask.skill.<lowercase uuid>", id)
+	}
+	return nil
+}
+
+// CheckAPIEndpoint reports whether url is an apiEndpoint WithAPIEndpoint
+// accepts: an absolute http(s) URL without query or fragment.
+func CheckAPIEndpoint(url string) error {
+	_, err := checkAPIEndpoint(url)
+	return err
 }
 
 // Close ends the conversation: its session is dropped and its tokens leave
@@ -317,6 +417,15 @@ func (c *Conversation) Continue(attrs json.RawMessage) {
 		attrs = nil
 	}
 	c.session.attributes = attrs
+}
+
+// SessionEnded reports whether a session of the conversation has ended
+// and none is open: what the user says next goes to Alexa, not to the
+// skill, unless it names the skill (docs/alexa-contract.md §6.2).
+func (c *Conversation) SessionEnded() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hadSession && c.session == nil
 }
 
 // EndSession closes the session; the next request opens a new one.
@@ -390,6 +499,7 @@ func (c *Conversation) Envelope(req Request) (*Envelope, error) {
 		c.mu.Lock()
 		if c.session == nil || req.Type == TypeLaunchRequest {
 			c.session = &sessionState{id: c.sim.ids.sessionID(), isNew: true}
+			c.hadSession = true
 		}
 		env.Session = &Session{New: c.session.isNew, SessionID: c.session.id, Application: app,
 			Attributes: c.session.attributes, User: user}

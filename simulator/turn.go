@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/asksim/asksim/internal/jsonlimit"
+	"github.com/asksim/asksim/simulator/signing"
 )
 
 // WithEndpoint sets the skill that Send talks to.
@@ -30,12 +33,6 @@ func WithTimeout(d time.Duration) Option {
 // WithLenient makes contract violations warnings: Send keeps them in
 // Turn.Warnings and does not fail the turn.
 func WithLenient(lenient bool) Option { return func(s *Simulator) { s.lenient = lenient } }
-
-// WithRequestSigning turns the Signature, Signature-256 and
-// SignatureCertChainUrl headers on (the default) or off. Signing costs two
-// RSA signatures per turn, about 1.5 ms run side by side; a skill that never
-// reads the headers can do without them.
-func WithRequestSigning(on bool) Option { return func(s *Simulator) { s.signRequests = on } }
 
 // Timeout returns how long a turn waits for the skill.
 func (s *Simulator) Timeout() time.Duration { return s.timeout }
@@ -62,6 +59,10 @@ type Turn struct {
 	// they are Warnings instead.
 	Violations []Violation
 	Warnings   []Violation
+	// Linking says what Alexa did with a linked account's tokens before it
+	// sent the request (refreshed them, deleted them after a refused
+	// refresh…), "" when it sent the token it held (SetLinkedAccount).
+	Linking string
 }
 
 // ValueAt returns the value at a dotted path of the raw answer, as the
@@ -77,16 +78,27 @@ func (t *Turn) ValueAt(path string) (any, bool) { return ValueAt(t.Raw, path) }
 //   - shouldEndSession absent depends on the device (contract §6.2): a
 //     headless device ends the session, a screen device keeps it open.
 //     Absent with only Dialog.* directives keeps it open on any device.
-//   - A Connections.SendRequest AskFor keeps the session open so that the
-//     Connections.Response (see AnswerPermissionRequest) continues it.
-//     UNCONFIRMED: Amazon's docs do not say which session the response
-//     arrives in. Buy, Upsell and Cancel requests end it (§6.2).
+//   - A Connections.SendRequest AskFor with shouldEndSession true ends the
+//     session: Alexa runs the consent dialog and then starts the skill
+//     again, so the Connections.Response (see AnswerPermissionRequest)
+//     opens a new session without the old attributes, as after a purchase
+//     flow (docs/alexa-contract.md §2.7). With shouldEndSession false or
+//     absent the response continues the session. Buy, Upsell and Cancel
+//     requests end it whatever the field says (§6.2).
+//   - A Connections.StartConnection to AMAZON.AskForPermissionsConsent
+//     (voice-forward consent) suspends the session; the
+//     SessionResumedRequest that answers it resumes the same session with
+//     its attributes (§2.10).
 //   - Otherwise the session goes on, carrying the answer's
 //     sessionAttributes to the next request.
 //   - Sessionless requests (AudioPlayer, System.ExceptionEncountered, …)
 //     and CanFulfillIntentRequest leave the session alone.
 //   - A skill fault or a contract violation ends the session, as Alexa
 //     drops a session whose skill failed.
+//
+// With a linked account (SetLinkedAccount), Send first asks it for the
+// request's user.accessToken, as Alexa refreshes an expired token before it
+// sends (docs/alexa-contract.md §8.6); Turn.Linking says what it did.
 //
 // Errors: a *SkillError when the skill did not answer usably, a
 // *ContractError when the answer breaks the contract (not with
@@ -97,6 +109,14 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if c.sim.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	linking, err := c.linkedToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sign := c.signPlan()
+	if sign.fault == signing.FaultStaleTimestamp && req.Timestamp == "" {
+		req.Timestamp = alexaTime(c.sim.now().Add(-signing.StaleAge))
+	}
 	env, err := c.Envelope(req)
 	if err != nil {
 		return nil, err
@@ -105,7 +125,10 @@ func (c *Conversation) Send(ctx context.Context, req Request) (*Turn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope: %w", err)
 	}
-	turn, err := c.sim.exchange(ctx, env, body)
+	turn, err := c.sim.exchange(ctx, env, body, sign)
+	if turn != nil {
+		turn.Linking = linking
+	}
 	c.settle(env, turn, err)
 	return turn, err
 }
@@ -117,6 +140,10 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if s.endpoint == nil {
 		return nil, ErrNoEndpoint
 	}
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(body, MaxJSONDepth), &de) {
+		return nil, fmt.Errorf("envelope: %w", de)
+	}
 	var env Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("envelope: %w", err)
@@ -124,12 +151,16 @@ func (s *Simulator) SendEnvelope(ctx context.Context, body []byte) (*Turn, error
 	if env.Request.Type == "" {
 		return nil, errors.New("envelope: request.type is missing")
 	}
-	return s.exchange(ctx, &env, body)
+	if s.sign.fault == signing.FaultStaleTimestamp {
+		return nil, errStaleWholeEnvelope
+	}
+	return s.exchange(ctx, &env, body, s.sign)
 }
 
-// exchange sends body, the encoding of env, and judges the answer.
-func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*Turn, error) {
-	header, err := requestHeader(body, s.signRequests)
+// exchange sends body, the encoding of env, signed as sign says, and
+// judges the answer.
+func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte, sign signPlan) (*Turn, error) {
+	header, err := s.requestHeader(body, sign)
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +185,12 @@ func (s *Simulator) exchange(ctx context.Context, env *Envelope, body []byte) (*
 	if err == nil {
 		res = decodeResponse(&env.Request, reply.Body, turn.Duration)
 		if res.syntax != nil {
-			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body),
-				Err: fmt.Errorf("the body is not JSON: %v", res.syntax)}
+			msg := fmt.Errorf("the body is not JSON: %v", res.syntax)
+			var de *jsonlimit.DepthError
+			if errors.As(res.syntax, &de) {
+				msg = fmt.Errorf("the body cannot be read: %w", de)
+			}
+			err = &SkillError{Kind: FaultNotJSON, StatusCode: reply.Status, BodyStart: bodyStart(reply.Body), Err: msg}
 		}
 	}
 	if err != nil {
@@ -200,7 +235,7 @@ func intentName(r *Request) string {
 // settle updates the session after a turn; see Send.
 func (c *Conversation) settle(env *Envelope, turn *Turn, err error) {
 	t := env.Request.Type
-	if t == TypeConnectionsResponse {
+	if t == TypeConnectionsResponse || t == TypeSessionResumed {
 		c.mu.Lock()
 		c.asked = nil
 		c.mu.Unlock()
@@ -219,12 +254,15 @@ func (c *Conversation) settle(env *Envelope, turn *Turn, err error) {
 		c.asked = asked
 		c.mu.Unlock()
 	}
+	ends := r.ShouldEndSession != nil && *r.ShouldEndSession
 	switch {
-	case asked != nil:
+	case asked != nil && asked.Flow == FlowVoiceForward:
+		c.Continue(turn.Response.SessionAttributes)
+	case asked != nil && !ends:
 		c.Continue(turn.Response.SessionAttributes)
 	case sendRequest:
 		c.EndSession()
-	case r.ShouldEndSession != nil && *r.ShouldEndSession:
+	case ends:
 		c.EndSession()
 	case r.ShouldEndSession == nil && !onlyDialog(r.Directives) && c.device.Viewport == nil:
 		c.EndSession()
@@ -257,22 +295,39 @@ func (c *Conversation) PermissionRequest() (PermissionRequest, bool) {
 	return pr, true
 }
 
-// AnswerPermissionRequest returns the Connections.Response that answers the
-// pending permission request with status ACCEPTED, DENIED or NOT_ANSWERED,
-// echoing its scopes and token. ACCEPTED also grants the scopes, so the
-// tokens of that request and later ones carry them, as they would after the
-// user said yes.
+// AnswerPermissionRequest returns Alexa's answer to the pending voice
+// permission request, in the shape of the request (docs/alexa-contract.md
+// §2.7, §2.10): a Connections.Response to an AskFor, with a single
+// permissionScope for version 1 and the permissionScopes list for version
+// 2; a SessionResumedRequest to voice-forward consent. status is the
+// user's answer, ACCEPTED, DENIED or NOT_ANSWERED; ACCEPTED also grants
+// the scopes, so the tokens of that request and later ones carry them, as
+// they would after the user said yes.
+//
+// When the simulator knows the manifest (WithManifestPermissions,
+// WithSkillPackage) and a scope asked for is not declared, the user is not
+// asked: the answer has status.code "400", no user status, and nothing is
+// granted.
 func (c *Conversation) AnswerPermissionRequest(status string) (Request, error) {
 	pr, ok := c.PermissionRequest()
 	if !ok {
-		return Request{}, errors.New("the skill has sent no Connections.SendRequest AskFor to answer")
+		return Request{}, errors.New("the skill has sent no voice permission request (Connections.SendRequest AskFor, or Connections.StartConnection to AMAZON.AskForPermissionsConsent) to answer")
 	}
 	switch status {
-	case PermissionAccepted:
-		c.SetConsent(c.consent.Grant(pr.Scopes...))
-	case PermissionDenied, PermissionNotAnswered:
+	case PermissionAccepted, PermissionDenied, PermissionNotAnswered:
 	default:
 		return Request{}, fmt.Errorf("permission status %q: want ACCEPTED, DENIED or NOT_ANSWERED", status)
 	}
-	return PermissionResponse(status, pr.Scopes, pr.Token), nil
+	a := PermissionAnswer{Flow: pr.Flow, Version: pr.Version, Status: status, Scopes: pr.Scopes,
+		ConsentLevels: pr.ConsentLevels, Token: pr.Token}
+	if m := c.sim.manifest; m != nil {
+		if missing := m.undeclared(pr.Scopes); len(missing) > 0 {
+			a.Status, a.Code = "", PermissionCodeNotInManifest
+			return a.Request(), nil
+		}
+	}
+	if status == PermissionAccepted {
+		c.SetConsent(c.consent.Grant(pr.Scopes...))
+	}
+	return a.Request(), nil
 }

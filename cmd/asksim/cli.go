@@ -76,17 +76,8 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 		args[0] = "version"
 	}
 	cmd, rest := lookup(args)
-	if cmd == nil && len(subcommands(args[0])) > 0 {
-		fmt.Fprintf(errw, "%s %s: missing subcommand: one of %s\n", programName, args[0], strings.Join(subcommands(args[0]), ", "))
-		return exitUsage
-	}
 	if cmd == nil {
-		fmt.Fprintf(errw, "%s: unknown command %q\n", programName, strings.Join(args[:min(len(args), 2)], " "))
-		if s := suggest(args[0]); s != "" {
-			fmt.Fprintf(errw, "Did you mean %q?\n", s)
-		}
-		fmt.Fprintf(errw, "Run '%s help' for the list of commands.\n", programName)
-		return exitUsage
+		return noCommand(out, errw, args)
 	}
 	fs := pflag.NewFlagSet(programName+" "+cmd.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -119,6 +110,36 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 		fmt.Fprintf(errw, "%s %s: %v\n", programName, cmd.name, err)
 		return exitFailed
 	}
+}
+
+// noCommand answers args that name no command: the overview of a group
+// such as "token" when asked for help, else a usage error saying what is
+// missing or unknown.
+func noCommand(out, errw io.Writer, args []string) int {
+	word := args[0]
+	if subs := subcommands(word); len(subs) > 0 {
+		switch {
+		case len(args) > 1 && (args[1] == "--help" || args[1] == "-h"):
+			printGroup(out, word)
+			return exitOK
+		case len(args) > 1 && !strings.HasPrefix(args[1], "-"):
+			fmt.Fprintf(errw, "%s %s: unknown subcommand %q: want one of %s\n", programName, word, args[1], strings.Join(subs, ", "))
+		default:
+			fmt.Fprintf(errw, "%s %s: missing subcommand: one of %s\n", programName, word, strings.Join(subs, ", "))
+		}
+		fmt.Fprintf(errw, "Run '%s %s --help' for usage.\n", programName, word)
+		return exitUsage
+	}
+	if strings.HasPrefix(word, "-") {
+		fmt.Fprintf(errw, "%s: unknown flag %q: flags go after the command\n", programName, word)
+	} else {
+		fmt.Fprintf(errw, "%s: unknown command %q\n", programName, word)
+		if s := suggest(word); s != "" {
+			fmt.Fprintf(errw, "Did you mean %q?\n", s)
+		}
+	}
+	fmt.Fprintf(errw, "Run '%s help' for the list of commands.\n", programName)
+	return exitUsage
 }
 
 // lookup finds the longest command name that prefixes args, so that
@@ -157,10 +178,17 @@ func subcommands(word string) []string {
 	return subs
 }
 
+// suggest finds the command word that word is a start or an extension of:
+// "tok" and "tokens" both suggest "token", the group, not one of its
+// subcommands.
 func suggest(word string) string {
+	if word == "" {
+		return ""
+	}
 	for _, n := range names() {
-		if strings.HasPrefix(n, word) || strings.HasPrefix(word, n) {
-			return n
+		first, _, _ := strings.Cut(n, " ")
+		if strings.HasPrefix(first, word) || strings.HasPrefix(word, first) {
+			return first
 		}
 	}
 	return ""
@@ -174,6 +202,15 @@ func printOverview(w io.Writer) {
 		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags and examples.\n", programName)
+}
+
+// printGroup lists the subcommands of a group such as "token".
+func printGroup(w io.Writer, word string) {
+	fmt.Fprintf(w, "Usage:\n  %s %s <subcommand> [arguments] [flags]\n\nSubcommands:\n", programName, word)
+	for _, sub := range subcommands(word) {
+		fmt.Fprintf(w, "  %-10s %s\n", sub, commands[word+" "+sub].summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s %s <subcommand> --help' for its flags and examples.\n", programName, word)
 }
 
 func printHelp(w io.Writer, c *command, fs *pflag.FlagSet) {

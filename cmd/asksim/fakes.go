@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/fakes/serve"
+	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/internal/smapisim"
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/asksim/asksim/simulator/model"
@@ -25,6 +29,7 @@ type fakesOpts struct {
 	keyFile     string
 	tls         bool
 	caOut       string
+	ca          caFlag
 	profiles    string
 	manifest    string
 	quiet       bool
@@ -43,13 +48,15 @@ func init() {
 		long: `Serves Customer Profile, Device Address, Settings and progressive responses
 on 127.0.0.1 (a free port unless --api-addr), answering by the consent in each
 apiAccessToken, and the OAuth account-linking fake (a free port unless
---oauth-addr; fixtures/oauth/default.json unless --oauth-config), until
-interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
+--oauth-addr; fixtures/oauth/default.json unless --oauth-config) with the
+provider API its configuration declares (GET /v1/me/playlists by default),
+until interrupted. Each serves its paths at the root of its address. Envelopes from 'asksim envelope' with the
 same --key and the printed --api-endpoint are accepted. Without --key a key is
 generated into a temporary file, printed, and deleted on exit.
 
-The Python SDK refuses an http:// apiEndpoint: use --tls, and make the skill
-trust the CA certificate that is written to --ca-out.
+The Python SDK refuses an http:// apiEndpoint: use --tls. The certificates
+are signed by asksim's persistent local CA (see 'asksim ca path'), which the
+skill trusts once: REQUESTS_CA_BUNDLE=$(asksim ca path) for Python.
 
 With --smapi-addr it also serves Login with Amazon and the Skill Management
 API on that address, for the unmodified ASK CLI: 'ask smapi', 'ask dialog'
@@ -60,7 +67,8 @@ a file) and the developer account: developer / developer-password. See
 docs/smapi.md.`,
 		examples: `  asksim fakes --key key.pem
   asksim fakes --key key.pem --api-addr 127.0.0.1:8700 --profiles fixtures/profiles/users.json
-  asksim fakes --tls --ca-out ca.pem --manifest skill-package/skill.json
+  asksim fakes --tls --manifest skill-package/skill.json
+  asksim fakes --tls --ca-dir .asksim-ca --ca-out ca.pem
   asksim fakes --oauth-addr 127.0.0.1:8701 --oauth-config my-oauth.json
   asksim fakes --smapi-addr 127.0.0.1:8765 --endpoint http://127.0.0.1:8080 --consent email --ask-env ask.env`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
@@ -70,15 +78,16 @@ docs/smapi.md.`,
 			fs.StringVar(&o.oauthConfig, "oauth-config", "", "OAuth fake configuration, JSON (default: fixtures/oauth/default.json)")
 			fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --api-addr, --oauth-addr or --smapi-addr that is not loopback")
 			fs.StringVar(&o.keyFile, "key", "", "PEM RSA key whose tokens the fakes accept, as given to 'asksim envelope --key'")
-			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a locally generated CA")
-			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: write the CA certificate here (default: a temporary file)")
+			fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with certificates from the persistent local CA ('asksim ca path')")
+			o.ca.register(fs)
+			fs.StringVar(&o.caOut, "ca-out", "", "with --tls: also copy the CA certificate here")
 			fs.StringVar(&o.profiles, "profiles", "", "JSON profiles file (see fixtures/profiles/README.md)")
 			fs.StringVar(&o.manifest, "manifest", "", "skill.json whose manifest.permissions the APIs enforce (403 FORBIDDEN otherwise)")
 			fs.BoolVarP(&o.quiet, "quiet", "q", false, "do not log each call to stderr")
 			o.smapi.register(fs)
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
-					return usagef("fakes takes no arguments, got %q", args)
+					return usagef("takes no arguments, got %q", args)
 				}
 				if err := o.smapi.check(fs); err != nil {
 					return err
@@ -93,14 +102,21 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	if o.caOut != "" && !o.tls {
 		return usagef("--ca-out needs --tls")
 	}
-	keyFile, cleanupKey, err := fakesKey(o.keyFile)
-	if err != nil {
-		return err
+	if o.ca.dir != "" && !o.tls {
+		return usagef("--ca-dir needs --tls")
 	}
-	defer cleanupKey()
-	key, err := apitoken.LoadKeyFile(keyFile)
-	if err != nil {
-		return usagef("--key: %v", err)
+	// A generated key is written to a file only once everything else has
+	// been read and both fakes listen, so that bad input or a taken port
+	// leaves nothing behind; from then on a deferred call removes it on
+	// every way out: an error, Ctrl-C, SIGTERM, SIGHUP (main.go), a panic.
+	var key *rsa.PrivateKey
+	var err error
+	if o.keyFile != "" {
+		if key, err = apitoken.LoadKeyFile(o.keyFile); err != nil {
+			return usagef("--key: %v", err)
+		}
+	} else if key, err = apitoken.GenerateKey(); err != nil {
+		return err
 	}
 	signer := apitoken.NewSigner(key)
 	cfg := alexaapi.Config{Keyfunc: signer.Keyfunc()}
@@ -127,22 +143,16 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	}
 	sopts := serve.Options{Addr: o.apiAddr, AllowRemote: o.allowRemote,
 		Warnf: func(format string, a ...any) { fmt.Fprintf(st.err, "warning: "+format+"\n", a...) }}
-	caFile := o.caOut
+	caFile := ""
 	if o.tls {
-		if sopts.CA, err = serve.NewCA(); err != nil {
+		if sopts.CA, err = o.ca.load(st); err != nil {
 			return err
 		}
-		if caFile == "" {
-			f, err := os.CreateTemp("", "asksim-ca-*.pem")
-			if err != nil {
-				return err
+		caFile = sopts.CA.CertFile()
+		if o.caOut != "" {
+			if err := sopts.CA.WriteFile(o.caOut); err != nil {
+				return usagef("--ca-out: %v", err)
 			}
-			f.Close()
-			caFile = f.Name()
-			defer os.Remove(caFile)
-		}
-		if err := sopts.CA.WriteFile(caFile); err != nil {
-			return usagef("--ca-out: %v", err)
 		}
 	}
 	oauthCfg := oauth.DefaultConfig()
@@ -152,7 +162,8 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		}
 	}
 	if !o.quiet {
-		oauthCfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, "oauth: "+format+"\n", a...) }
+		// The OAuth fake starts its lines with "oauth: " itself.
+		oauthCfg.Logf = func(format string, a ...any) { fmt.Fprintf(st.err, format+"\n", a...) }
 	}
 	authServer, err := oauth.New(oauthCfg)
 	if err != nil {
@@ -190,12 +201,19 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 		defer smapiSrv.Close()
 		servers = append(servers, smapiSrv)
 	}
-	keyNote := ""
-	if o.keyFile == "" {
+	keyFile, keyNote := o.keyFile, ""
+	if keyFile == "" {
+		var removeKey func()
+		if keyFile, removeKey, err = writeTempKey(key); err != nil {
+			return err
+		}
+		defer removeKey()
 		keyNote = " (generated for this run, deleted on exit)"
 	}
 	fmt.Fprintf(st.out, "Alexa APIs:   %s\n", srv.URL)
 	fmt.Fprintf(st.out, "OAuth:        %s/authorize  %s/token  %s/userinfo\n", oauthSrv.URL, oauthSrv.URL, oauthSrv.URL)
+	writeOAuthAccounts(st.out, oauthCfg)
+	printOAuthAPI(st, authServer, oauthCfg, oauthSrv.URL)
 	fmt.Fprintf(st.out, "Signing key:  %s%s\n", keyFile, keyNote)
 	if caFile != "" {
 		fmt.Fprintf(st.out, "CA cert:      %s\n%s", caFile, serve.TrustInstructions(caFile))
@@ -225,6 +243,57 @@ func runFakes(ctx context.Context, st *stdio, o fakesOpts) error {
 	return nil
 }
 
+// writeOAuthAccounts prints the OAuth fake's clients and users: the fake's
+// own credentials, made for local tests.
+func writeOAuthAccounts(w io.Writer, cfg oauth.Config) {
+	for _, c := range cfg.Clients {
+		redirect := ""
+		if len(c.RedirectURIs) > 0 {
+			redirect = ", redirect " + c.RedirectURIs[0]
+		}
+		fmt.Fprintf(w, "OAuth client: %s, secret %s (%s%s)\n", c.ID, c.Secret, c.Scheme, redirect)
+	}
+	var users []string
+	for _, u := range cfg.Users {
+		users = append(users, u.Username+" / "+u.Password)
+	}
+	if len(users) > 0 {
+		fmt.Fprintf(w, "OAuth users:  %s\n", strings.Join(users, ", "))
+	}
+}
+
+// printOAuthAPI lists the OAuth fake's protected resources beside its
+// endpoints, and the command that links for a token: one they accept, and
+// one for the --access-token of envelope and send.
+func printOAuthAPI(st *stdio, srv *oauth.Server, cfg oauth.Config, url string) {
+	for i, r := range srv.Resources() {
+		label := "OAuth API:"
+		if i > 0 {
+			label = ""
+		}
+		scope := "any token of a user"
+		if r.Scope != "" {
+			scope = "scope " + r.Scope
+		}
+		fmt.Fprintf(st.out, "%-13s %s %s%s  (%s)\n", label, r.Method, url, r.Path, scope)
+	}
+	lc, err := features.LinkConfig(cfg, url, "")
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(st.out, "A token for it and for --access-token (user %s, scopes %s):\n  asksim link --authorization-url %s --token-url %s --client-id %s --client-secret %s --username %s --password %s --print-token\n",
+		lc.Username, strings.Join(lc.Scopes, " "), shellQuote(lc.AuthorizationURL), shellQuote(lc.TokenURL), shellQuote(lc.ClientID),
+		shellQuote(lc.ClientSecret), shellQuote(lc.Username), shellQuote(lc.Password))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // startFake serves h at addr with the shared options; flag names the
 // address flag in errors.
 func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Server, error) {
@@ -234,7 +303,7 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 		switch {
 		case errors.Is(err, serve.ErrNotLoopback):
 			return nil, usagef("%s: %v; add --allow-remote to serve it anyway", flag, err)
-		case errors.Is(err, serve.ErrBadAddr):
+		case errors.Is(err, serve.ErrBadAddr), errors.Is(err, serve.ErrAddrInUse):
 			return nil, usagef("%s: %v", flag, err)
 		}
 		return nil, fmt.Errorf("%s: %w", flag, err)
@@ -242,29 +311,23 @@ func startFake(h http.Handler, o serve.Options, addr, flag string) (*serve.Serve
 	return srv, nil
 }
 
-// fakesKey returns the key file to use: the given one, or a new key in a
-// temporary file that cleanup deletes.
-func fakesKey(path string) (file string, cleanup func(), err error) {
-	if path != "" {
-		return path, func() {}, nil
-	}
-	key, err := apitoken.GenerateKey()
-	if err != nil {
-		return "", nil, err
-	}
+// writeTempKey writes key to a new temporary file (mode 0600) and returns
+// its name and the function that removes it.
+func writeTempKey(key *rsa.PrivateKey) (name string, remove func(), err error) {
 	f, err := os.CreateTemp("", "asksim-key-*.pem") // mode 0600
 	if err != nil {
 		return "", nil, err
 	}
-	name := f.Name()
+	name = f.Name()
+	remove = func() { os.Remove(name) }
 	if _, err := f.Write(apitoken.EncodeKeyPEM(key)); err != nil {
 		f.Close()
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(name)
+		remove()
 		return "", nil, err
 	}
-	return name, func() { os.Remove(name) }, nil
+	return name, remove, nil
 }

@@ -40,6 +40,7 @@ func buildAsksim(t *testing.T) string {
 type fakesProc struct {
 	cmd    *exec.Cmd
 	lines  map[string]string // "Alexa APIs" → URL, …, from its stdout
+	banner []string          // every line of the banner
 	stderr *bytes.Buffer
 	exited chan struct{} // closed once the process has been waited for
 	err    error         // its exit, valid after exited
@@ -74,6 +75,7 @@ func startFakes(t *testing.T, bin string, args ...string) *fakesProc {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			p.banner = append(p.banner, sc.Text())
 			k, v, ok := strings.Cut(sc.Text(), ":")
 			if ok && !strings.HasPrefix(k, " ") {
 				p.lines[k] = strings.TrimSpace(v)
@@ -191,12 +193,18 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 		}
 	})
 
-	t.Run("generated key and TLS", func(t *testing.T) {
-		caFile := filepath.Join(t.TempDir(), "ca.pem")
-		p := startFakes(t, bin, "--tls", "--ca-out", caFile, "--quiet")
-		url, keyFile := p.lines["Alexa APIs"], strings.Fields(p.lines["Signing key"])[0]
-		if !strings.HasPrefix(url, "https://127.0.0.1:") || p.lines["CA cert"] != caFile {
-			t.Fatalf("banner %q", p.lines)
+	t.Run("generated key and TLS from the persistent CA", func(t *testing.T) {
+		caDir := t.TempDir()
+		caOut := filepath.Join(t.TempDir(), "ca.pem")
+		// The skill trusts the CA before the fakes start, as a skill
+		// started with REQUESTS_CA_BUNDLE=$(asksim ca path) does.
+		pathOut, err := exec.Command(bin, "ca", "path", "--ca-dir", caDir).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		caFile := strings.TrimSpace(string(pathOut))
+		if caFile != filepath.Join(caDir, "rootCA.pem") {
+			t.Fatalf("ca path = %q", caFile)
 		}
 		caPEM, err := os.ReadFile(caFile)
 		if err != nil {
@@ -207,41 +215,84 @@ func TestFakesAcceptEnvelopesFromAnotherProcess(t *testing.T) {
 			t.Fatal("no certificate in the CA file")
 		}
 		trusting := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-		endpoint, token := envelope(t, bin, "--consent", "email+linked", "--key", keyFile, "--api-endpoint", url)
-		if status, body := profileEmail(t, trusting, endpoint, token); status != 200 || body != `"jane@example.com"` {
-			t.Errorf("Profile.email over TLS = %d %s, want 200", status, body)
-		}
-		p.stop(t)
-		if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("generated key %s still exists after exit (%v)", keyFile, err)
+		for run := range 2 {
+			p := startFakes(t, bin, "--tls", "--ca-dir", caDir, "--ca-out", caOut, "--quiet")
+			url, keyFile := p.lines["Alexa APIs"], strings.Fields(p.lines["Signing key"])[0]
+			if !strings.HasPrefix(url, "https://127.0.0.1:") || p.lines["CA cert"] != caFile {
+				t.Fatalf("run %d: banner %q", run, p.lines)
+			}
+			if copied, _ := os.ReadFile(caOut); !bytes.Equal(copied, caPEM) {
+				t.Errorf("run %d: --ca-out holds another certificate than %s", run, caFile)
+			}
+			endpoint, token := envelope(t, bin, "--consent", "email+linked", "--key", keyFile, "--api-endpoint", url)
+			if status, body := profileEmail(t, trusting, endpoint, token); status != 200 || body != `"jane@example.com"` {
+				t.Errorf("run %d: Profile.email over TLS = %d %s, want 200", run, status, body)
+			}
+			p.stop(t)
+			if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("generated key %s still exists after exit (%v)", keyFile, err)
+			}
 		}
 	})
 }
 
-func TestFakesUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--api-addr", "0.0.0.0:0"}, "--allow-remote"},
-		{[]string{"--api-addr", "nope"}, "--api-addr: bad address"},
-		{[]string{"--ca-out", "x.pem"}, "--ca-out needs --tls"},
-		{[]string{"--key", "/does/not/exist.pem"}, "--key:"},
-		{[]string{"--profiles", "/does/not/exist.json"}, "--profiles:"},
-		{[]string{"--manifest", "/does/not/exist.json"}, "--manifest:"},
-		{[]string{"extra"}, "takes no arguments"},
-		{[]string{"--ask-env", "ask.env"}, "--ask-env needs --smapi-addr"},
-		{[]string{"--skill-id", "amzn1.ask.skill.x"}, "--skill-id needs --smapi-addr"},
-		{[]string{"--smapi-addr", "127.0.0.1:0", "--skill-package", "/does/not/exist"}, "--skill-package: skill package /does/not/exist"},
-		{[]string{"--smapi-addr", "127.0.0.1:0", "--endpoint", "ftp://x"}, "--endpoint:"},
-		{[]string{"--smapi-addr", "127.0.0.1:0", "--consent", "all"}, "--consent:"},
-		{[]string{"--smapi-addr", "127.0.0.1:0", "--skill-id", "my-skill"}, "amzn1.ask.skill.<uuid>"},
-		{[]string{"--smapi-addr", "0.0.0.0:0"}, "--smapi-addr"},
-	} {
-		var out, errw bytes.Buffer
-		code := run(context.Background(), append([]string{"fakes"}, tc.args...), nil, &out, &errw)
-		if code != exitUsage || !strings.Contains(errw.String(), tc.want) {
-			t.Errorf("fakes %q: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, errw.String(), exitUsage, tc.want)
+// TestFakesOAuthAPI follows the banner of asksim fakes as a developer
+// would: run the printed link command for a token, then read the OAuth
+// fake's API with it.
+func TestFakesOAuthAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the asksim binary; skipped with -short")
+	}
+	bin := buildAsksim(t)
+	p := startFakes(t, bin)
+	api := strings.Fields(p.lines["OAuth API"])
+	if len(api) < 2 || api[0] != "GET" || !strings.HasSuffix(api[1], "/v1/me/playlists") {
+		t.Fatalf("OAuth API line %q", p.lines["OAuth API"])
+	}
+	var linkCmd []string
+	for i, l := range p.banner {
+		if strings.HasPrefix(l, "A token for it") && i+1 < len(p.banner) {
+			linkCmd = strings.Fields(p.banner[i+1])
 		}
+	}
+	if len(linkCmd) < 2 || linkCmd[0] != "asksim" || linkCmd[1] != "link" {
+		t.Fatalf("no link command in the banner:\n%s", strings.Join(p.banner, "\n"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, linkCmd[1:]...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(linkCmd, " "), err, stderr.String())
+	}
+	token := strings.TrimSpace(string(out))
+	if strings.ContainsAny(token, " \n") || len(token) < 40 || !strings.Contains(stderr.String(), "LINKED:") {
+		t.Fatalf("stdout %q, want the token alone; stderr:\n%s", out, stderr.String())
+	}
+	get := func(auth string) (int, string, string) {
+		req, _ := http.NewRequest(http.MethodGet, api[1], nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("WWW-Authenticate"), string(b)
+	}
+	if status, _, body := get("Bearer " + token); status != 200 || !strings.Contains(body, "Morning Run") {
+		t.Errorf("with the printed token: %d %s", status, body)
+	}
+	if status, challenge, _ := get(""); status != 401 || challenge != `Bearer realm="asksim-oauth"` {
+		t.Errorf("without a token: %d %q", status, challenge)
+	}
+	p.stop(t)
+	log := p.stderr.String()
+	if !strings.Contains(log, `GET /v1/me/playlists client="alexa-skill" grant="" user="alice" -> 200 ok`) || strings.Contains(log, token) {
+		t.Errorf("the log does not show the call, or shows the token:\n%s", log)
 	}
 }

@@ -30,7 +30,7 @@ type linkFlags struct {
 	username, password                        string
 	userField, passField                      string
 	vendorID, region                          string
-	pkce, manual, json                        bool
+	pkce, manual, json, printToken            bool
 }
 
 func init() {
@@ -55,15 +55,25 @@ environment instead of flags: ` + envLinkPassword + `, ` + envLinkClientSecret +
 then paste the URL the browser was sent to (it starts with Alexa's redirect
 URI; the page itself does not need to load).
 
+--print-token prints only the access token on stdout, the report going to
+stderr, for 'asksim send --access-token' or a Bearer header. Against
+'asksim fakes' (it prints the command), the token reads the OAuth fake's
+API; the in-process fake, and so its tokens, end with this command.
+
 Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 		examples: `  asksim link
   asksim link --json
+  TOKEN=$(asksim link --authorization-url http://127.0.0.1:8701/authorize --token-url http://127.0.0.1:8701/token \
+      --client-id alexa-skill --client-secret … --username alice --password … --print-token)
   asksim link --authorization-url https://auth.example.com/authorize \
       --token-url https://auth.example.com/token --client-id alexa \
       --client-secret s3cret --scope profile --scope orders.read \
       --username tester --password hunter2
   asksim link --scheme body --username-field email --password-field pass ...
-  asksim link --manual --authorization-url ... --token-url ... --client-id ...`,
+  asksim link --manual --authorization-url ... --token-url ... --client-id ...
+  TOKEN=$(asksim link --authorization-url http://127.0.0.1:8701/authorize \
+      --token-url http://127.0.0.1:8701/token --client-id alexa-skill \
+      --client-secret alexa-skill-secret --username alice --password alice-password --print-token)`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			var f linkFlags
 			fs.StringVar(&f.authURL, "authorization-url", "", "your authorization URI (default: the in-process OAuth fake)")
@@ -81,6 +91,7 @@ Exit status: 0 linked and no rule failed, 1 a rule failed, 2 usage error.`,
 			fs.BoolVar(&f.pkce, "pkce", false, "send an S256 code challenge (PKCE)")
 			fs.BoolVar(&f.manual, "manual", false, "log in yourself in a browser and paste the redirect URL")
 			fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+			fs.BoolVar(&f.printToken, "print-token", false, "print the linked account's access token on stdout (the report goes to stderr), for --access-token of envelope and send")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q: link takes only flags", args[0])
@@ -156,12 +167,16 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	if err != nil {
 		return err
 	}
-	if cfg.AuthorizationURL == "" {
+	fake := cfg.AuthorizationURL == ""
+	if fake {
 		stop, err := linkFake(st, &cfg)
 		if err != nil {
 			return err
 		}
 		defer stop()
+		if f.printToken {
+			fmt.Fprintln(st.err, "asksim link: this OAuth fake stops with the command, and its tokens with it; for a token that keeps working, link against 'asksim fakes' (it prints the command)")
+		}
 	}
 	var res *link.Result
 	if f.manual {
@@ -172,20 +187,58 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	if res == nil {
 		return linkUsage(err)
 	}
+	reportOut := st.out
+	if f.printToken {
+		reportOut = st.err
+	}
 	if f.json {
-		enc := json.NewEncoder(st.out)
+		enc := json.NewEncoder(reportOut)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res.Report); err != nil {
 			return err
 		}
-	} else if err := res.Report.WriteText(st.out); err != nil {
+	} else if err := res.Report.WriteText(reportOut); err != nil {
 		return err
 	}
+	if f.printToken {
+		if res.Account == nil {
+			return fmt.Errorf("no token to print: the account did not link")
+		}
+		fmt.Fprintln(st.out, res.Account.Tokens().AccessToken)
+	}
 	if res.Report.Failed() {
+		if c, ok := res.Report.Check(link.RuleAuthorizeRedir); ok && c.Status == link.Fail && strings.Contains(c.Message, "wrong username or password") {
+			fmt.Fprintf(st.err, "asksim link: the login as %q failed: %s\n", cfg.Username, loginHint(fake))
+		}
 		return &exitError{exitFailed}
 	}
+	if f.printToken {
+		if res.Account == nil {
+			return fmt.Errorf("linked, but no account came back to take a token from")
+		}
+		tok, err := res.Account.AccessToken(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(st.out, tok)
+		if fake {
+			fmt.Fprintln(st.err, "asksim link: this token is the in-process OAuth fake's, which stopped with this command: link against a running 'asksim fakes' (its banner prints the command) for a token it keeps accepting")
+		}
+	}
 	return nil
+}
+
+// loginHint says what to do about a refused login.
+func loginHint(fake bool) string {
+	if !fake {
+		return "check --username and --password (or $" + envLinkPassword + "), and --username-field and --password-field if the form names them otherwise"
+	}
+	var users []string
+	for _, u := range oauth.DefaultConfig().Users {
+		users = append(users, u.Username)
+	}
+	return "the OAuth fake knows the users " + strings.Join(users, " and ") + " (fixtures/oauth/default.json); without --password asksim logs in with the password the fake gives them"
 }
 
 // linkManual prints the authorization URL and reads the pasted redirect.
@@ -221,9 +274,9 @@ func linkManual(ctx context.Context, st *stdio, cfg link.Config) (*link.Result, 
 }
 
 // linkFake serves the OAuth fake's default configuration on a free
-// loopback port and points cfg at it, with the credentials of the fake's
-// client and of the user cfg names (its first user when none); a password
-// given on the command line still wins, to try a wrong one.
+// loopback port and points cfg at it, with the credentials and scopes of
+// the fake's client and of the user cfg names (its first user when none);
+// a password or scopes given on the command line still win.
 func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	fakeCfg := oauth.DefaultConfig()
 	h, err := oauth.New(fakeCfg)
@@ -248,6 +301,9 @@ func linkFake(st *stdio, cfg *link.Config) (stop func(), err error) {
 	}
 	cfg.AuthorizationURL, cfg.TokenURL = fake.AuthorizationURL, fake.TokenURL
 	cfg.ClientID, cfg.ClientSecret, cfg.Username = fake.ClientID, fake.ClientSecret, fake.Username
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = fake.Scopes // as Alexa sends the skill's configured scopes
+	}
 	if cfg.Password == "" {
 		cfg.Password = fake.Password
 	}

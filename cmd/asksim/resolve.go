@@ -24,6 +24,11 @@ name> to …" starts a new session, anything else is matched against the sample
 utterances. Prints the intent, the sample that matched, each slot with its value
 and entity resolution, and why this intent won.
 
+Matching is by sample: the words must fit one of the model's sample utterances,
+with case, punctuation and contractions ("what's" = "what is") aside. Alexa's
+statistical language model also understands phrasings that no sample covers;
+asksim does not guess at those.
+
 Exits 1 when nothing matches (and the model has no AMAZON.FallbackIntent), listing
 the closest samples; 2 when the skill package cannot be read.`,
 		examples: `  asksim resolve "order two coffees"
@@ -38,6 +43,12 @@ the closest samples; 2 when the skill package cannot be read.`,
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) == 0 {
 					return usagef(`want an utterance, e.g. asksim resolve "order two coffees"`)
+				}
+				if err := simulator.CheckSkillID(*skillID); err != nil {
+					return usagef("--skill-id: %v", err)
+				}
+				if err := simulator.CheckLocale(*locale); err != nil {
+					return usagef("--locale: %v", err)
 				}
 				utterance := strings.Join(args, " ")
 				src, err := pkg.load(true)
@@ -58,7 +69,7 @@ the closest samples; 2 when the skill package cannot be read.`,
 							return err
 						}
 					}
-					fmt.Fprintf(st.err, "asksim resolve: %v (%s)\n", err, src.describe())
+					fmt.Fprintf(st.err, "asksim resolve: %v (%s)\n%s\n", err, src.describe(), model.MatchingNote)
 					return &exitError{exitFailed}
 				case errors.Is(err, model.ErrEmptyUtterance):
 					return usagef("the utterance has no words")

@@ -49,6 +49,13 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 	if err != nil {
 		return nil, consent, err
 	}
+	// simulator.New would refuse these too, but without naming the flag.
+	if err := simulator.CheckSkillID(f.skillID); err != nil {
+		return nil, consent, usagef("--skill-id: %v", err)
+	}
+	if err := simulator.CheckLocale(f.locale); err != nil {
+		return nil, consent, usagef("--locale: %v", err)
+	}
 	opts := []simulator.Option{simulator.WithSkillID(f.skillID), simulator.WithLocale(f.locale)}
 	if _, err := simulator.DevicePreset(f.device); err != nil {
 		return nil, consent, usagef("--device: %v", err)
@@ -59,6 +66,9 @@ func (f *simFlags) simulator(extra ...simulator.Option) (*simulator.Simulator, s
 	}
 	opts = append(opts, simulator.WithRegion(f.region))
 	if f.apiEndpoint != "" {
+		if err := simulator.CheckAPIEndpoint(f.apiEndpoint); err != nil {
+			return nil, consent, usagef("--api-endpoint: %v", err)
+		}
 		opts = append(opts, simulator.WithAPIEndpoint(f.apiEndpoint))
 	}
 	now := time.Now
@@ -121,6 +131,8 @@ type requestFlags struct {
 	offset       int64
 	cause        string
 	message      string
+	version      string
+	code         string
 }
 
 func (f *requestFlags) register(fs *pflag.FlagSet) {
@@ -128,14 +140,16 @@ func (f *requestFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dialogState, "dialog-state", "", "intent: dialogState STARTED, IN_PROGRESS or COMPLETED")
 	fs.StringVar(&f.confirmation, "confirmation", "", "intent: confirmationStatus NONE, CONFIRMED or DENIED")
 	fs.StringVar(&f.reason, "reason", simulator.ReasonUserInitiated, "session-ended: USER_INITIATED, ERROR or EXCEEDED_MAX_REPROMPTS")
-	fs.StringVar(&f.status, "status", simulator.PermissionAccepted, "permission-response: ACCEPTED, DENIED or NOT_ANSWERED")
-	fs.StringVar(&f.token, "token", "", "permission-response: the token the skill sent; audioplayer: the stream token")
+	fs.StringVar(&f.status, "status", simulator.PermissionAccepted, "permission-response, session-resumed: the user's answer, ACCEPTED, DENIED or NOT_ANSWERED")
+	fs.StringVar(&f.token, "token", "", "permission-response, session-resumed: the token the skill sent; audioplayer: the stream token")
+	fs.StringVar(&f.version, "permission-version", "2", "permission-response: the @version of the AskFor it answers; 1 answers with a single payload.permissionScope")
+	fs.StringVar(&f.code, "code", simulator.PermissionCodeOK, "permission-response, session-resumed: status.code, e.g. 400 for a scope the manifest lacks (the user is not asked)")
 	fs.Int64Var(&f.offset, "offset", 0, "audioplayer: offsetInMilliseconds")
 	fs.StringVar(&f.cause, "cause", "", "exception: the requestId whose response failed")
 	fs.StringVar(&f.message, "message", "", "exception and session-ended ERROR: the error message")
 }
 
-const requestKinds = "launch, intent NAME, session-ended, can-fulfill NAME, permission-response SCOPE..., exception, audioplayer EVENT"
+const requestKinds = "launch, intent NAME, session-ended, can-fulfill NAME, permission-response SCOPE..., session-resumed SCOPE..., exception, audioplayer EVENT"
 
 // build turns positional arguments into a request.
 func (f *requestFlags) build(args []string) (simulator.Request, error) {
@@ -182,25 +196,45 @@ func (f *requestFlags) build(args []string) (simulator.Request, error) {
 			msg = "An exception occurred while dispatching the request to the skill."
 		}
 		return simulator.SessionEndedRequest(reason, &simulator.Error{Type: "INTERNAL_SERVICE_ERROR", Message: msg}), nil
-	case "permission-response":
+	case "permission-response", "session-resumed":
 		status := strings.ToUpper(f.status)
 		switch status {
 		case simulator.PermissionAccepted, simulator.PermissionDenied, simulator.PermissionNotAnswered:
 		default:
 			return simulator.Request{}, usagef("--status %q: want ACCEPTED, DENIED or NOT_ANSWERED", f.status)
 		}
+		if f.version != "1" && f.version != "2" {
+			return simulator.Request{}, usagef("--permission-version %q: want 1 or 2", f.version)
+		}
+		if len(f.code) != 3 || strings.Trim(f.code, "0123456789") != "" {
+			return simulator.Request{}, usagef("--code %q: want a three-digit status such as 200 or 400", f.code)
+		}
 		var scopes []string
 		for _, a := range rest {
 			s, err := alexa.ParseScope(a)
 			if err != nil {
-				return simulator.Request{}, usagef("permission-response: %v", err)
+				return simulator.Request{}, usagef("%s: %v", kind, err)
 			}
 			scopes = append(scopes, s)
 		}
-		if len(scopes) == 0 {
-			scopes = []string{alexa.ScopeReminders}
+		a := simulator.PermissionAnswer{Flow: simulator.FlowAskFor, Version: f.version, Status: status, Scopes: scopes,
+			Token: f.token, Code: f.code}
+		if kind == "session-resumed" {
+			// Voice-forward consent asks for profile data.
+			a.Flow = simulator.FlowVoiceForward
+			if len(a.Scopes) == 0 {
+				a.Scopes = []string{alexa.ScopeEmail}
+			}
+		} else if len(a.Scopes) == 0 {
+			a.Scopes = []string{alexa.ScopeReminders}
 		}
-		return simulator.PermissionResponse(status, scopes, f.token), nil
+		if a.Version == "1" && len(a.Scopes) > 1 {
+			return simulator.Request{}, usagef("--permission-version 1 answers a single scope, got %d", len(a.Scopes))
+		}
+		if a.Code != simulator.PermissionCodeOK {
+			a.Status = "" // the user was not asked
+		}
+		return a.Request(), nil
 	case "exception":
 		if err := want(0, "no arguments"); err != nil {
 			return simulator.Request{}, err

@@ -3,13 +3,22 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	exampleskill "github.com/asksim/asksim/fixtures/skill"
 )
+
+const passingFeature = `Feature: greeting
+  Scenario: the skill greets
+    When the user opens the skill
+    Then Alexa says something containing "Welcome"
+`
 
 func writeFile(t *testing.T, path, content string) string {
 	t.Helper()
@@ -21,18 +30,6 @@ func writeFile(t *testing.T, path, content string) string {
 	}
 	return path
 }
-
-const passingFeature = `Feature: greeting
-  Scenario: the skill greets
-    When the user opens the skill
-    Then Alexa says something containing "Welcome"
-`
-
-const failingFeature = `Feature: wrong expectation
-  Scenario: the skill does not say this
-    When the user opens the skill
-    Then Alexa says "Hello there"
-`
 
 func TestTest_DefaultRunPassesAndWritesReports(t *testing.T) {
 	dir := t.TempDir()
@@ -99,48 +96,6 @@ func TestTest_DefaultRunPassesAndWritesReports(t *testing.T) {
 	}
 }
 
-func TestTest_FailingScenarioExits1WithTranscript(t *testing.T) {
-	f := writeFile(t, filepath.Join(t.TempDir(), "wrong.feature"), failingFeature)
-	code, stdout, _ := runCLI(t, "test", "--no-color", f)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\n%s", code, stdout)
-	}
-	for _, want := range []string{`expected Alexa to say "Hello there"`, `got:     "Welcome to Example Skill.`, "Conversation so far", "1. User: opens the skill", "response.outputSpeech"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("failure output lacks %q:\n%s", want, stdout)
-		}
-	}
-}
-
-func TestTest_UndefinedStepExits2WithSuggestions(t *testing.T) {
-	f := writeFile(t, filepath.Join(t.TempDir(), "typo.feature"), `Feature: typo
-  Scenario: a typo
-    When the user opens skill
-    Then Alexa says "hi"
-`)
-	code, _, stderr := runCLI(t, "test", f)
-	if code != 2 {
-		t.Fatalf("exit %d, want 2", code)
-	}
-	for _, want := range []string{"typo.feature:3", `undefined step "the user opens skill"`, "did you mean", "the user opens the skill"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr)
-		}
-	}
-}
-
-func TestTest_UnparsableFeatureExits2NamingFileAndLine(t *testing.T) {
-	f := writeFile(t, filepath.Join(t.TempDir(), "broken.feature"), "Feature: x\n  Scenario: y\n    When the user opens the skill\n  Scenari: z\n")
-	code, _, stderr := runCLI(t, "test", f)
-	if code != 2 || !strings.Contains(stderr, "broken.feature:4") {
-		t.Fatalf("exit %d, stderr %q; want 2 naming broken.feature:4", code, stderr)
-	}
-	code, _, stderr = runCLI(t, "test", filepath.Join(t.TempDir(), "missing.feature"))
-	if code != 2 || !strings.Contains(stderr, "missing.feature") {
-		t.Errorf("missing file: exit %d, %q", code, stderr)
-	}
-}
-
 // Every scenario lands in exactly one shard, for any shard count.
 func TestTest_ShardSplitCoversEveryScenarioOnce(t *testing.T) {
 	code, all, _ := runCLI(t, "test", "--list")
@@ -178,44 +133,6 @@ func TestTest_ShardSplitCoversEveryScenarioOnce(t *testing.T) {
 
 func itoa(i int) string { return string(rune('0' + i)) }
 
-func TestTest_ProjectConfigFile(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "features", "wrong.feature"), failingFeature)
-	writeFile(t, filepath.Join(dir, "features", "ok.feature"), passingFeature)
-	cfg := writeFile(t, filepath.Join(dir, "asksim.yaml"), `# CI settings
-paths: [features]
-tags: "~@skip"
-format: [progress, "junit:out/junit.xml"]
-concurrency: 2
-`)
-	if err := os.MkdirAll(filepath.Join(dir, "out"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runCLI(t, "test", "--config", cfg, "--no-color")
-	if code != 1 {
-		t.Fatalf("exit %d, want 1 (wrong.feature fails)\n%s%s", code, stdout, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "out", "junit.xml")); err != nil {
-		t.Errorf("junit path from the config file, relative to it: %v", err)
-	}
-	// Flags override the file: only the passing feature runs.
-	code, stdout, stderr = runCLI(t, "test", "--config", cfg, "--no-color", filepath.Join(dir, "features", "ok.feature"))
-	if code != 0 {
-		t.Errorf("with a path argument: exit %d\n%s%s", code, stdout, stderr)
-	}
-	// A bad setting is named with its line.
-	bad := writeFile(t, filepath.Join(dir, "bad.yaml"), "concurrency: 2\ncolour: true\n")
-	code, _, stderr = runCLI(t, "test", "--config", bad)
-	if code != 2 || !strings.Contains(stderr, "bad.yaml:2") || !strings.Contains(stderr, `"colour"`) {
-		t.Errorf("bad setting: exit %d, %q", code, stderr)
-	}
-	badValue := writeFile(t, filepath.Join(dir, "badvalue.json"), `{"concurrency": "many"}`)
-	code, _, stderr = runCLI(t, "test", "--config", badValue)
-	if code != 2 || !strings.Contains(stderr, "badvalue.json:1") || !strings.Contains(stderr, "concurrency") {
-		t.Errorf("bad value: exit %d, %q", code, stderr)
-	}
-}
-
 func TestTest_ParallelRuns(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]int, 3)
@@ -237,11 +154,13 @@ func TestTest_ParallelRuns(t *testing.T) {
 	}
 }
 
-func TestTest_UnreachableEndpointFailsTheScenario(t *testing.T) {
-	f := writeFile(t, filepath.Join(t.TempDir(), "ok.feature"), passingFeature)
-	code, stdout, _ := runCLI(t, "test", "--no-color", "--endpoint", "http://127.0.0.1:1/alexa", f)
-	if code != 1 || !strings.Contains(stdout, "127.0.0.1:1") {
-		t.Errorf("exit %d, want 1 naming the endpoint:\n%s", code, stdout)
+// An endpoint nothing answers at is a configuration error, told once
+// before anything runs (defect 10: every scenario failed with it, exit 1).
+func TestTest_UnreachableEndpointIsAConfigurationError(t *testing.T) {
+	f := writeFile(t, filepath.Join(t.TempDir(), "ok.feature"), passingFeature+passingFeature[strings.Index(passingFeature, "  Scenario"):])
+	code, stdout, stderr := runCLI(t, "test", "--no-color", "--endpoint", "http://127.0.0.1:1/alexa", f)
+	if code != 2 || !strings.Contains(stderr, "the skill at http://127.0.0.1:1/alexa does not answer") || strings.Count(stderr, "127.0.0.1:1") != 2 || stdout != "" {
+		t.Errorf("exit %d, want 2 naming the endpoint once:\n%s%s", code, stdout, stderr)
 	}
 }
 
@@ -254,12 +173,43 @@ func TestTest_SkillPackageForUtterances(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("with --skill-package: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, _ = runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, voice)
-	if code != 1 || !strings.Contains(stdout, "--skill-package") {
-		t.Errorf("without a package: exit %d, want 1 and a hint at --skill-package:\n%s", code, stdout)
+	code, stdout, stderr = runCLI(t, "test", "--no-color", "--format", "progress", "--endpoint", url, voice)
+	if code != 2 || !strings.Contains(stderr, "--skill-package") || strings.Count(stderr, "no interaction model") != 1 || stdout != "" {
+		t.Errorf("without a package: exit %d, want 2 and one hint at --skill-package, before anything runs:\n%s%s", code, stdout, stderr)
 	}
 	code, _, stderr = runCLI(t, "test", "--endpoint", url, "--skill-package", filepath.Join(t.TempDir(), "nope"), voice)
 	if code != 2 || !strings.Contains(stderr, "--skill-package") {
 		t.Errorf("missing package: exit %d, %s", code, stderr)
 	}
+}
+
+// tls: true in asksim.yaml serves the fakes from the persistent CA in
+// ca-dir, relative to the file; the bundled features, which read the
+// profile and link accounts through the fakes, pass over HTTPS.
+func TestTest_TLSFromProjectConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, filepath.Join(dir, "asksim.yaml"), "tls: true\nca-dir: ca\nformat: [progress]\n")
+	code, stdout, stderr := runCLI(t, "test", "--config", cfg, "--no-color")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ca", "rootCA.pem")); err != nil {
+		t.Errorf("no CA in ca-dir relative to the config file: %v", err)
+	}
+	if !strings.Contains(stderr, "created a local CA") {
+		t.Errorf("stderr does not say a CA was created:\n%s", stderr)
+	}
+	code, _, stderr = runCLI(t, "test", "--ca-dir", dir)
+	if code != exitUsage || !strings.Contains(stderr, "--ca-dir needs --tls") {
+		t.Errorf("--ca-dir without --tls: exit %d, %s", code, stderr)
+	}
+}
+
+// exampleSkill serves the example skill, which reads the profile through
+// the envelope's apiEndpoint.
+func exampleSkill(t *testing.T) string {
+	t.Helper()
+	ts := httptest.NewServer(exampleskill.New(exampleskill.Options{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/asksim/asksim/simulator/apitoken"
 	"github.com/spf13/pflag"
@@ -22,12 +23,25 @@ asksim's tokens, the granted scopes. With --key it also verifies the signature,
 audience, issuer and expiry, and exits 1 when they do not hold.`,
 		examples: `  asksim token decode eyJ0eXAiOiJKV1Qi...
   asksim envelope launch --consent email | jq -r .context.System.apiAccessToken | asksim token decode -
-  asksim token decode --key key.pem "$TOKEN"`,
+  asksim token decode --key key.pem "$TOKEN"
+  asksim token decode --key key.pem --time 2026-01-02T15:04:05Z "$TOKEN"`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *stdio, []string) error {
 			keyFile := fs.String("key", "", "verify the token with this PEM RSA key")
+			at := fs.String("time", "", "with --key: check expiry as of this RFC 3339 time instead of now, e.g. that given to 'asksim envelope --time'")
 			return func(ctx context.Context, st *stdio, args []string) error {
 				if len(args) != 1 {
 					return usagef("want exactly one TOKEN argument (or - to read it from stdin), got %d", len(args))
+				}
+				var now func() time.Time // nil: the clock
+				if *at != "" {
+					if *keyFile == "" {
+						return usagef("--time needs --key: without a key nothing is verified")
+					}
+					t, err := time.Parse(time.RFC3339, *at)
+					if err != nil {
+						return usagef("--time %q: want RFC 3339, e.g. 2026-01-02T15:04:05Z", *at)
+					}
+					now = func() time.Time { return t }
 				}
 				tok := args[0]
 				if tok == "-" {
@@ -35,7 +49,9 @@ audience, issuer and expiry, and exits 1 when they do not hold.`,
 					if err != nil {
 						return err
 					}
-					tok = strings.TrimSpace(string(b))
+					if tok = strings.TrimSpace(string(b)); tok == "" {
+						return usagef("TOKEN -: standard input is empty, want a JWT")
+					}
 				}
 				d, err := apitoken.Decode(tok)
 				if err != nil {
@@ -47,7 +63,7 @@ audience, issuer and expiry, and exits 1 when they do not hold.`,
 					if err != nil {
 						return usagef("--key: %v", err)
 					}
-					verifyErr = d.Verify(apitoken.NewSigner(key).Keyfunc(), nil)
+					verifyErr = d.Verify(apitoken.NewSigner(key).Keyfunc(), now)
 				}
 				if err := printJSON(st.out, d); err != nil {
 					return err
@@ -94,6 +110,13 @@ stdout when FILE is omitted. Give the file to --key of 'asksim envelope',
 					return usagef("%s exists; use --force to overwrite it", args[0])
 				}
 				if err != nil {
+					return err
+				}
+				// OpenFile's mode applies only to a new file: an existing one
+				// overwritten with --force keeps its own, 0644 say, unless set.
+				// Set before writing, so the key is never readable by others.
+				if err := f.Chmod(0o600); err != nil {
+					f.Close()
 					return err
 				}
 				if _, err := f.Write(pemBytes); err != nil {

@@ -36,6 +36,13 @@
 //   - 405 (with Allow) for a wrong method, 404 for an unknown path, both JSON.
 //   - 429 and other failures only through Fail.
 //
+// Error messages are Amazon's words exactly where they are known, since
+// frameworks compare them for equality (a bad token's 401 is "The
+// authentication token is not valid.", docs/alexa-contract.md §4.1). Why the
+// fake refused a call (what is wrong with the token, which manifest
+// permission is missing) is in the X-Asksim-Detail header (DetailHeader)
+// and in the request log, never in the message.
+//
 // Verified tokens are cached by their raw string until they expire, so that
 // the fake is never the bottleneck of a test run. Requests (tokens redacted)
 // and progressive responses are recorded for assertions.

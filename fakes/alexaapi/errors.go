@@ -45,7 +45,7 @@ type apiError struct {
 const (
 	msgNotRequested        = "Access denied with reason: ACCESS_NOT_REQUESTED"
 	msgForbidden           = "Access denied with reason: FORBIDDEN"
-	msgAddressTokenInvalid = "The authentication token is not valid."
+	msgAddressTokenInvalid = "The authentication token is not valid." // UPS 401 too
 	msgAddressNotRequested = "Access to this resource has not yet been requested."
 	msgAddressForbidden    = "Access to this resource cannot be requested."
 )
@@ -69,14 +69,24 @@ func errNotInManifest(f family) apiError {
 // DirectiveServiceClient]. The Device Address API defines no 401: its 403 is
 // "The authentication token is invalid or doesn't have access to the
 // resource" [M DeviceAddressServiceClient; PM], so it answers 403.
-// Amazon's 401 body text is UNCONFIRMED; INVALID_TOKEN is a code of the UPS
-// error model, and the message says what was wrong to help the developer.
-func errBadToken(f family, detail string) apiError {
+// The message is exactly Amazon's "The authentication token is not
+// valid.", which Jovo compares for equality, in its profile and address
+// clients alike, to tell the skill to ask for permission
+// (docs/alexa-contract.md §4.1 [JV]). What was wrong with the token goes
+// to the X-Asksim-Detail header and the log instead (see DetailHeader).
+// INVALID_TOKEN is a code of the UPS error model.
+func errBadToken(f family) apiError {
 	if f == familyAddress {
 		return apiError{http.StatusForbidden, "FORBIDDEN", msgAddressTokenInvalid}
 	}
-	return apiError{http.StatusUnauthorized, "INVALID_TOKEN", "The authentication token is not valid: " + detail}
+	return apiError{http.StatusUnauthorized, "INVALID_TOKEN", msgAddressTokenInvalid}
 }
+
+// DetailHeader is the response header in which the fake says why it
+// refused a call (a bad token's fault, a missing manifest permission, an
+// injected fault), so that the body can keep Amazon's exact wording,
+// which frameworks match on. It is asksim's, not Amazon's.
+const DetailHeader = "X-Asksim-Detail"
 
 // errOtherDevice answers a token used for another device's resource: the
 // token is valid but has no access to it, which both APIs answer with 403.

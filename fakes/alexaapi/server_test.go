@@ -171,9 +171,13 @@ func TestBadTokens(t *testing.T) {
 	for name, tok := range badTokens(t, tf) {
 		t.Run(name, func(t *testing.T) {
 			got := call(t, http.MethodGet, f.ts.URL+pathEmail, tok, "")
-			var ups struct{ Code, Message string }
-			if got.status != 401 || json.Unmarshal([]byte(got.body), &ups) != nil || ups.Code != "INVALID_TOKEN" || ups.Message == "" {
-				t.Errorf("Profile.email = %d %s, want 401 {code:INVALID_TOKEN,message}", got.status, got.body)
+			// Amazon's exact words, which Jovo compares for equality
+			// (docs/alexa-contract.md §4.1); the reason is in a header.
+			if want := `{"code":"INVALID_TOKEN","message":"The authentication token is not valid."}`; got.status != 401 || got.body != want {
+				t.Errorf("Profile.email = %d %s, want 401 %s", got.status, got.body, want)
+			}
+			if d := got.header.Get(alexaapi.DetailHeader); d == "" || strings.Contains(got.body, d) {
+				t.Errorf("%s = %q, want the reason, kept out of the body", alexaapi.DetailHeader, d)
 			}
 			got = call(t, http.MethodGet, f.ts.URL+pathAddress(id.DeviceID), tok, "")
 			if want := `{"type":"FORBIDDEN","message":"The authentication token is not valid."}`; got.status != 403 || got.body != want {
@@ -190,7 +194,7 @@ func TestBadTokens(t *testing.T) {
 		})
 	}
 	for _, r := range f.api.Requests() {
-		if r.Decision != alexaapi.DecisionBadToken || r.Detail == "" || r.UserID != "" {
+		if r.Decision != alexaapi.DecisionBadToken || r.Detail == "" || r.UserID != "" || strings.HasPrefix(r.Detail, "The authentication") {
 			t.Errorf("log entry %+v, want bad-token with a detail and no user", r)
 		}
 	}
@@ -481,5 +485,25 @@ func TestConcurrentUse(t *testing.T) {
 func TestNewNeedsKeyfunc(t *testing.T) {
 	if _, err := alexaapi.New(alexaapi.Config{}); err == nil || !strings.Contains(err.Error(), "Keyfunc") {
 		t.Errorf("New without Keyfunc: %v, want an error naming Keyfunc", err)
+	}
+}
+
+// The detail header says why, in words a developer can act on, for each
+// refusal that has a reason beyond its body; a granted call has none.
+func TestDetailHeader(t *testing.T) {
+	f := newFixture(t, func(c *alexaapi.Config) { c.ManifestPermissions = []string{"alexa::profile:name:read"} })
+	endpoint, token, _ := f.conversation(simulator.ConsentEmail)
+	got := call(t, http.MethodGet, endpoint+pathEmail, token, "")
+	if got.status != 403 || !strings.Contains(got.header.Get(alexaapi.DetailHeader), "manifest lacks alexa::profile:email:read") {
+		t.Errorf("undeclared scope: %d %s, %s %q", got.status, got.body, alexaapi.DetailHeader, got.header.Get(alexaapi.DetailHeader))
+	}
+	got = call(t, http.MethodGet, endpoint+pathEmail, "not-a-jwt", "")
+	if d := got.header.Get(alexaapi.DetailHeader); got.status != 401 || !strings.Contains(d, "malformed") {
+		t.Errorf("malformed token: %d, %s %q", got.status, alexaapi.DetailHeader, d)
+	}
+	_, granted, _ := f.conversation(simulator.ConsentName)
+	got = call(t, http.MethodGet, endpoint+pathName, granted, "")
+	if got.status != 200 || got.header.Get(alexaapi.DetailHeader) != "" {
+		t.Errorf("granted call: %d, %s %q, want none", got.status, alexaapi.DetailHeader, got.header.Get(alexaapi.DetailHeader))
 	}
 }

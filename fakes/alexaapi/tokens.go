@@ -1,6 +1,7 @@
 package alexaapi
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -47,7 +48,24 @@ func (c *tokenCache) verify(raw string) (*verified, error) {
 		return nil, err
 	}
 	scopes, _ := claims.Scopes() // apitoken.Parse has checked they decode
-	v = &verified{
+	return c.store(raw, claims, scopes, now), nil
+}
+
+// trust caches claims as raw's, unverified; see Server.Trust.
+func (c *tokenCache) trust(raw string, claims *apitoken.Claims) error {
+	if claims.PrivateClaims.UserID == "" {
+		return fmt.Errorf("%w: privateClaims.userId is missing", apitoken.ErrMalformed)
+	}
+	scopes, err := claims.Scopes()
+	if err != nil {
+		return err
+	}
+	c.store(raw, claims, scopes, c.now())
+	return nil
+}
+
+func (c *tokenCache) store(raw string, claims *apitoken.Claims, scopes []string, now time.Time) *verified {
+	v := &verified{
 		userID:   claims.PrivateClaims.UserID,
 		deviceID: claims.PrivateClaims.DeviceID,
 		scopes:   make(map[string]bool, len(scopes)),
@@ -63,7 +81,7 @@ func (c *tokenCache) verify(raw string) (*verified, error) {
 	}
 	c.m[raw] = v
 	c.mu.Unlock()
-	return v, nil
+	return v
 }
 
 // evictLocked drops expired entries and, if the cache is still full, about

@@ -212,7 +212,7 @@ func TestAuthorize_CSRFTokenBoundToRequestAndBrowser(t *testing.T) {
 	for k, v := range f {
 		tampered[k] = v
 	}
-	tampered.Set("scope", "profile email") // allowed scope, but not what the page was rendered for
+	tampered.Set("scope", "profile user-read-email") // allowed scope, but not what the page was rendered for
 	res := e.post("/authorize", tampered)
 	wantStatus(t, res, http.StatusOK)
 	if !strings.Contains(string(res.body), "expired") {

@@ -99,3 +99,24 @@ func TestConfig_NewValidates(t *testing.T) {
 		t.Errorf("New = %v", err)
 	}
 }
+
+// With DeferKey no key is made until asked for: PrepareKey starts it (once,
+// however often called), and a request that needs one makes it itself.
+func TestDeferKey(t *testing.T) {
+	cfg := oauth.DefaultConfig()
+	cfg.DeferKey = true
+	for _, prepare := range []bool{true, false} {
+		s, err := oauth.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prepare {
+			s.PrepareKey()
+			s.PrepareKey()
+		}
+		pub, kid, err := s.PublicKey()
+		if err != nil || pub == nil || pub.N.BitLen() != 2048 || kid == "" {
+			t.Errorf("prepare=%v: key %v, kid %q, %v", prepare, pub != nil, kid, err)
+		}
+	}
+}

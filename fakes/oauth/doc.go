@@ -27,6 +27,14 @@
 //     offline (the ASK CLI's --no-browser page). DefaultLWAConfig registers
 //     the ASK CLI; AccessToken lets a resource server such as fakes/smapi
 //     check the tokens.
+//   - Protected resources declared in the Config (Resource), such as the
+//     default configuration's Spotify-like GET /v1/me/playlists: the
+//     provider's API a linked skill calls with the user's token. Bearer
+//     tokens are checked as RFC 6750 says (401 invalid_token, 403
+//     insufficient_scope with the scope needed, 400 invalid_request, a bare
+//     challenge when no token came); ExpireToken and RevokeGrant end a
+//     grant early, and SetGrantBody and FailGrant script one grant's answers
+//     so that tests sharing a server do not see each other's.
 //
 // Tests drive it through real HTTP (httptest.NewServer), inspect Requests
 // (redacted), script failures with Fail, and mint tokens directly with

@@ -20,6 +20,7 @@ const (
 	ErrorUnsupportedResponseType = "unsupported_response_type"
 	ErrorServerError             = "server_error"
 	ErrorInvalidToken            = "invalid_token"
+	ErrorInsufficientScope       = "insufficient_scope"
 )
 
 // Error is an OAuth error answer. Endpoints build it as a value and one

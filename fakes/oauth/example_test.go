@@ -58,3 +58,48 @@ func Example() {
 	// GET /authorize alexa-skill code auto_approved
 	// POST /token alexa-skill authorization_code ok
 }
+
+// The provider's API beside the OAuth endpoints: a token for alice reads
+// her playlists; one granted without playlist-read-private is refused with
+// the scope it lacks (RFC 6750 §3.1), and an expired one as invalid_token.
+func ExampleServer_Resources() {
+	cfg := oauth.DefaultConfig()
+	cfg.AccessTokenFormat = oauth.FormatOpaque
+	srv, err := oauth.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, r := range srv.Resources() {
+		fmt.Println(r.Route(), "needs", r.Scope)
+	}
+
+	get := func(token string) {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v1/me/playlists", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			fmt.Println(resp.StatusCode, strings.Contains(string(body), `"name":"Morning Run"`))
+			return
+		}
+		fmt.Println(resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+	all, _ := srv.IssueTokens("alice", "alexa-skill", nil)
+	get(all.AccessToken)
+	narrow, _ := srv.IssueTokens("alice", "alexa-skill", []string{"user-read-email"})
+	get(narrow.AccessToken)
+	srv.ExpireToken(all.AccessToken)
+	get(all.AccessToken)
+	// Output:
+	// GET /v1/me/playlists needs playlist-read-private
+	// GET /v1/me needs user-read-email
+	// 200 true
+	// 403 Bearer realm="asksim-oauth", error="insufficient_scope", error_description="GET /v1/me/playlists needs the scope playlist-read-private; the token has user-read-email", scope="playlist-read-private"
+	// 401 Bearer realm="asksim-oauth", error="invalid_token", error_description="the access token expired"
+}

@@ -51,15 +51,16 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 		delete(s.faults, path)
 		return nil
 	}
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return fmt.Errorf("oauth: Fail(%q): %w", path, err)
 	}
 	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
 	return nil
 }
 
-// check reports why f cannot be played as documented.
-func (f Fault) check() error {
+// Check reports why f cannot be played as documented (see Fail), nil when
+// it can.
+func (f Fault) Check() error {
 	switch {
 	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
 		return fmt.Errorf("status %d is not a final HTTP status (200–999)", f.Status)
@@ -74,16 +75,21 @@ func (f Fault) check() error {
 func (s *Server) nextFault(path string) (Fault, bool) {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	q := s.faults[path]
+	return popFault(s.faults, path)
+}
+
+// popFault takes the next fault queued on path, forgetting used-up ones.
+func popFault(faults map[string][]*pendingFault, path string) (Fault, bool) {
+	q := faults[path]
 	if len(q) == 0 {
 		return Fault{}, false
 	}
 	f := q[0].Fault
 	if q[0].left--; q[0].left == 0 {
 		if q = q[1:]; len(q) == 0 {
-			delete(s.faults, path)
+			delete(faults, path)
 		} else {
-			s.faults[path] = q
+			faults[path] = q
 		}
 	}
 	return f, true

@@ -16,7 +16,7 @@ func TestFlow_FullBrowserLink(t *testing.T) {
 	e := newEnv(t)
 
 	// 1. The browser opens the authorization URI and gets the login form.
-	q := authQuery("scope", "profile email", "state", "A2SAAEAE-state", "code_challenge", challenge, "code_challenge_method", "S256")
+	q := authQuery("scope", "profile user-read-email", "state", "A2SAAEAE-state", "code_challenge", challenge, "code_challenge_method", "S256")
 	page := e.authorize(q)
 	wantStatus(t, page, http.StatusOK)
 
@@ -34,7 +34,7 @@ func TestFlow_FullBrowserLink(t *testing.T) {
 	tok := e.exchange(loc.Query().Get("code"), "code_verifier", verifier)
 	wantStatus(t, tok, http.StatusOK)
 	at, rt := tok.str(t, "access_token"), tok.str(t, "refresh_token")
-	if tok.str(t, "scope") != "profile email" {
+	if tok.str(t, "scope") != "profile user-read-email" {
 		t.Errorf("scope %q", tok.str(t, "scope"))
 	}
 

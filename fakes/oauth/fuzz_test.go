@@ -123,3 +123,112 @@ func FuzzTokenEndpoints(f *testing.F) {
 		}
 	})
 }
+
+// resourceFuzz is one server and one live token for the whole fuzzing
+// process: "TOKEN" in an input stands for the token, so that inputs reach
+// the scope and body code as well as the parser.
+var resourceFuzz = sync.OnceValues(func() (*oauth.Server, error) {
+	srv, err := tokenFuzzServer()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := srv.IssueTokens("alice", skillID, []string{"user-read-email"}); err != nil {
+		return nil, err
+	}
+	return srv, nil
+})
+
+var resourceFuzzToken = sync.OnceValue(func() string {
+	srv, _ := resourceFuzz()
+	toks, err := srv.IssueTokens("alice", skillID, nil)
+	if err != nil {
+		panic(err)
+	}
+	return toks.AccessToken
+})
+
+// FuzzResourceBearer sends any Authorization header, query and body to a
+// protected resource. Every answer is one RFC 6750 allows: 200 only for the
+// live token in the header alone; 400 invalid_request, 401 or 403 with a
+// Bearer challenge; a 401 without an error code only with no bearer token
+// at all. Never a panic or a 5xx.
+func FuzzResourceBearer(f *testing.F) {
+	for _, seed := range []struct {
+		method, auth, query, body string
+	}{
+		{"GET", "Bearer TOKEN", "", ""},
+		{"GET", "bearer  TOKEN", "", ""},
+		{"GET", "Bearer TOKEN", "access_token=TOKEN", ""},
+		{"GET", "", "access_token=TOKEN", ""},
+		{"POST", "Bearer TOKEN", "", "access_token=TOKEN"},
+		{"GET", "Bearer ", "", ""},
+		{"GET", "Bearer a b", "", ""},
+		{"GET", "Basic eDp5", "", ""},
+		{"GET", "Bearer garbage", "", ""},
+		{"DELETE", "Bearer TOKEN", "", ""},
+		{"HEAD", "Bearer TOKEN", "%zz", "x"},
+	} {
+		f.Add(seed.method, seed.auth, seed.query, seed.body)
+	}
+	f.Fuzz(func(t *testing.T, method, auth, query, body string) {
+		srv, err := resourceFuzz()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := resourceFuzzToken()
+		auth = strings.ReplaceAll(auth, "TOKEN", tok)
+		query = strings.ReplaceAll(query, "TOKEN", tok)
+		body = strings.ReplaceAll(body, "TOKEN", tok)
+		if !validMethod(method) {
+			method = http.MethodGet
+		}
+		req := httptest.NewRequest(http.MethodGet, "/v1/me/playlists", strings.NewReader(body))
+		req.Method, req.URL.RawQuery = method, query
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if auth != "" {
+			req.Header["Authorization"] = []string{auth}
+		}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		challenge := w.Header().Get("WWW-Authenticate")
+		switch w.Code {
+		case http.StatusOK:
+			if f := strings.Fields(auth); len(f) != 2 || !strings.EqualFold(f[0], "bearer") || f[1] != tok {
+				t.Fatalf("%s %q %q %q: 200 without the token in the header", method, auth, query, body)
+			}
+		case http.StatusMethodNotAllowed:
+		case http.StatusUnauthorized:
+			if !strings.HasPrefix(challenge, `Bearer realm="asksim-oauth"`) {
+				t.Fatalf("401 with challenge %q", challenge)
+			}
+			if challenge == `Bearer realm="asksim-oauth"` && strings.HasPrefix(auth, "Bearer ") {
+				t.Fatalf("%q: a bare challenge, yet a bearer token was sent", auth)
+			}
+		case http.StatusBadRequest, http.StatusForbidden:
+			if !strings.HasPrefix(challenge, `Bearer realm="asksim-oauth", error="`) {
+				t.Fatalf("%d with challenge %q", w.Code, challenge)
+			}
+		default:
+			t.Fatalf("%s %q %q %q: status %d %s", method, auth, query, body, w.Code, w.Body)
+		}
+		if strings.Contains(challenge, tok) || strings.Contains(w.Body.String(), tok) {
+			t.Fatalf("the token was echoed back")
+		}
+		if n := len(srv.Requests()); n > 64 {
+			t.Fatalf("request log holds %d entries past its bound", n)
+		}
+	})
+}
+
+// validMethod keeps to method tokens httptest accepts.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}

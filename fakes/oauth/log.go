@@ -3,6 +3,7 @@ package oauth
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -27,7 +28,19 @@ type Request struct {
 	Outcome    string // "ok", an OAuth error code, "fault", or a login-page step
 	Status     int
 	Params     map[string]string // query and form parameters, redacted
+	// User is the user whose access token a protected resource or
+	// /userinfo accepted, and Token the bearer token presented, redacted.
+	User  string
+	Token string
+	// Seq numbers the requests the server has logged, from 1; Reset does
+	// not start it again, so a test can tell which requests came after a
+	// point it noted.
+	Seq uint64
 }
+
+// dropKey holds, in a request's context, the *func() error that ServeHTTP
+// calls once the request is logged: a fault's connection drop.
+type dropKey struct{}
 
 type logKey struct{}
 
@@ -74,13 +87,18 @@ func (s *Server) record(rec *Request, w *recorder.Writer, r *http.Request) {
 		scheme, _, _ := strings.Cut(a, " ")
 		rec.Params["authorization"] = scheme + " " + Redact(a)
 	}
+	rec.Seq = s.seq.Add(1)
 	s.requests.Add(*rec)
 	if s.cfg.Logf != nil {
 		// Everything but the status and outcome came from the client:
 		// quoted when it is more than a plain word, so no CR or LF in it
 		// can start a line of its own.
-		s.cfg.Logf("oauth: %s %s client=%q grant=%q -> %d %s %s", logsafe.Quote(rec.Method), logsafe.Quote(rec.Endpoint),
-			rec.ClientID, rec.Grant, rec.Status, rec.Outcome, formatParams(rec.Params))
+		user := ""
+		if rec.User != "" {
+			user = fmt.Sprintf(" user=%q", rec.User)
+		}
+		s.cfg.Logf("oauth: %s %s client=%q grant=%q%s -> %d %s %s", logsafe.Quote(rec.Method), logsafe.Quote(rec.Endpoint),
+			rec.ClientID, rec.Grant, user, rec.Status, rec.Outcome, formatParams(rec.Params))
 	}
 }
 
@@ -114,6 +132,10 @@ func formatParams(p map[string]string) string {
 	}
 	return b.String()
 }
+
+// LastSeq returns the Seq of the last request logged, 0 before the first:
+// a test notes it, and later looks only at requests with a higher Seq.
+func (s *Server) LastSeq() uint64 { return s.seq.Load() }
 
 // Requests returns a copy of the request log, oldest first: the last
 // Config.MaxLoggedRequests requests.

@@ -248,7 +248,8 @@ func TestMemory_FlatUnderLoad(t *testing.T) {
 	if n := len(srv.Requests()); n > cfg.MaxLoggedRequests {
 		t.Errorf("request log holds %d entries, bound %d", n, cfg.MaxLoggedRequests)
 	}
-	if got := srv.Requests(); got[len(got)-1].Endpoint != "/userinfo" {
+	// The last round (the 15,997th request on) reads the provider's API.
+	if got := srv.Requests(); got[len(got)-1].Endpoint != "/v1/me/playlists" {
 		t.Errorf("the newest entry is lost: %+v", got[len(got)-1])
 	}
 }
@@ -260,8 +261,12 @@ func heapAfterGC() uint64 {
 	return m.HeapAlloc
 }
 
+// grantBody is the answer each grant of the load scripts for itself.
+var grantBody = []byte(`{"items":[{"name":"` + strings.Repeat("x", 512) + `"}]}`)
+
 // load drives the handler in process with a mix of the requests a linked
-// skill makes: code exchange, refresh, userinfo, client credentials. The
+// skill makes: code exchange, refresh, userinfo or the provider's API,
+// client credentials. The
 // clock moves a second per round, so codes and tokens also expire.
 type load struct {
 	t   testing.TB
@@ -305,8 +310,13 @@ func (l *load) run(n int) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("exchange: %d %s", w.Code, w.Body)
 		}
+		first := decode(t, w.Body.Bytes())
+		// Every grant scripts its own answer, which must go with it.
+		if err := l.srv.SetGrantBody(first["access_token"].(string), "GET /v1/me/playlists", grantBody); err != nil {
+			t.Fatal(err)
+		}
 		if l.rt == "" || l.i%400 == 0 {
-			l.rt = decode(t, w.Body.Bytes())["refresh_token"].(string)
+			l.rt = first["refresh_token"].(string)
 		}
 		w = l.do(http.MethodPost, "/token", form("grant_type", "refresh_token", "refresh_token", l.rt).Encode(), skillAuth)
 		if w.Code != http.StatusOK {
@@ -318,9 +328,13 @@ func (l *load) run(n int) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("client credentials: %d %s", w.Code, w.Body)
 		}
-		w = l.do(http.MethodGet, "/userinfo", "", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+m["access_token"].(string)) })
+		path := "/userinfo"
+		if l.i%8 == 4 {
+			path = "/v1/me/playlists"
+		}
+		w = l.do(http.MethodGet, path, "", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+m["access_token"].(string)) })
 		if w.Code != http.StatusOK {
-			t.Fatalf("userinfo: %d %s", w.Code, w.Body)
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asksim/asksim/internal/recorder"
@@ -38,6 +39,10 @@ type Server struct {
 	store // codes and tokens
 
 	requests *ring.Buffer[Request]
+	seq      atomic.Uint64
+
+	// resources are the protected resources by path, then method.
+	resources map[string]map[string]*resource
 
 	faultMu sync.Mutex
 	faults  map[string][]*pendingFault
@@ -96,8 +101,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	rand.Read(s.csrfKey)
 	s.keyReady = make(chan struct{})
-	if cfg.AccessTokenFormat == FormatJWT {
-		s.startKey() // opaque tokens need no key but for /jwks.json
+	if !cfg.DeferKey && cfg.AccessTokenFormat == FormatJWT {
+		s.PrepareKey() // opaque tokens need no key but for /jwks.json
 	}
 	for _, c := range cfg.Clients {
 		// Copy slices so that later edits of the caller's Config don't race.
@@ -115,6 +120,18 @@ func New(cfg Config) (*Server, error) {
 		}
 		u.Claims = claims
 		s.users[u.Username] = &user{User: u, passwordDigest: sha256.Sum256([]byte(u.Password))}
+	}
+	s.cfg.Resources = nil
+	for _, r := range cfg.Resources {
+		s.cfg.Resources = append(s.cfg.Resources, r.clone())
+	}
+	s.resources = map[string]map[string]*resource{}
+	for _, r := range s.cfg.Resources {
+		res := newResource(r) // compiles copies of the bodies
+		if s.resources[r.Path] == nil {
+			s.resources[r.Path] = map[string]*resource{}
+		}
+		s.resources[r.Path][res.Method] = res
 	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
@@ -139,6 +156,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(lwaTokenPath, s.handleLWAToken)
 	s.mux.HandleFunc(lwaTokenInfoPath, s.handleLWATokenInfo)
 	s.mux.HandleFunc(lwaProfilePath, s.handleLWAProfile)
+	for p, byMethod := range s.resources {
+		s.mux.HandleFunc(p, s.handleResource(byMethod))
+	}
 }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
@@ -166,6 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL = &u
 	}
 	var drop func() error
+	r = r.WithContext(context.WithValue(r.Context(), dropKey{}, &drop))
 	defer func() { // also when a handler aborts
 		s.record(rec, sw, r)
 		if drop != nil {

@@ -198,18 +198,26 @@ func TestUserinfo_ClaimsPerUser(t *testing.T) {
 func TestUserinfo_BadTokenChallenge(t *testing.T) {
 	e := newEnv(t)
 	_, rt := e.tokens()
-	for name, h := range map[string]string{"garbage": "Bearer garbage", "refresh token": "Bearer " + rt, "basic": "Basic eDp5"} {
+	for name, h := range map[string]string{"garbage": "Bearer garbage", "refresh token": "Bearer " + rt} {
 		req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/userinfo", nil)
 		req.Header.Set("Authorization", h)
 		res := e.do(req)
 		wantError(t, res, http.StatusUnauthorized, oauth.ErrorInvalidToken)
-		if name != "basic" && !strings.Contains(res.header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		if !strings.Contains(res.header.Get("WWW-Authenticate"), `error="invalid_token"`) {
 			t.Errorf("%s: WWW-Authenticate %q", name, res.header.Get("WWW-Authenticate"))
 		}
 	}
-	res := e.get("/userinfo")
-	if res.status != http.StatusUnauthorized || !strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
-		t.Errorf("no token: status %d, challenge %q", res.status, res.header.Get("WWW-Authenticate"))
+	// No bearer credentials at all (none, or another scheme): a bare
+	// challenge and no error information (RFC 6750 §3.1).
+	for name, h := range map[string]string{"none": "", "basic": "Basic eDp5"} {
+		req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/userinfo", nil)
+		if h != "" {
+			req.Header.Set("Authorization", h)
+		}
+		res := e.do(req)
+		if res.status != http.StatusUnauthorized || res.header.Get("WWW-Authenticate") != `Bearer realm="asksim-oauth"` || len(res.body) != 0 {
+			t.Errorf("%s: status %d, challenge %q, body %q", name, res.status, res.header.Get("WWW-Authenticate"), res.body)
+		}
 	}
 }
 

@@ -84,6 +84,10 @@ type family struct {
 	// them never does; both are zero until a token is filed.
 	until   time.Time
 	forever bool
+	// bodies and faults script what protected resources answer this
+	// grant's tokens (SetGrantBody, FailGrant), by route and by path.
+	bodies map[string]*bodyTemplate
+	faults map[string][]*pendingFault
 }
 
 // extend takes a token just filed into account.
@@ -130,6 +134,25 @@ func (s *Server) lookupToken(value string) *tokenRecord {
 	}
 	cp := *t
 	return &cp
+}
+
+// inspectToken returns a copy of the record of token and, when it cannot
+// be used, why: unknown, expired or revoked.
+func (s *Server) inspectToken(value string) (*tokenRecord, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tokens[digest(value)]
+	switch {
+	case t == nil:
+		// Forgotten tokens (swept once expired or revoked) land here too.
+		return nil, "the access token is unknown, expired or revoked"
+	case t.revoked || t.family.revoked:
+		return nil, "the access token was revoked"
+	case !t.expires.IsZero() && !s.now().Before(t.expires):
+		return nil, "the access token expired"
+	}
+	cp := *t
+	return &cp, ""
 }
 
 // addCode stores a new code.

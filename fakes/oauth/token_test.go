@@ -303,20 +303,20 @@ func TestRefresh_E2_OtherClientsToken(t *testing.T) {
 
 func TestRefresh_E3_ScopeNarrowingOnly(t *testing.T) {
 	e := newEnv(t)
-	res := e.exchange(e.code(authQuery("scope", "profile email")))
+	res := e.exchange(e.code(authQuery("scope", "profile user-read-email")))
 	rt := res.str(t, "refresh_token")
-	wantError(t, e.post("/token", form("grant_type", "refresh_token", "refresh_token", rt, "scope", "profile orders.read"), skillAuth),
+	wantError(t, e.post("/token", form("grant_type", "refresh_token", "refresh_token", rt, "scope", "profile playlist-read-private"), skillAuth),
 		http.StatusBadRequest, oauth.ErrorInvalidScope)
-	narrow := e.post("/token", form("grant_type", "refresh_token", "refresh_token", rt, "scope", "email"), skillAuth)
+	narrow := e.post("/token", form("grant_type", "refresh_token", "refresh_token", rt, "scope", "user-read-email"), skillAuth)
 	wantStatus(t, narrow, http.StatusOK)
-	if got := narrow.str(t, "scope"); got != "email" {
-		t.Errorf("scope = %q, want email", got)
+	if got := narrow.str(t, "scope"); got != "user-read-email" {
+		t.Errorf("scope = %q, want user-read-email", got)
 	}
-	if got := e.introspect(narrow.str(t, "access_token"))["scope"]; got != "email" {
-		t.Errorf("introspected scope = %v, want email", got)
+	if got := e.introspect(narrow.str(t, "access_token"))["scope"]; got != "user-read-email" {
+		t.Errorf("introspected scope = %v, want user-read-email", got)
 	}
 	// The new refresh token keeps the original grant (RFC 6749 §6).
-	if got := e.refresh(narrow.str(t, "refresh_token")).str(t, "scope"); got != "profile email" {
+	if got := e.refresh(narrow.str(t, "refresh_token")).str(t, "scope"); got != "profile user-read-email" {
 		t.Errorf("scope after refreshing without scope = %q, want the original grant", got)
 	}
 }

@@ -149,14 +149,17 @@ func (s *Server) prepareKey() {
 	}
 }
 
-// startKey runs prepareKey once, in the background.
-func (s *Server) startKey() { s.keyOnce.Do(func() { go s.prepareKey() }) }
+// PrepareKey starts making the signing key in the background, unless it
+// is made or under way. New calls it for a server issuing JWTs, unless
+// Config.DeferKey leaves it to the caller, ahead of the first token it
+// expects; a server issuing opaque tokens (the LWA fake) makes it only when
+// /jwks.json or PublicKey first asks.
+func (s *Server) PrepareKey() { s.keyOnce.Do(func() { go s.prepareKey() }) }
 
-// signingKey waits for prepareKey, which usually finished long ago: a
-// server issuing JWTs starts it in New; one issuing opaque tokens (the
-// LWA fake) only when /jwks.json or PublicKey first asks.
+// signingKey waits for prepareKey, which usually finished long ago, and
+// starts it when nothing has yet.
 func (s *Server) signingKey() (*rsa.PrivateKey, string, error) {
-	s.startKey()
+	s.PrepareKey()
 	<-s.keyReady
 	return s.key, s.kid, s.keyErr
 }

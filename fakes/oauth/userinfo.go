@@ -1,30 +1,145 @@
 package oauth
 
 import (
+	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 )
 
-// bearer returns the active access token presented per RFC 6750 §2.1, or
-// writes the 401 challenge and returns nil. Tokens in the query or body
-// are not accepted: they leak into logs.
+// bearer returns the active access token of a user presented as RFC 6750
+// says, or writes the answer of §3.1 and returns nil:
+//
+//   - no bearer credentials: 401 with a bare challenge, no error code;
+//   - a malformed request (the token sent more than one way, in the query
+//     or body, an Authorization header repeated or a token that is empty
+//     or holds spaces or control characters): 400 invalid_request;
+//   - a token that is unknown, expired, revoked, a refresh token, or
+//     issued to a client rather than a user: 401 invalid_token.
+//
+// Tokens in the query or body are refused rather than read: they leak
+// into logs and browser history (§2.3, §5.3).
 func (s *Server) bearer(w http.ResponseWriter, r *http.Request) *tokenRecord {
-	scheme, value, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "Bearer") || value == "" {
-		// No credentials: a challenge without an error code (RFC 6750 §3.1).
-		writeError(w, r, &Error{Type: ErrorInvalidToken, Description: "missing bearer token", Status: http.StatusUnauthorized,
-			challenge: `Bearer realm="asksim-oauth"`})
-		return nil
-	}
-	t := s.lookupToken(strings.TrimSpace(value))
-	if t == nil || t.kind != accessToken || t.username == "" {
-		writeError(w, r, &Error{Type: ErrorInvalidToken, Description: "the access token is unknown, expired or revoked", Status: http.StatusUnauthorized,
-			challenge: `Bearer realm="asksim-oauth", error="invalid_token"`})
+	value, e := bearerToken(r)
+	if e != nil {
+		writeError(w, r, e)
 		return nil
 	}
 	rec := entry(r)
-	rec.ClientID = t.clientID
+	if value == "" {
+		// No credentials: a challenge without an error code, and no error
+		// information in the body either (RFC 6750 §3.1).
+		rec.Outcome = "no_token"
+		h := w.Header()
+		h.Set("WWW-Authenticate", bearerChallenge("", "", ""))
+		noStore(h)
+		w.WriteHeader(http.StatusUnauthorized)
+		return nil
+	}
+	rec.Token = Redact(value)
+	t, why := s.inspectToken(value)
+	switch {
+	case why != "":
+	case t.kind != accessToken:
+		why = "a refresh token is not an access token"
+	case t.username == "":
+		why = "the token was issued to a client (client_credentials), not for a user"
+	}
+	if why != "" {
+		writeError(w, r, &Error{Type: ErrorInvalidToken, Description: why, Status: http.StatusUnauthorized,
+			challenge: bearerChallenge(ErrorInvalidToken, why, "")})
+		return nil
+	}
+	rec.ClientID, rec.User = t.clientID, t.username
 	return t
+}
+
+// bearerToken reads the bearer token of r: "" when r carries none, a
+// 400 invalid_request *Error when r is malformed (RFC 6750 §2, §3.1).
+func bearerToken(r *http.Request) (string, *Error) {
+	headers := r.Header.Values("Authorization")
+	if len(headers) > 1 {
+		return "", errBearerRequest("the Authorization header is repeated")
+	}
+	var ways []string
+	var token string
+	if len(headers) == 1 {
+		scheme, rest, _ := strings.Cut(headers[0], " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			ways = append(ways, "the Authorization header")
+			token = strings.TrimLeft(rest, " ")
+			if token == "" {
+				return "", errBearerRequest("the Bearer credentials hold no token")
+			}
+			if !isVisibleASCII(token) {
+				return "", errBearerRequest("the bearer token holds spaces or characters outside printable ASCII (RFC 6750 §2.1)")
+			}
+		}
+	}
+	if r.URL.Query().Has("access_token") {
+		ways = append(ways, "the query")
+	}
+	if formBodyToken(r) {
+		ways = append(ways, "the body")
+	}
+	switch {
+	case len(ways) > 1:
+		return "", errBearerRequest("the access token was sent in %s: use one way only (RFC 6750 §2)", strings.Join(ways, " and "))
+	case len(ways) == 1 && token == "":
+		return "", errBearerRequest("the access token was sent in %s; send it in the Authorization header (RFC 6750 §2.1)", ways[0])
+	}
+	return token, nil
+}
+
+// formBodyToken reports whether r has access_token in a form body, where
+// RFC 6750 §2.2 allows it: never with GET, whose body means nothing.
+func formBodyToken(r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Body == nil {
+		return false
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return false
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		return false
+	}
+	return r.PostForm.Has("access_token")
+}
+
+func isVisibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func errBearerRequest(format string, args ...any) *Error {
+	desc := fmt.Sprintf(format, args...)
+	return &Error{Type: ErrorInvalidRequest, Description: desc, Status: http.StatusBadRequest,
+		challenge: bearerChallenge(ErrorInvalidRequest, desc, "")}
+}
+
+// bearerRealm names the protection space in every Bearer challenge.
+const bearerRealm = "asksim-oauth"
+
+// bearerChallenge is the WWW-Authenticate value of RFC 6750 §3: the realm,
+// then the error code, its description and the scope needed when set.
+func bearerChallenge(code, description, scope string) string {
+	var b strings.Builder
+	b.WriteString(`Bearer realm="` + bearerRealm + `"`)
+	if code != "" {
+		b.WriteString(`, error="` + code + `"`)
+	}
+	if description != "" {
+		b.WriteString(`, error_description="` + cleanDescription(description) + `"`)
+	}
+	if scope != "" {
+		b.WriteString(`, scope="` + scope + `"`)
+	}
+	return b.String()
 }
 
 // handleUserinfo is the resource server a linked skill calls: the user's

@@ -7,62 +7,60 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
-	"net"
 	"os"
 	"time"
+
+	"github.com/asksim/asksim/internal/pki"
 )
 
-// CA is a certificate authority made for one run of the fakes. Its PEM goes
-// to the skill's trust store (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, a
-// Java trust store); it then signs the fakes' server certificates. The
-// Python SDK refuses an http:// apiEndpoint, so HTTPS is needed for it.
+// CA is a certificate authority that signs the fakes' server certificates.
+// Its PEM goes to the skill's trust store (NODE_EXTRA_CA_CERTS,
+// REQUESTS_CA_BUNDLE, a Java trust store). The Python SDK refuses an
+// http:// apiEndpoint, so HTTPS is needed for it. LoadOrCreateCA gives the
+// persistent CA a skill can trust once (caroot.go); NewCA one for a single
+// run, for tests.
 type CA struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
 	pem  []byte
 	now  func() time.Time
+	// certFile is where the persistent CA's certificate is kept; "" for
+	// one made by NewCA.
+	certFile string
 }
 
-// certLifetime is short: the CA lives for one run, and trusting it longer
-// than needed is a risk.
+// certLifetime is short: a server certificate (and a CA made by NewCA)
+// lives for one run, and trusting it longer than needed is a risk.
 const certLifetime = 7 * 24 * time.Hour
 
-// NewCA generates a CA. ECDSA P-256 keys take microseconds to make, where
-// RSA takes tens of milliseconds, and every client the SDKs use accepts them.
+// NewCA generates a CA for one run, kept in memory only.
 func NewCA() (*CA, error) {
+	now := time.Now()
+	return newCA(pkix.Name{Organization: []string{pki.Organization}, CommonName: "asksim local CA " + now.UTC().Format(time.RFC3339)},
+		now, certLifetime)
+}
+
+// newCA makes a self-signed CA named subject, valid from an hour before now
+// for lifetime. ECDSA P-256 keys take microseconds to make, where RSA takes
+// tens of milliseconds, and every client the SDKs use accepts them.
+func newCA(subject pkix.Name, now time.Time, lifetime time.Duration) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim local CA " + now.UTC().Format(time.RFC3339)},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(certLifetime),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	tmpl := pki.CATemplate(subject.CommonName, now, lifetime, 0)
+	tmpl.Subject = subject // the persistent CA names the machine it was made on (caroot.go)
+	cert, err := pki.Issue(tmpl, nil, &key.PublicKey, key)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return &CA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), now: time.Now}, nil
+	return &CA{cert: cert, key: key, pem: pki.PEM(cert), now: time.Now}, nil
 }
 
-func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
-	return n
-}
+// CertFile returns the path of the persistent CA's certificate, "" for a
+// CA made by NewCA.
+func (ca *CA) CertFile() string { return ca.certFile }
 
 // PEM returns the CA certificate in PEM form.
 func (ca *CA) PEM() []byte { return ca.pem }
@@ -84,38 +82,9 @@ func (ca *CA) CertPool() *x509.CertPool {
 
 // ServerConfig returns a TLS configuration with a fresh server certificate
 // for 127.0.0.1, ::1 and localhost, plus host when it is another name or
-// address (a remote bind). HTTP/1.1 only: a dropped-connection fault
-// hijacks the connection, which HTTP/2 does not allow.
+// address (a remote bind), HTTP/1.1 only (see pki.ServerConfig).
 func (ca *CA) ServerConfig(host string) (*tls.Config, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	now := ca.now()
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{Organization: []string{"asksim"}, CommonName: "asksim fakes"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(certLifetime),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:     []string{"localhost"},
-	}
-	if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() && !ip.IsUnspecified() {
-		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-	} else if ip == nil && host != "" && host != "localhost" {
-		tmpl.DNSNames = append(tmpl.DNSNames, host)
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		return nil, err
-	}
-	return &tls.Config{
-		Certificates: []tls.Certificate{{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key}},
-		NextProtos:   []string{"http/1.1"},
-		MinVersion:   tls.VersionTLS12,
-	}, nil
+	return pki.ServerConfig("asksim fakes", host, ca.now(), certLifetime, ca.cert, ca.key, ca.cert)
 }
 
 // TrustInstructions tells how to make a skill's process trust the CA

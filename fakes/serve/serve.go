@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -67,6 +68,8 @@ const (
 var (
 	ErrBadAddr     = errors.New("bad address")
 	ErrNotLoopback = errors.New("address is not loopback")
+	// ErrAddrInUse is a port another program (or fake) listens on already.
+	ErrAddrInUse = errors.New("address in use")
 )
 
 // Server is a running fake.
@@ -116,6 +119,9 @@ func Start(h http.Handler, o Options) (*Server, error) {
 		return nil, fmt.Errorf("%w: %q (fakes serve 127.0.0.1, ::1 or localhost unless remote access is allowed)", ErrNotLoopback, o.Addr)
 	}
 	ln, err := net.Listen("tcp", o.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%s: %w; pick another port, or port 0 for a free one", o.Addr, ErrAddrInUse)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", o.Addr, err)
 	}

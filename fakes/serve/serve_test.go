@@ -105,6 +105,18 @@ func TestRefusesRemoteAddresses(t *testing.T) {
 	}
 }
 
+func TestRefusesATakenPort(t *testing.T) {
+	first, err := serve.Start(hello, serve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	_, err = serve.Start(hello, serve.Options{Addr: first.Addr.String()})
+	if !errors.Is(err, serve.ErrAddrInUse) || !strings.Contains(err.Error(), first.Addr.String()+": address in use; pick another port") {
+		t.Errorf("Start on %s, taken = %v, want ErrAddrInUse naming the address", first.Addr, err)
+	}
+}
+
 func TestIsLoopback(t *testing.T) {
 	for host, want := range map[string]bool{"127.0.0.1": true, "127.1.2.3": true, "::1": true, "[::1]": true, "localhost": true,
 		"LOCALHOST": true, "": false, "0.0.0.0": false, "10.0.0.1": false, "example.com": false} {

@@ -2,14 +2,16 @@
 // test holds the repository to it. The packages form a DAG, listed from
 // the leaves up (imports of non-test files, transitively):
 //
-//   - simulator/alexa, simulator/apitoken and simulator/link import no
-//     asksim package.
+//   - simulator/alexa, simulator/apitoken, simulator/link and
+//     simulator/signing import no asksim package.
 //   - simulator/model imports simulator/alexa.
-//   - simulator imports simulator/alexa, simulator/apitoken and
-//     simulator/model, never fakes.
+//   - simulator imports simulator/alexa, simulator/apitoken,
+//     simulator/model and simulator/signing, never fakes.
 //   - simulator/voice imports simulator and simulator/model.
 //   - fakes/* import no part of the simulator but simulator/alexa and
 //     simulator/apitoken.
+//   - features/report (a run's results and the reports written from them)
+//     imports no asksim package.
 //   - features imports any of the above; cmd/* import anything.
 //   - fixtures/* are skills and data: they import no simulator, fake or
 //     feature package.

@@ -46,6 +46,22 @@ func (b *Buffer[T]) All() []T {
 	return append(out, b.buf[:b.next]...)
 }
 
+// Select returns a copy of the kept entries keep accepts, oldest first.
+// keep runs under the buffer's lock, and must not use the buffer.
+func (b *Buffer[T]) Select(keep func(*T) bool) []T {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []T
+	for _, part := range [2][]T{b.buf[b.next:], b.buf[:b.next]} {
+		for i := range part {
+			if keep(&part[i]) {
+				out = append(out, part[i])
+			}
+		}
+	}
+	return out
+}
+
 // Len returns the number of kept entries.
 func (b *Buffer[T]) Len() int {
 	b.mu.Lock()

@@ -75,3 +75,21 @@ func BenchmarkAdd(b *testing.B) {
 		r.Add([8]int{i})
 	}
 }
+
+// Select keeps the order of All, across the wrap-around.
+func TestBufferSelect(t *testing.T) {
+	b := ring.New[int](5)
+	even := func(x *int) bool { return *x%2 == 0 }
+	if got := b.Select(even); len(got) != 0 {
+		t.Fatalf("empty: %v", got)
+	}
+	for i := 1; i <= 8; i++ {
+		b.Add(i)
+	}
+	if got, want := b.Select(even), []int{4, 6, 8}; !slices.Equal(got, want) {
+		t.Errorf("Select = %v, want %v (All %v)", got, want, b.All())
+	}
+	if got := b.Select(func(*int) bool { return true }); !slices.Equal(got, b.All()) {
+		t.Errorf("Select(all) = %v, All = %v", got, b.All())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -142,4 +143,26 @@ func OAuthFake(t testing.TB, mod func(*oauth.Config)) (*oauth.Server, *httptest.
 	}))
 	t.Cleanup(ts.Close)
 	return srv, ts
+}
+
+// ChromiumPath is where Debian's chromium package puts the browser.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Chromium returns the path of a headless-capable Chromium for tests that
+// read pages as a person does. Without one the test is skipped, except
+// under CI (CI set), where .ci/run installs it and its absence fails the
+// test: a green CI must have run it.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat(ChromiumPath); err == nil {
+		return ChromiumPath
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("chromium is not installed; .ci/run installs it (apt-get install -y chromium)")
+	}
+	t.Skip("chromium is not installed: run 'apt-get update && apt-get install -y chromium' (Debian) to drive pages in a browser")
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asksim/asksim/internal/jsonlimit"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -40,6 +41,11 @@ func Decode(token string) (*Decoded, error) {
 	for i, dst := range []*map[string]any{&d.Header, &d.Claims} {
 		b, err := base64.RawURLEncoding.DecodeString(parts[i])
 		if err != nil {
+			return nil, fmt.Errorf("%w: part %d: %v", ErrMalformed, i+1, err)
+		}
+		// A JWT's header and claims nest a level or two; its JSON comes
+		// from whoever wrote the token.
+		if err := jsonlimit.CheckDepth(b, jsonlimit.DefaultMaxDepth); err != nil {
 			return nil, fmt.Errorf("%w: part %d: %v", ErrMalformed, i+1, err)
 		}
 		if err := json.Unmarshal(b, dst); err != nil {

@@ -19,6 +19,8 @@ type Signer struct {
 	lifetime time.Duration
 	now      func() time.Time
 
+	minted func(token string, claims *Claims)
+
 	mu       sync.Mutex
 	cache    map[tokenKey]cachedToken
 	inflight map[tokenKey]*minting
@@ -40,6 +42,13 @@ func WithKeyID(kid string) Option { return func(s *Signer) { s.kid = kid } }
 
 // WithLifetime sets exp-iat of minted tokens. Defaults to DefaultLifetime.
 func WithLifetime(d time.Duration) Option { return func(s *Signer) { s.lifetime = d } }
+
+// WithMinted calls fn with every token the signer mints (not those it
+// serves from its cache) and its claims: an Alexa API fake in the same
+// process can then take them as verified (alexaapi.Server.Trust).
+func WithMinted(fn func(token string, claims *Claims)) Option {
+	return func(s *Signer) { s.minted = fn }
+}
 
 // WithClock sets the clock for iat, nbf and exp. For testing.
 func WithClock(now func() time.Time) Option { return func(s *Signer) { s.now = now } }
@@ -150,6 +159,9 @@ func (s *Signer) mint(f For, k tokenKey, now time.Time, m *minting) {
 		claims.PrivateClaims = PrivateClaims{IsDeprecated: "true", ConsentToken: claims.PrivateClaims.ConsentToken}
 	}
 	m.token, m.err = s.Sign(claims)
+	if m.err == nil && s.minted != nil {
+		s.minted(m.token, claims)
+	}
 	s.mu.Lock()
 	delete(s.inflight, k)
 	if m.err == nil {

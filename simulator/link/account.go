@@ -30,27 +30,39 @@ type Tokens struct {
 	Scope        string    `json:"scope,omitempty"`
 }
 
-// Account holds a linked account's tokens and refreshes them when
-// they expire, as Alexa does before it sends user.accessToken. It is safe
-// for concurrent use: concurrent callers share one refresh, which matters
-// for servers that rotate refresh tokens.
+// Account holds a linked account's tokens and refreshes them when they
+// expire, as Alexa does before it sends user.accessToken
+// (docs/alexa-contract.md §8.6). It is safe for concurrent use: concurrent
+// callers share one refresh, which matters for servers that rotate refresh
+// tokens.
 type Account struct {
 	tc  *tokenClient
 	sem chan struct{} // one refresh at a time; a channel so waiting honours ctx
 
 	mu  sync.Mutex
 	tok Tokens
+	// deleted is set once a refresh was refused: Alexa deleted the tokens
+	// and asked the user to link again.
+	deleted bool
 }
 
 func newAccount(tc *tokenClient, tok Tokens) *Account {
 	return &Account{tc: tc, sem: make(chan struct{}, 1), tok: tok}
 }
 
-// Tokens returns the current tokens.
+// Tokens returns the current tokens; none once Alexa deleted them.
 func (a *Account) Tokens() Tokens {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.tok
+}
+
+// Linked reports whether Alexa still holds the account's tokens: false
+// once a refresh was refused and Alexa deleted them.
+func (a *Account) Linked() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.deleted
 }
 
 // Expired reports whether the access token has expired.
@@ -60,9 +72,21 @@ func (a *Account) Expired() bool {
 	return !a.tc.now().Before(a.tok.Expiry)
 }
 
+// Expire makes Alexa's copy of the access token expire now, as if its
+// lifetime had run out, so that the next request refreshes it first. The
+// token server is not told: pair it with the server's own expiry or
+// revocation to play what Alexa meets then.
+func (a *Account) Expire() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if now := a.tc.now(); a.tok.Expiry.After(now) {
+		a.tok.Expiry = now
+	}
+}
+
 // AccessToken returns a valid access token for user.accessToken,
 // refreshing it first when it has expired. A refused refresh wraps
-// ErrRelinkRequired.
+// ErrRelinkRequired and, as with Alexa, deletes the tokens.
 func (a *Account) AccessToken(ctx context.Context) (string, error) {
 	if !a.Expired() {
 		return a.Tokens().AccessToken, nil
@@ -74,10 +98,80 @@ func (a *Account) AccessToken(ctx context.Context) (string, error) {
 	if !a.Expired() { // another caller refreshed while this one waited
 		return a.Tokens().AccessToken, nil
 	}
+	if a.isDeleted() {
+		return "", fmt.Errorf("%w: Alexa deleted the tokens after a refused refresh", ErrRelinkRequired)
+	}
 	if _, _, err := a.refreshLocked(ctx, nil); err != nil {
+		if errors.Is(err, ErrRelinkRequired) && a.Tokens().RefreshToken != "" {
+			a.delete()
+		}
 		return "", err
 	}
 	return a.Tokens().AccessToken, nil
+}
+
+// RequestToken returns what Alexa puts in user.accessToken of the request
+// it is about to send, following docs/alexa-contract.md §8.6:
+//
+//   - an access token that has not expired, as it is;
+//   - an expired one is refreshed first, and the new one sent;
+//   - when the server refuses the refresh (invalid_grant: the refresh
+//     token expired or was revoked), Alexa deletes the tokens and sends the
+//     user a card to link again: token is "", and the request carries no
+//     accessToken, now and from then on;
+//   - when Alexa cannot refresh otherwise (no refresh token was issued, the
+//     server fails or answers late), it keeps the tokens and sends the
+//     expired one, which the skill's API then refuses.
+//
+// note says, for a transcript, what Alexa did; "" when it sent the token it
+// held. err is set only when ctx ended first.
+func (a *Account) RequestToken(ctx context.Context) (token, note string, err error) {
+	if !a.Expired() {
+		return a.Tokens().AccessToken, "", nil
+	}
+	if err := a.acquire(ctx); err != nil {
+		return "", "", err
+	}
+	defer a.release()
+	tok := a.Tokens()
+	switch {
+	case a.isDeleted():
+		return "", "", nil
+	case a.tc.now().Before(tok.Expiry): // another caller refreshed meanwhile
+		return tok.AccessToken, "", nil
+	case tok.RefreshToken == "":
+		return tok.AccessToken, "the access token expired and there is no refresh token: Alexa sent the expired token", nil
+	}
+	_, _, err = a.refreshLocked(ctx, nil)
+	switch {
+	case err == nil:
+		return a.Tokens().AccessToken, "Alexa refreshed the expired access token", nil
+	case ctx.Err() != nil:
+		return "", "", ctx.Err()
+	case errors.Is(err, ErrRelinkRequired):
+		a.delete()
+		why := err.Error()
+		var te *TokenEndpointError
+		if errors.As(err, &te) {
+			why = te.Error()
+		}
+		return "", fmt.Sprintf("Alexa's refresh was refused (%s): it deleted the tokens and sent the user a card to link again; the request carries no accessToken", why), nil
+	default:
+		return tok.AccessToken, fmt.Sprintf("Alexa could not refresh the expired access token (%v): it sent the expired token", err), nil
+	}
+}
+
+func (a *Account) isDeleted() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.deleted
+}
+
+// delete forgets the tokens, as Alexa does when a refresh is refused.
+func (a *Account) delete() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tok, a.deleted = Tokens{}, true
 }
 
 // Refresh refreshes the tokens now, expired or not.

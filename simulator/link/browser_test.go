@@ -8,37 +8,19 @@ package link_test
 import (
 	"context"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asksim/asksim/internal/testutil"
 	"github.com/asksim/asksim/simulator/link"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err == nil {
-		return chromiumPath
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("chromium is not installed; .ci/run installs it (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed: run 'apt-get update && apt-get install -y chromium' (Debian) to drive the login page in a browser")
-	return ""
-}
-
 func TestLinkFakeLoginInBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := testutil.Chromium(t)
 	f := newFake(t, nil)
 	cfg := f.config()
 	cfg.PKCE = true

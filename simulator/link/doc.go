@@ -10,7 +10,9 @@
 //   - A Report names each Rule Alexa enforces (Rules) as pass, warn or fail,
 //     with redacted evidence, as text (WriteText) or JSON.
 //   - An Account holds the tokens and refreshes them on expiry, as Alexa
-//     does before it sends user.accessToken.
+//     does before it sends user.accessToken; RequestToken says what Alexa
+//     puts in a request, no token at all once a refused refresh made Alexa
+//     delete them (docs/alexa-contract.md §8.6).
 //   - AuthorizationRequest and CompleteManual serve a person logging in in a
 //     real browser.
 //

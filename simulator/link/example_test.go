@@ -66,3 +66,34 @@ func ExampleAuthorizationRequest() {
 	// redirect_uri=https://layla.amazon.com/api/skill/link/M2ASKSIMVENDOR
 	// state bytes: 32
 }
+
+// What Alexa puts in user.accessToken once the linked tokens expired and
+// the server refuses the refresh: nothing, and the account is unlinked
+// (docs/alexa-contract.md §8.6). simulator.Conversation.SetLinkedAccount
+// makes a conversation ask before every request.
+func ExampleAccount_RequestToken() {
+	fake, _ := oauth.New(oauth.DefaultConfig())
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	res, err := link.Run(context.Background(), link.Config{
+		AuthorizationURL: ts.URL + "/authorize", TokenURL: ts.URL + "/token",
+		ClientID: "alexa-skill", ClientSecret: "alexa-skill-secret",
+		Username: "alice", Password: "alice-password",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	acct := res.Account
+	tok, note, _ := acct.RequestToken(context.Background())
+	fmt.Printf("token: %v, note: %q\n", tok != "", note)
+
+	fake.RevokeGrant(acct.Tokens().RefreshToken) // the user withdrew access at the provider
+	acct.Expire()                                // and Alexa's copy has run out
+	tok, note, _ = acct.RequestToken(context.Background())
+	fmt.Printf("token: %q, linked: %v\n%s\n", tok, acct.Linked(), note)
+	// Output:
+	// token: true, note: ""
+	// token: "", linked: false
+	// Alexa's refresh was refused (the token endpoint answered 400 Bad Request error=invalid_grant (refresh token expired or revoked)): it deleted the tokens and sent the user a card to link again; the request carries no accessToken
+}

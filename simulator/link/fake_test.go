@@ -6,6 +6,7 @@ package link_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,7 +35,7 @@ func (f *fakeAS) config() link.Config {
 		TokenURL:         f.ts.URL + "/token",
 		ClientID:         "alexa-skill",
 		ClientSecret:     "alexa-skill-secret",
-		Scopes:           []string{"profile", "email"},
+		Scopes:           []string{"profile", "user-read-email"},
 		Username:         "alice",
 		Password:         "alice-password",
 		HTTPClient:       f.ts.Client(),
@@ -93,6 +94,10 @@ func TestLinkFakeRefreshOnExpiry(t *testing.T) {
 	cfg := f.config()
 	cfg.Now = clock.Now
 	res := runLink(t, cfg)
+	if res.Account == nil {
+		// Once seen in CI on a loaded machine: say why, not a nil panic.
+		t.Fatalf("not linked:\n%s", res.Report)
+	}
 	before := res.Account.Tokens()
 	clock.Add(time.Hour + time.Second)
 	tok, err := res.Account.AccessToken(context.Background())
@@ -181,4 +186,122 @@ func TestLinkFakeFaults(t *testing.T) {
 			onlyFailure(t, res.Report, tc.rule)
 		})
 	}
+}
+
+// TestAccountRequestToken plays what Alexa puts in user.accessToken before
+// each request (docs/alexa-contract.md §8.6) against the fake's tokens.
+func TestAccountRequestToken(t *testing.T) {
+	setup := func(t *testing.T) (*fakeAS, *link.Account, *testutil.Clock) {
+		clock := newClock()
+		f := newFake(t, func(c *oauth.Config) { c.Now = clock.Now })
+		cfg := f.config()
+		cfg.Now = clock.Now
+		return f, runLink(t, cfg).Account, clock
+	}
+	ctx := context.Background()
+
+	t.Run("valid token as it is", func(t *testing.T) {
+		_, acct, _ := setup(t)
+		tok, note, err := acct.RequestToken(ctx)
+		if err != nil || tok != acct.Tokens().AccessToken || note != "" {
+			t.Errorf("RequestToken = %.12q, %q, %v", tok, note, err)
+		}
+	})
+	t.Run("expired: refreshed first", func(t *testing.T) {
+		f, acct, clock := setup(t)
+		old := acct.Tokens()
+		clock.Add(time.Hour)
+		tok, note, err := acct.RequestToken(ctx)
+		if err != nil || tok == old.AccessToken || !strings.Contains(note, "refreshed") {
+			t.Fatalf("RequestToken = %.12q, %q, %v", tok, note, err)
+		}
+		if _, why := introspect(t, f, tok); why != "" {
+			t.Errorf("refreshed token: %s", why)
+		}
+	})
+	t.Run("refresh refused: tokens deleted, no token sent", func(t *testing.T) {
+		f, acct, _ := setup(t)
+		if err := f.RevokeGrant(acct.Tokens().RefreshToken); err != nil {
+			t.Fatal(err)
+		}
+		acct.Expire()
+		tok, note, err := acct.RequestToken(ctx)
+		if err != nil || tok != "" || !strings.Contains(note, "invalid_grant") || !strings.Contains(note, "link again") {
+			t.Fatalf("RequestToken = %q, %q, %v", tok, note, err)
+		}
+		if acct.Linked() || acct.Tokens() != (link.Tokens{}) {
+			t.Errorf("tokens kept after a refused refresh: linked %v, %+v", acct.Linked(), acct.Tokens())
+		}
+		n := len(f.RequestsTo("/token"))
+		if tok, note, err := acct.RequestToken(ctx); tok != "" || note != "" || err != nil {
+			t.Errorf("after deletion: %q, %q, %v", tok, note, err)
+		}
+		if _, err := acct.AccessToken(ctx); !errors.Is(err, link.ErrRelinkRequired) {
+			t.Errorf("AccessToken after deletion: %v", err)
+		}
+		if got := len(f.RequestsTo("/token")); got != n {
+			t.Errorf("Alexa asked the token endpoint again after deleting the tokens")
+		}
+	})
+	t.Run("refresh fails otherwise: the expired token is sent", func(t *testing.T) {
+		f, acct, _ := setup(t)
+		old := acct.Tokens()
+		acct.Expire()
+		f.Fail("/token", 1, oauth.Fault{Status: 503})
+		tok, note, err := acct.RequestToken(ctx)
+		if err != nil || tok != old.AccessToken || !strings.Contains(note, "503") || !acct.Linked() {
+			t.Fatalf("RequestToken = %.12q, %q, %v, linked %v", tok, note, err, acct.Linked())
+		}
+		// The next request tries again, and the server is back.
+		if tok, note, _ := acct.RequestToken(ctx); tok == old.AccessToken || !strings.Contains(note, "refreshed") {
+			t.Errorf("second try: %.12q, %q", tok, note)
+		}
+	})
+	t.Run("no refresh token: the expired token is sent", func(t *testing.T) {
+		clock := newClock()
+		f := newFake(t, func(c *oauth.Config) {
+			c.Now = clock.Now
+			c.Clients[0].Grants = []string{oauth.GrantAuthorizationCode}
+		})
+		cfg := f.config()
+		cfg.Now = clock.Now
+		res, err := link.Run(ctx, cfg) // the report fails its refresh rules; the account still links
+		if res == nil || res.Account == nil {
+			t.Fatalf("Run: %v", err)
+		}
+		old := res.Account.Tokens()
+		clock.Add(time.Hour)
+		tok, note, err := res.Account.RequestToken(ctx)
+		if err != nil || tok != old.AccessToken || !strings.Contains(note, "no refresh token") || !res.Account.Linked() {
+			t.Errorf("RequestToken = %.12q, %q, %v", tok, note, err)
+		}
+	})
+	t.Run("ctx ended", func(t *testing.T) {
+		_, acct, _ := setup(t)
+		acct.Expire()
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, _, err := acct.RequestToken(done); !errors.Is(err, context.Canceled) {
+			t.Errorf("RequestToken with an ended ctx: %v", err)
+		}
+	})
+}
+
+// introspect asks the fake whether tok is active; why is "" when it is.
+func introspect(t *testing.T, f *fakeAS, tok string) (map[string]any, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, f.ts.URL+"/introspect", strings.NewReader("token="+tok))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("alexa-skill", "alexa-skill-secret")
+	resp, err := f.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	if m["active"] != true {
+		return m, "inactive"
+	}
+	return m, ""
 }

@@ -62,6 +62,31 @@ type htmlPage struct {
 	message string
 }
 
+// pageText is the text a person reads on an HTML page, whitespace
+// collapsed, without its scripts and styles: what a report shows of a page
+// instead of its markup.
+func pageText(body string) string {
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		return ""
+	}
+	var words []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Head && n.FirstChild == nil) {
+			return
+		}
+		if n.Type == html.TextNode {
+			words = append(words, strings.Fields(n.Data)...)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return strings.Join(words, " ")
+}
+
 // parseLoginPage parses an HTML page fetched from pageURL.
 func parseLoginPage(body string, pageURL *url.URL) (*htmlPage, error) {
 	doc, err := html.Parse(strings.NewReader(body))

@@ -263,7 +263,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.NotChecked) > 0 {
-		fmt.Fprintf(&b, "\nNot checked (linking stopped at the failure above): %s\n", strings.Join(r.NotChecked, ", "))
+		// Named, so that the list cannot be read as the rules that came
+		// after the first failure: linking goes on past some of them.
+		stopped := "the failure above"
+		for _, c := range r.Checks {
+			if c.Status == Fail {
+				stopped = c.Rule
+			}
+		}
+		fmt.Fprintf(&b, "\nNot checked, as linking stopped at %s: %s\n", stopped, strings.Join(r.NotChecked, ", "))
 	}
 	pass, warn, fail := r.Counts()
 	verdict := "LINKED"
@@ -306,6 +314,11 @@ func writeEvidence(b *strings.Builder, ev *Evidence, indent string) {
 		}
 		if s.Body != "" {
 			body := strings.Join(strings.Fields(s.Body), " ")
+			if strings.HasPrefix(strings.ToLower(s.Headers["Content-Type"]), "text/html") {
+				// A page's markup hides what it says: its text instead
+				// (the JSON report keeps the body).
+				body = "(a page; its text) " + pageText(s.Body)
+			}
 			fmt.Fprintf(b, "%s          %s\n", indent, body)
 		}
 	}

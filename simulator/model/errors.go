@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/asksim/asksim/internal/jsondiag"
+	"github.com/asksim/asksim/internal/jsonlimit"
 )
 
 // LoadError reports a bad skill package or interaction-model file. It names
@@ -94,6 +95,13 @@ func parentPath(p string) string {
 // decode unmarshals data into v, turning JSON errors into LoadErrors with a
 // line and column, and, for a value of the wrong type, its full path.
 func (f *fileErrors) decode(v any) error {
+	// Nothing in a skill package nests deep, and visit, which locates an
+	// error's path, recurses once per level.
+	var de *jsonlimit.DepthError
+	if errors.As(jsonlimit.CheckDepth(f.data, jsonlimit.DefaultMaxDepth), &de) {
+		line, col := jsondiag.LineCol(f.data, de.Offset)
+		return &LoadError{File: f.name, Line: line, Col: col, Msg: fmt.Sprintf("JSON nests arrays and objects deeper than %d levels", de.Max), Err: de}
+	}
 	err := json.Unmarshal(f.data, v)
 	if err == nil {
 		return nil

@@ -173,6 +173,7 @@ func ExampleResolution_WriteText() {
 	//   - matched sample "order {quantity} {item}" of OrderIntent (literal=1 recognized=2 free=0)
 	//   - slot item (ItemType) = "cafe latte": synonym of "latte" (id LATTE) → ER_SUCCESS_MATCH
 	//   - slot quantity (AMAZON.NUMBER) = "one": read as 1
+	// matching:  by sample: the words must fit a sample utterance of the model (case, punctuation and contractions aside); Alexa's language model also takes phrasings no sample covers, so check those on a device
 }
 
 func ExampleSkillPackage_Declares() {

@@ -2,7 +2,12 @@ package model_test
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/asksim/asksim/simulator/model"
 )
@@ -77,5 +82,56 @@ func FuzzParseManifest(f *testing.F) {
 		if m.Permissions == nil || m.Locales == nil {
 			t.Fatalf("accepted manifest has nil lists: %+v", m)
 		}
+	})
+}
+
+// FuzzLoadSkillPackage loads skill packages, seeded with the example
+// skill's and the travel model's, through the loader the CLI and features
+// use: the manifest, a model whose file name is the locale, and the
+// package's own checks. An error must be a *LoadError naming a file of the
+// package; a package it accepts must serve every locale it lists.
+func FuzzLoadSkillPackage(f *testing.F) {
+	for _, dir := range []string{"../../fixtures/skill/skill-package", travelDir} {
+		manifest, err := os.ReadFile(filepath.Join(dir, "skill.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		m, err := os.ReadFile(filepath.Join(dir, "interactionModels", "custom", "en-US.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(manifest, m, "en-US.json")
+	}
+	f.Add([]byte(`{"manifest":{}}`), []byte(`{}`), "de-DE.json")
+	f.Add([]byte(`{"manifest":{}}`), []byte(`{}`), "notes.txt")
+	f.Fuzz(func(t *testing.T, manifest, interactionModel []byte, name string) {
+		if !fs.ValidPath("interactionModels/custom/" + name) {
+			return
+		}
+		fsys := fstest.MapFS{
+			"skill.json":                       {Data: manifest},
+			"interactionModels/custom/" + name: {Data: interactionModel},
+		}
+		p, err := model.LoadSkillPackageFS(fsys, "pkg")
+		if err != nil {
+			var le *model.LoadError
+			if !errors.As(err, &le) || !strings.HasPrefix(le.File, "pkg") {
+				t.Fatalf("LoadSkillPackageFS error %v is not a *LoadError naming a file of the package", err)
+			}
+			return
+		}
+		locales := p.Locales()
+		if len(locales) == 0 {
+			t.Fatal("accepted a package without a locale")
+		}
+		for _, loc := range locales {
+			m, err := p.Model(loc)
+			if err != nil || m == nil {
+				t.Fatalf("Model(%q) of a listed locale: %v", loc, err)
+			}
+			_, _ = m.Resolve("open " + m.InvocationName)
+		}
+		_ = p.Permissions()
+		_ = p.Declares("alexa::profile:email:read")
 	})
 }

@@ -44,3 +44,13 @@ func writeFile(t *testing.T, dir, rel, content string) string {
 	}
 	return path
 }
+
+// mustParse parses an interaction model given inline.
+func mustParse(t testing.TB, js string) *model.Model {
+	t.Helper()
+	m, err := model.ParseModel("inline.json", []byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

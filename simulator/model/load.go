@@ -63,7 +63,7 @@ func loadPackage(fsys fs.FS, dir string) (*SkillPackage, error) {
 	p := &SkillPackage{Dir: dir, models: map[string]*Model{}}
 	data, err := fs.ReadFile(fsys, "skill.json")
 	if err != nil {
-		return nil, &LoadError{File: filepath.Join(dir, "skill.json"), Msg: "cannot read skill manifest", Err: err}
+		return nil, &LoadError{File: filepath.Join(dir, "skill.json"), Msg: "cannot read skill manifest: " + ioReason(err), Err: err}
 	}
 	if p.Manifest, err = ParseManifest(filepath.Join(dir, "skill.json"), data); err != nil {
 		return nil, err
@@ -95,12 +95,22 @@ func loadPackage(fsys fs.FS, dir string) (*SkillPackage, error) {
 	return p, nil
 }
 
+// ioReason is why a file could not be read, without the path that the
+// LoadError names already: "no such file or directory".
+func ioReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
 // LoadManifest reads a skill manifest (skill.json) alone, for a caller that
 // needs its permissions or locales without the interaction models.
 func LoadManifest(path string) (Manifest, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Manifest{}, &LoadError{File: path, Msg: "cannot read skill manifest", Err: err}
+		return Manifest{}, &LoadError{File: path, Msg: "cannot read skill manifest: " + ioReason(err), Err: err}
 	}
 	return ParseManifest(path, data)
 }

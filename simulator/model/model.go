@@ -235,6 +235,12 @@ func (m *Model) compileIntents(fe *fileErrors, intents []intentJSON, path string
 			}
 			key := s.key()
 			if prev, dup := seen[key]; dup {
+				if strings.HasPrefix(prev, in.Name+": ") {
+					// The same words in the same intent, e.g. "what's my
+					// email" beside "what is my email" once contractions
+					// are written out: one sample is enough.
+					continue
+				}
 				return fe.at(spath, "sample %q conflicts with %s", text, prev)
 			}
 			seen[key] = in.Name + ": " + text

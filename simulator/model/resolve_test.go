@@ -299,7 +299,7 @@ func TestResolveConcurrent(t *testing.T) {
 func TestWords(t *testing.T) {
 	tests := map[string]string{
 		"Book a flight, to PARIS!":     "book a flight to paris",
-		"What's the weather?":          "what's the weather",
+		"What's the weather?":          "what is the weather",
 		"twenty-one":                   "twenty one",
 		"at 7:30 p.m.":                 "at 7:30 p m",
 		"on 2025-06-05":                "on 2025-06-05",
@@ -312,7 +312,7 @@ func TestWords(t *testing.T) {
 		"12:":                          "12",
 		"x{slot}y":                     "x slot y",
 		"ÉCOLE":                        "école",
-		"don't stop":                   "don't stop",
+		"don't stop":                   "do not stop",
 		"1/2":                          "1/2",
 		"-5":                           "5",
 		"a--b":                         "a b",
@@ -327,5 +327,51 @@ func TestWords(t *testing.T) {
 		if got := strings.Join(model.Words(in), " "); got != want {
 			t.Errorf("Words(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Contractions match their written-out samples both ways, as Alexa's NLU
+// does: "what's my email" reaches the sample "what is my email".
+func TestResolveContractions(t *testing.T) {
+	m := mustParse(t, `{"interactionModel":{"languageModel":{"invocationName":"profile reader","intents":[
+		{"name":"GetEmailIntent","samples":["what is my email"]},
+		{"name":"StopIntent","samples":["I do not want to go on"]},
+		{"name":"AMAZON.FallbackIntent","samples":[]}]}}}`)
+	for utterance, want := range map[string]string{
+		"what's my email":                    "GetEmailIntent",
+		"What’s my email?":                   "GetEmailIntent",
+		"what is my email":                   "GetEmailIntent",
+		"I don't want to go on":              "StopIntent",
+		"ask profile reader what's my email": "GetEmailIntent",
+		"whats my email":                     "AMAZON.FallbackIntent", // not a contraction: no apostrophe
+	} {
+		r, err := m.Resolve(utterance)
+		if err != nil {
+			t.Fatalf("%q: %v", utterance, err)
+		}
+		if r.Intent != want {
+			t.Errorf("%q resolved to %s, want %s", utterance, r.Intent, want)
+		}
+	}
+	// A sample written with a contraction matches the full form too.
+	m = mustParse(t, `{"interactionModel":{"languageModel":{"invocationName":"profile reader","intents":[
+		{"name":"WhereIntent","samples":["where's my order"]},{"name":"AMAZON.FallbackIntent","samples":[]}]}}}`)
+	if r, err := m.Resolve("where is my order"); err != nil || r.Intent != "WhereIntent" {
+		t.Errorf("\"where is my order\" against the sample \"where's my order\": %+v, %v", r, err)
+	}
+	if got := strings.Join(model.Words("John's order won't ship"), " "); got != "john's order will not ship" {
+		t.Errorf("Words = %q: a possessive stays, won't is written out", got)
+	}
+}
+
+// Samples that say the same once contractions are written out are one
+// sample within an intent, and a conflict between intents.
+func TestContractionSamplesWithinAndAcrossIntents(t *testing.T) {
+	mustParse(t, `{"interactionModel":{"languageModel":{"invocationName":"profile reader","intents":[
+		{"name":"GetEmailIntent","samples":["what's my email","what is my email"]}]}}}`)
+	_, err := model.ParseModel("inline.json", []byte(`{"interactionModel":{"languageModel":{"invocationName":"profile reader","intents":[
+		{"name":"GetEmailIntent","samples":["what's my email"]},{"name":"OtherIntent","samples":["what is my email"]}]}}}`))
+	if err == nil || !strings.Contains(err.Error(), "conflicts with GetEmailIntent") {
+		t.Errorf("the same words in two intents: %v, want a conflict", err)
 	}
 }

@@ -39,9 +39,15 @@ func (r *Resolution) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  - %s\n", line)
 		}
 	}
+	b.WriteString(MatchingNote + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// MatchingNote says how Resolve decides, for people reading its results:
+// by the model's samples, not by Alexa's statistical language model.
+const MatchingNote = "matching:  by sample: the words must fit a sample utterance of the model (case, punctuation and contractions aside); " +
+	"Alexa's language model also takes phrasings no sample covers, so check those on a device"
 
 // summary says how the slot was filled: its value, the words heard when
 // they differ, and its entity resolution or that the type does not know it.

@@ -19,6 +19,19 @@ const DefaultMaxAutoTurns = 10
 // when a Say would send the skill more than its limit of automatic turns.
 var ErrDialogLoop = errors.New("dialog loop")
 
+// NotForSkillError is an utterance said after the skill's session ended
+// without the skill's invocation phrase: a device hands it to Alexa, so it
+// never reaches the skill (docs/alexa-contract.md §6.2).
+type NotForSkillError struct {
+	Utterance      string
+	InvocationName string
+}
+
+func (e *NotForSkillError) Error() string {
+	return fmt.Sprintf("%q was said after the session ended, without the invocation phrase: Alexa, not the skill, would hear it. "+
+		"Start with the invocation name, e.g. \"ask %s %s\" or \"open %s\"", e.Utterance, e.InvocationName, e.Utterance, e.InvocationName)
+}
+
 // Voice plays Alexa between what the user says and the skill: it resolves
 // each utterance against the skill's interaction model, sends the request
 // that Alexa would send over one Conversation, and runs Alexa's side of the
@@ -166,6 +179,13 @@ func (v *Voice) Dialog() DialogStep {
 // confirms on its own and sends it once, COMPLETED. A model with
 // delegationStrategy unset is treated as SKILL_RESPONSE.
 //
+// Once a session has ended (Conversation.SessionEnded), an utterance that
+// does not name the skill ("open <invocation name>", "ask <invocation name>
+// to …") fails with a *NotForSkillError and nothing is sent: a device
+// hands it to Alexa, not to the skill. At the start of a conversation, with
+// no session yet, it is sent in a new session, as if the user had named
+// the skill.
+//
 // Errors: a *model.NoMatchError when nothing matches and the model has no
 // AMAZON.FallbackIntent (nothing is sent and an open dialog step stays
 // open); the errors of Conversation.Send, with the Exchange holding the
@@ -185,6 +205,10 @@ func (v *Voice) Say(ctx context.Context, utterance string) (*Exchange, error) {
 	}
 	if resErr != nil {
 		return ex, resErr
+	}
+	if res.Kind == model.KindIntent && !res.NewSession && v.conv.SessionEnded() {
+		ex.Resolution = res
+		return ex, &NotForSkillError{Utterance: utterance, InvocationName: v.m.InvocationName}
 	}
 	v.pending = nil
 	ex.Resolution = res

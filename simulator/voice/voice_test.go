@@ -566,3 +566,32 @@ func TestVoice_SendFollowsDelegate(t *testing.T) {
 		t.Errorf("answer: heard %s, dialog %v", ex.Heard, ex.Dialog)
 	}
 }
+
+// After the session ends, words without the invocation phrase are Alexa's,
+// not the skill's: Say fails naming the phrase, and sends nothing; with
+// the phrase they reach the skill in a new session.
+func TestVoice_AfterTheSessionEndedTheSkillMustBeNamed(t *testing.T) {
+	v := exampleVoice(t)
+	ctx := context.Background()
+	if _, err := v.Say(ctx, "what is my email"); err != nil {
+		t.Fatalf("first words of a conversation: %v, want them sent in a new session", err)
+	}
+	if _, err := v.Say(ctx, "stop"); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Conversation().SessionEnded() {
+		t.Fatal("stop did not end the session")
+	}
+	ex, err := v.Say(ctx, "what's my email")
+	var nf *voice.NotForSkillError
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), `"ask example skill what's my email"`) || !strings.Contains(err.Error(), "invocation phrase") {
+		t.Fatalf("Say after the session ended = %v, want a NotForSkillError naming the invocation phrase", err)
+	}
+	if len(ex.Turns) != 0 {
+		t.Errorf("%d requests sent to the skill, want none", len(ex.Turns))
+	}
+	ex, err = v.Say(ctx, "ask example skill what's my email")
+	if err != nil || len(ex.Turns) != 1 || ex.Last().Request.Session == nil || !ex.Last().Request.Session.New {
+		t.Errorf("with the invocation phrase: %v, want one request in a new session", err)
+	}
+}
