@@ -27,7 +27,7 @@ ask example skill what's my email
 .intent OrderIntent item=tea
 .bogus
 .new
-help
+ask example skill help
 .json
 .quit
 never read

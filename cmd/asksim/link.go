@@ -201,12 +201,6 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 	} else if err := res.Report.WriteText(reportOut); err != nil {
 		return err
 	}
-	if f.printToken {
-		if res.Account == nil {
-			return fmt.Errorf("no token to print: the account did not link")
-		}
-		fmt.Fprintln(st.out, res.Account.Tokens().AccessToken)
-	}
 	if res.Report.Failed() {
 		if c, ok := res.Report.Check(link.RuleAuthorizeRedir); ok && c.Status == link.Fail && strings.Contains(c.Message, "wrong username or password") {
 			fmt.Fprintf(st.err, "asksim link: the login as %q failed: %s\n", cfg.Username, loginHint(fake))
@@ -222,9 +216,6 @@ func runLink(ctx context.Context, st *stdio, fs *pflag.FlagSet, f linkFlags) err
 			return err
 		}
 		fmt.Fprintln(st.out, tok)
-		if fake {
-			fmt.Fprintln(st.err, "asksim link: this token is the in-process OAuth fake's, which stopped with this command: link against a running 'asksim fakes' (its banner prints the command) for a token it keeps accepting")
-		}
 	}
 	return nil
 }

@@ -187,7 +187,7 @@ func TestCLI_SmallerDefects(t *testing.T) {
 		}
 	}
 	code, stdout, _ := runCLI(t, "token", "--help")
-	if code != 0 || !strings.Contains(stdout, "token decode") || !strings.Contains(stdout, "token keygen") {
+	if code != 0 || !strings.Contains(stdout, "  decode ") || !strings.Contains(stdout, "  keygen ") {
 		t.Errorf("token --help: exit %d, %s", code, stdout)
 	}
 	if code, stdout, _ := runCLI(t, "--version"); code != 0 || !strings.HasPrefix(stdout, "asksim ") {
