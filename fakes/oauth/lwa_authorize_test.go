@@ -17,7 +17,7 @@ import (
 func newLWAEnv(t testing.TB) *env {
 	return newEnv(t, func(c *oauth.Config) {
 		lwa := oauth.DefaultLWAConfig()
-		c.Clients, c.Users, c.CodeTTL = lwa.Clients, lwa.Users, lwa.CodeTTL
+		c.Clients, c.Users, c.CodeTTL, c.Resources = lwa.Clients, lwa.Users, lwa.CodeTTL, lwa.Resources
 	})
 }
 
