@@ -191,6 +191,9 @@ func TestTags_BadExpressionsAndEmptySelectionsAreConfigErrors(t *testing.T) {
 		{[]string{f}, "smoke", `--tags "smoke": "smoke" is not a tag: tags start with @`},
 		{[]string{f}, "@smokee", `no scenarios matched: --tags "@smokee" selects none of the 6 scenarios`},
 		{[]string{f}, "@smoke and @wip", "no scenarios matched"},
+		// Counted and named among the scenarios the lines chose, not the
+		// whole file's.
+		{[]string{f + ":5"}, "@wip", `no scenarios matched: --tags "@wip" selects none of the 1 scenarios in ` + f + `:5 (tags in use: @mixed, @smoke)`},
 		{[]string{empty}, "", "no scenarios matched: " + empty + " hold no scenario"},
 		{[]string{empty}, "not @wip", "no scenarios matched"},
 	}
