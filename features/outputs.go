@@ -23,6 +23,7 @@ var conversational = []string{"junit", "cucumber", "html"}
 
 // outputs are the formats of a run and the files they write.
 type outputs struct {
+	specs []outputSpec
 	fmts  []report.Formatter
 	files []*os.File
 	// events is godog's own event stream, written by godog: "" when not
@@ -31,11 +32,17 @@ type outputs struct {
 	keep   bool
 }
 
-// openOutputs checks the formats, creates the directories and files they
-// write, and returns their formatters. Two formats writing to the terminal,
-// or to one file, would leave an output nobody can read: that is an error,
-// as is a format asksim does not know.
-func openOutputs(opts RunOptions) (*outputs, error) {
+// outputSpec is one --format, checked but not yet opened.
+type outputSpec struct {
+	format, name, file string
+}
+
+// checkOutputs checks the formats and returns them unopened. Two formats
+// writing to the terminal, or to one file, would leave an output nobody can
+// read: that is an error, as is a format asksim does not know. Nothing is
+// created here, so that an error found later, in a format or elsewhere in
+// the configuration, leaves an earlier run's reports as they were.
+func checkOutputs(opts RunOptions) (*outputs, error) {
 	formats := opts.Formats
 	if len(formats) == 0 {
 		formats = []string{"pretty"}
@@ -46,17 +53,14 @@ func openOutputs(opts RunOptions) (*outputs, error) {
 	for _, f := range formats {
 		name, file, hasFile := strings.Cut(f, ":")
 		if !slices.Contains(Formats, name) {
-			o.close()
 			return nil, &ConfigError{fmt.Sprintf("--format %q: unknown format %q (valid: %s, each optionally :FILE)", f, name, strings.Join(Formats, ", "))}
 		}
 		if hasFile && file == "" {
-			o.close()
 			return nil, &ConfigError{fmt.Sprintf("--format %q: empty file name after ':'", f)}
 		}
 		if !hasFile {
 			onStdout = append(onStdout, name)
 			if len(onStdout) > 1 {
-				o.close()
 				return nil, &ConfigError{fmt.Sprintf("--format %s and --format %s both write to standard output, where they would mix into one unreadable stream: give all but one a file, as %s:FILE",
 					onStdout[0], name, name)}
 			}
@@ -66,38 +70,51 @@ func openOutputs(opts RunOptions) (*outputs, error) {
 				abs = filepath.Clean(file)
 			}
 			if prev, dup := files[abs]; dup {
-				o.close()
 				return nil, &ConfigError{fmt.Sprintf("--format %s and --format %s both write %s: the last would overwrite the first", prev, f, file)}
 			}
 			files[abs] = f
-			if dir := filepath.Dir(file); dir != "." {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					o.close()
-					return nil, &ConfigError{fmt.Sprintf("--format %q: %v", f, err)}
-				}
-			}
 		}
 		if slices.Contains(conversational, name) {
 			o.keep = true
 		}
 		if name == "events" {
 			o.events = f
+		}
+		o.specs = append(o.specs, outputSpec{format: f, name: name, file: file})
+	}
+	return o, nil
+}
+
+// open creates the directories and files the formats write and makes their
+// formatters (godog opens the events file itself, but its directory is
+// made here).
+func (o *outputs) open(opts RunOptions) error {
+	for _, sp := range o.specs {
+		if sp.file != "" {
+			if dir := filepath.Dir(sp.file); dir != "." {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					o.close()
+					return &ConfigError{fmt.Sprintf("--format %q: %v", sp.format, err)}
+				}
+			}
+		}
+		if sp.name == "events" {
 			continue
 		}
 		var w io.Writer = outputOf(opts)
 		color := !opts.NoColors
-		if hasFile {
-			fh, err := os.Create(file)
+		if sp.file != "" {
+			fh, err := os.Create(sp.file)
 			if err != nil {
 				o.close()
-				return nil, &ConfigError{fmt.Sprintf("--format %q: %v", f, pathError(err))}
+				return &ConfigError{fmt.Sprintf("--format %q: %v", sp.format, pathError(err))}
 			}
 			o.files = append(o.files, fh)
 			w, color = fh, false
 		}
-		o.fmts = append(o.fmts, newFormatter(name, w, color))
+		o.fmts = append(o.fmts, newFormatter(sp.name, w, color))
 	}
-	return o, nil
+	return nil
 }
 
 func newFormatter(name string, w io.Writer, color bool) report.Formatter {

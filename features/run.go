@@ -84,14 +84,17 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	outs, err := openOutputs(opts)
+	outs, err := checkOutputs(opts)
 	if err != nil {
 		return 2, err
 	}
-	defer outs.close()
 	if err := s.preflight(context.Background(), sel); err != nil {
 		return 2, err
 	}
+	if err := outs.open(opts); err != nil {
+		return 2, err
+	}
+	defer outs.close()
 	if tags, _ := parseTags(opts.Tags); tags != nil {
 		for _, t := range unknownTags(sel, tags) {
 			fmt.Fprintf(errorsOf(opts), "warning: --tags names %s, which no scenario carries\n", t)

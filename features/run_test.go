@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -190,6 +191,9 @@ func TestTags_BadExpressionsAndEmptySelectionsAreConfigErrors(t *testing.T) {
 		{[]string{f}, "smoke", `--tags "smoke": "smoke" is not a tag: tags start with @`},
 		{[]string{f}, "@smokee", `no scenarios matched: --tags "@smokee" selects none of the 6 scenarios`},
 		{[]string{f}, "@smoke and @wip", "no scenarios matched"},
+		// Counted and named among the scenarios the lines chose, not the
+		// whole file's.
+		{[]string{f + ":5"}, "@wip", `no scenarios matched: --tags "@wip" selects none of the 1 scenarios in ` + f + `:5 (tags in use: @mixed, @smoke)`},
 		{[]string{empty}, "", "no scenarios matched: " + empty + " hold no scenario"},
 		{[]string{empty}, "not @wip", "no scenarios matched"},
 	}
@@ -335,6 +339,51 @@ func TestFormats_CollisionsAreErrorsAndDirectoriesAreMade(t *testing.T) {
 	}
 	if _, err := os.Stat(junit); err != nil {
 		t.Errorf("the junit report's directory was not made: %v", err)
+	}
+}
+
+// A configuration error leaves the report files as they were: a clash of
+// two formats found after the first file was created truncated a report of
+// an earlier run, and so did an endpoint that does not answer. Nothing is
+// created either, not even a report's directory.
+func TestFormats_ConfigErrorsLeaveReportsAlone(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFeature(t, dir, "ok.feature", "Feature: ok\n  Scenario: s\n    When the user opens the skill\n")
+	junit := writeFeature(t, dir, "junit.xml", "an earlier run's report")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String() + "/alexa"
+	l.Close()
+	ep, err := simulator.HTTPEndpoint(closed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		suite   *features.Suite
+		formats []string
+		want    string
+	}{
+		{exampleSuite(t, features.Config{}), []string{"junit:" + junit, "cucumber:" + junit}, "both write"},
+		{exampleSuite(t, features.Config{}), []string{"junit:" + junit, "html:" + filepath.Join(dir, "new", "r.html"), "progress", "pretty"}, "both write to standard output"},
+		{exampleSuite(t, features.Config{Endpoint: ep}), []string{"junit:" + junit, "html:" + filepath.Join(dir, "new", "r.html")}, "does not answer"},
+	}
+	for _, c := range cases {
+		writeFeature(t, dir, "junit.xml", "an earlier run's report")
+		if err := os.RemoveAll(filepath.Join(dir, "new")); err != nil {
+			t.Fatal(err)
+		}
+		status, out, err := run(t, c.suite, features.RunOptions{Paths: []string{f}, Formats: c.formats})
+		if status != 2 || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: status %d, %v; want 2, %q\n%s", c.formats, status, err, c.want, out)
+		}
+		if b, err := os.ReadFile(junit); err != nil || string(b) != "an earlier run's report" {
+			t.Errorf("%v: the earlier report became %q (%v)", c.formats, b, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "new")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%v: a report directory was made before the error: %v", c.formats, err)
+		}
 	}
 }
 

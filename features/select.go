@@ -58,7 +58,6 @@ type selection struct {
 	docs   []*featureDoc // the files read, in path order
 	picked []*pickleRef  // in run order
 	seed   int64         // the shuffle's seed, 0 for file order
-	total  int           // pickles in the files before filtering
 }
 
 // pathArg is a feature path with the lines asked for, none meaning all.
@@ -225,16 +224,16 @@ func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*sele
 		return nil, err
 	}
 	sel := &selection{docs: docs, seed: opts.Random}
-	var picked []*pickleRef
+	var picked, candidates []*pickleRef
 	var lineErrs []string
 	for _, d := range docs {
-		sel.total += len(d.refs)
 		keep := d.refs
 		if ls, ok := lines[d.uri]; ok {
 			var errs []string
 			keep, errs = d.atLines(ls)
 			lineErrs = append(lineErrs, errs...)
 		}
+		candidates = append(candidates, keep...)
 		for _, r := range keep {
 			if tags.match(tagNames(r.pickle.Tags)) {
 				picked = append(picked, r)
@@ -252,7 +251,7 @@ func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*sele
 		return a.line() < b.line()
 	})
 	if len(picked) == 0 {
-		return nil, &ConfigError{noneMatched(opts, sel, docs, tags)}
+		return nil, &ConfigError{noneMatched(opts, candidates)}
 	}
 	if sh := opts.Shard; sh.Total > 1 {
 		var mine []*pickleRef
@@ -273,23 +272,22 @@ func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*sele
 	return sel, nil
 }
 
-// noneMatched says why a selection is empty.
-func noneMatched(opts RunOptions, sel *selection, docs []*featureDoc, tags *tagFilter) string {
+// noneMatched says why a selection is empty: the tag expression chose
+// none of the candidates, the scenarios the paths (and their lines) name.
+func noneMatched(opts RunOptions, candidates []*pickleRef) string {
 	where := "the bundled features"
 	if len(opts.Paths) > 0 {
 		where = strings.Join(opts.Paths, ", ")
 	}
-	if sel.total == 0 {
+	if len(candidates) == 0 {
 		return fmt.Sprintf("no scenarios matched: %s hold no scenario (is a .feature file empty?)", where)
 	}
-	msg := fmt.Sprintf("no scenarios matched: --tags %q selects none of the %d scenarios in %s", opts.Tags, sel.total, where)
+	msg := fmt.Sprintf("no scenarios matched: --tags %q selects none of the %d scenarios in %s", opts.Tags, len(candidates), where)
 	var known []string
-	for _, d := range docs {
-		for _, r := range d.refs {
-			for _, t := range tagNames(r.pickle.Tags) {
-				if !slices.Contains(known, t) {
-					known = append(known, t)
-				}
+	for _, r := range candidates {
+		for _, t := range tagNames(r.pickle.Tags) {
+			if !slices.Contains(known, t) {
+				known = append(known, t)
 			}
 		}
 	}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"crypto/rsa"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/asksim/asksim/fakes/oauth"
@@ -69,8 +72,10 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup:               func(env *testscript.Env) error { return setupScript(env, fixtures, key) },
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mode":   cmdMode,
-			"status": cmdStatus,
+			"envfile": cmdEnvFile,
+			"json":    cmdJSON,
+			"mode":    cmdMode,
+			"status":  cmdStatus,
 		},
 	})
 }
@@ -83,6 +88,10 @@ func TestScript(t *testing.T) {
 //	$SKILL       the example skill (fixtures/skill), its /userinfo calls going to $OAUTH
 //	$BUSY_ADDR   a loopback HOST:PORT that is taken for the whole script
 //	$CLOSED_URL  an http URL of a loopback port that refuses connections
+//	$LINK_SKILL  another example skill, whose /userinfo calls go to $LINK_OAUTH_ADDR
+//	$LINK_OAUTH_ADDR  a free loopback HOST:PORT for an OAuth fake that
+//	             asksim serves itself (send --oauth-addr), so that the
+//	             skill at $LINK_SKILL checks the token asksim linked
 //
 // Each is stopped when the script ends.
 func setupScript(env *testscript.Env, fixtures string, key *rsa.PrivateKey) error {
@@ -123,7 +132,65 @@ func setupScript(env *testscript.Env, fixtures string, key *rsa.PrivateKey) erro
 		return err
 	}
 	env.Setenv("CLOSED_URL", "http://"+closed.Addr().String())
-	return closed.Close()
+	if err := closed.Close(); err != nil {
+		return err
+	}
+
+	// The same holds for the port of the OAuth fake asksim serves itself:
+	// free until the script's asksim takes it.
+	linkOAuth, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	linkOAuthAddr := linkOAuth.Addr().String()
+	if err := linkOAuth.Close(); err != nil {
+		return err
+	}
+	env.Setenv("LINK_OAUTH_ADDR", linkOAuthAddr)
+	linkSkill, err := serve.Start(exampleskill.New(exampleskill.Options{UserInfoURL: "http://" + linkOAuthAddr + "/userinfo"}), serve.Options{})
+	if err != nil {
+		return fmt.Errorf("example skill for $LINK_OAUTH_ADDR: %w", err)
+	}
+	env.Defer(func() { linkSkill.Close() })
+	env.Setenv("LINK_SKILL", linkSkill.URL)
+	return nil
+}
+
+// cmdEnvFile is `envfile NAME FILE`: sets NAME to FILE's content (stdout
+// and stderr name the last command's), without its final newline, so that
+// what one asksim prints (a token) can be given to the next as a flag.
+func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: envfile NAME FILE")
+	}
+	v := strings.TrimSuffix(ts.ReadFile(args[1]), "\n")
+	if v == "" || strings.Contains(v, "\n") {
+		ts.Fatalf("envfile: %s holds %q, want one line", args[1], v)
+	}
+	ts.Setenv(args[0], v)
+}
+
+// cmdJSON is `json FILE`: FILE (or stdout, stderr) holds exactly one JSON
+// value; `! json FILE`: it does not. testscript has no JSON check, and a
+// regular expression cannot tell valid JSON.
+func cmdJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: json FILE")
+	}
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(args[0])))
+	var v any
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = fmt.Errorf("more after the first JSON value")
+		}
+	}
+	switch {
+	case neg && err == nil:
+		ts.Fatalf("%s is valid JSON", args[0])
+	case !neg && err != nil:
+		ts.Fatalf("%s is not one JSON value: %v", args[0], err)
+	}
 }
 
 // cmdMode is `mode FILE PERM`: FILE's permission bits are PERM (octal, as
