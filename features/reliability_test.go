@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -178,21 +177,6 @@ func TestRun_RefusesALongLine(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("godog ran: %s", out.String())
-	}
-}
-
-// TestLoadSettings_DeepNesting is issue 14 defect 3 for the project config
-// file: JSON or YAML nested past 64 levels is refused with its line.
-func TestLoadSettings_DeepNesting(t *testing.T) {
-	for _, name := range []string{"asksim.json", "asksim.yaml"} {
-		path := filepath.Join(t.TempDir(), name)
-		if err := os.WriteFile(path, []byte("{\"format\": [\"progress\"],\n\"paths\": "+strings.Repeat("[", 5<<20)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := features.LoadSettings(path)
-		if want := path + ":2: nests lists and mappings deeper than 64 levels"; err == nil || err.Error() != want {
-			t.Errorf("LoadSettings(%s) = %v, want %q", name, err, want)
-		}
 	}
 }
 

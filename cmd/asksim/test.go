@@ -13,6 +13,7 @@ import (
 	"github.com/asksim/asksim/fakes/alexaapi"
 	"github.com/asksim/asksim/fakes/oauth"
 	"github.com/asksim/asksim/features"
+	"github.com/asksim/asksim/features/projectconfig"
 	"github.com/asksim/asksim/internal/buildinfo"
 	"github.com/asksim/asksim/simulator"
 	"github.com/spf13/pflag"
@@ -145,12 +146,12 @@ func (f *testFlags) registerSuite(fs *pflag.FlagSet) {
 func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) error {
 	path := explicit
 	if path == "" {
-		path = features.FindProjectConfig(".")
+		path = projectconfig.Find(".")
 		if path == "" {
 			return nil
 		}
 	}
-	settings, err := features.LoadSettings(path)
+	settings, err := projectconfig.Load(path)
 	if err != nil {
 		if explicit != "" && os.IsNotExist(err) {
 			return usagef("--config: %v", err)

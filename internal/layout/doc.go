@@ -11,7 +11,8 @@
 //   - fakes/* import no part of the simulator but simulator/alexa and
 //     simulator/apitoken.
 //   - features/report (a run's results and the reports written from them)
-//     imports no asksim package.
+//     and features/projectconfig (the asksim.yaml file) import no asksim
+//     package.
 //   - features imports any of the above; cmd/* import anything.
 //   - fixtures/* are skills and data: they import no simulator, fake or
 //     feature package.

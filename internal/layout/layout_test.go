@@ -135,6 +135,7 @@ var allowed = []struct {
 	{"internal/smapisim", []string{"simulator/...", "fakes/smapi", "fakes/oauth", "fixtures/oauth", "internal/..."}},
 	{"internal/...", []string{}},
 	{"features/report", []string{}},
+	{"features/projectconfig", []string{}},
 	{"features", []string{"simulator/...", "fakes/...", "fixtures/...", "features/report"}},
 	{"cmd/...", nil},
 }

@@ -1,4 +1,8 @@
-package features
+// Package projectconfig reads asksim's project config file (asksim.yaml,
+// asksim.yml or asksim.json): a flat mapping from flag names of `asksim
+// test` to values, each kept with the file and line it stands on so that
+// an error names them. What the settings mean is the command's to say.
+package projectconfig
 
 import (
 	"errors"
@@ -11,9 +15,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ProjectConfigNames are the files `asksim test` looks for in the working
+// Names are the files `asksim test` looks for in the working
 // directory when no --config is given.
-var ProjectConfigNames = []string{"asksim.yaml", "asksim.yml", "asksim.json"}
+var Names = []string{"asksim.yaml", "asksim.yml", "asksim.json"}
 
 // Setting is one entry of a project config file: a flag name and its
 // value(s), with the line it stands on for errors.
@@ -27,10 +31,10 @@ type Setting struct {
 // Where names the setting's place, "asksim.yaml:3".
 func (s Setting) Where() string { return fmt.Sprintf("%s:%d", s.File, s.Line) }
 
-// FindProjectConfig returns the project config file in dir, "" when there
+// Find returns the project config file in dir, "" when there
 // is none.
-func FindProjectConfig(dir string) string {
-	for _, n := range ProjectConfigNames {
+func Find(dir string) string {
+	for _, n := range Names {
 		p := filepath.Join(dir, n)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p
@@ -39,7 +43,7 @@ func FindProjectConfig(dir string) string {
 	return ""
 }
 
-// LoadSettings reads a project config file: a YAML (or JSON) mapping from
+// Load reads a project config file: a YAML (or JSON) mapping from
 // flag names of `asksim test` to values, e.g.
 //
 //	endpoint: http://127.0.0.1:3000/alexa
@@ -48,7 +52,7 @@ func FindProjectConfig(dir string) string {
 //
 // Lists give repeatable flags several values. Relative paths are left as
 // written; the caller resolves them against the file's directory.
-func LoadSettings(path string) ([]Setting, error) {
+func Load(path string) ([]Setting, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -112,7 +116,3 @@ func kindName(k yaml.Kind) string {
 	}
 	return "document"
 }
-
-// ErrNoSuchSetting is wrapped when a config file names a setting that does
-// not exist.
-var ErrNoSuchSetting = errors.New("unknown setting")
