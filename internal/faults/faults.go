@@ -24,14 +24,14 @@ import (
 type Fault struct {
 	// Status answers this HTTP status, e.g. 429 or 500, with Body.
 	Status int
-	// Body is the body of Status; empty means a JSON error in the API's
-	// own shape.
+	// Body is the body of Status; empty means the fake's own error body
+	// (Player.ErrorBody), e.g. a JSON error in the API's shape.
 	Body string
 	// Delay holds the answer back; a client that gives up first (its
 	// request context ends) gets nothing, and the call is logged as a fault.
 	Delay time.Duration
-	// MalformedBody answers Status (200 when 0) with a body that is not
-	// JSON, which the SDKs fail to parse.
+	// MalformedBody answers Status (200 when 0) with JSON cut short
+	// (Player.Malformed), which the SDKs fail to parse.
 	MalformedBody bool
 	// DropConnection closes the connection without an answer.
 	DropConnection bool
@@ -88,6 +88,13 @@ func (p *Plan) Add(key string, n int, f Fault) {
 	p.byKey[key] = append(p.byKey[key], &planned{f, n})
 }
 
+// Reset clears every queue.
+func (p *Plan) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.byKey = nil
+}
+
 // Take consumes one planned answer for the first key that has one.
 func (p *Plan) Take(keys ...string) (Fault, bool) {
 	p.mu.Lock()
@@ -120,12 +127,16 @@ const DelayWriteSlack = 30 * time.Second
 
 // Player plays faults for one fake.
 type Player struct {
-	// ErrorBody renders the body of a Status fault without Body.
+	// ErrorBody renders the body of a Status fault without Body; nil
+	// sends the empty Body as it is.
 	ErrorBody func(status int) []byte
 	// Malformed is the body of a MalformedBody fault.
 	Malformed []byte
 	// MaxBody is how much of the request body a delay reads ahead.
 	MaxBody int64
+	// Write answers status with body, for a fake whose headers differ
+	// from WriteJSON's (the default).
+	Write func(w http.ResponseWriter, status int, body []byte)
 }
 
 // Outcome is what playing a fault did.
@@ -140,6 +151,9 @@ type Outcome struct {
 	// Drop: the caller must now end the connection with Drop, after
 	// logging, so that a client that sees the drop also finds it logged.
 	Drop bool
+	// ClientLeft: the client gave up during the delay; nothing was
+	// written.
+	ClientLeft bool
 }
 
 // Play carries out f on w.
@@ -157,8 +171,12 @@ func (p Player) Play(w http.ResponseWriter, r *http.Request, f Fault) Outcome {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return Outcome{Done: true, Detail: fmt.Sprintf("fault: client left during a %s delay", f.Delay)}
+			return Outcome{Done: true, ClientLeft: true, Detail: fmt.Sprintf("fault: client left during a %s delay", f.Delay)}
 		}
+	}
+	write := p.Write
+	if write == nil {
+		write = WriteJSON
 	}
 	switch {
 	case f.DropConnection:
@@ -168,14 +186,14 @@ func (p Player) Play(w http.ResponseWriter, r *http.Request, f Fault) Outcome {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		WriteJSON(w, status, p.Malformed)
+		write(w, status, p.Malformed)
 		return Outcome{Done: true, Status: status, Detail: "fault: " + f.String()}
 	case f.Status != 0:
 		body := []byte(f.Body)
-		if f.Body == "" {
+		if f.Body == "" && p.ErrorBody != nil {
 			body = p.ErrorBody(f.Status)
 		}
-		WriteJSON(w, f.Status, body)
+		write(w, f.Status, body)
 		return Outcome{Done: true, Status: f.Status, Detail: "fault: " + f.String()}
 	}
 	return Outcome{Detail: fmt.Sprintf("fault: delayed %s", f.Delay)}

@@ -35,6 +35,16 @@ func TestPlanQueuesPerKeyInOrder(t *testing.T) {
 	if _, ok := p.Take("/b"); ok {
 		t.Error("n <= 0 did not clear the queue")
 	}
+	p.Add("/c", 1, faults.Fault{Status: 500})
+	p.Add("/d", 1, faults.Fault{Status: 500})
+	p.Reset()
+	if _, ok := p.Take("/c", "/d"); ok {
+		t.Error("Reset left a fault")
+	}
+	p.Add("/c", 1, faults.Fault{Status: 501})
+	if f, ok := p.Take("/c"); !ok || f.Status != 501 {
+		t.Errorf("after Reset, Take = %v, %v; want the new fault", f, ok)
+	}
 }
 
 func TestPlayAnswers(t *testing.T) {
@@ -62,13 +72,42 @@ func TestPlayAnswers(t *testing.T) {
 	}
 }
 
+// TestPlayWithTheFakesOwnWriter: a fake with headers of its own writes
+// the answer, and without ErrorBody an empty Body is sent empty.
+func TestPlayWithTheFakesOwnWriter(t *testing.T) {
+	p := faults.Player{Malformed: []byte(`{"trunc`), Write: func(w http.ResponseWriter, status int, body []byte) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		w.Write(append([]byte("own:"), body...))
+	}}
+	for _, c := range []struct {
+		f      faults.Fault
+		status int
+		body   string
+	}{
+		{faults.Fault{Status: 503}, 503, "own:"},
+		{faults.Fault{Status: 500, Body: "x"}, 500, "own:x"},
+		{faults.Fault{MalformedBody: true}, 200, `own:{"trunc`},
+	} {
+		w := httptest.NewRecorder()
+		o := p.Play(w, httptest.NewRequest("GET", "/", nil), c.f)
+		if !o.Done || o.Status != c.status || w.Code != c.status || w.Body.String() != c.body || w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%v: outcome %+v, answer %d %q %v", c.f, o, w.Code, w.Body, w.Header())
+		}
+	}
+}
+
 func TestPlayDelayEndsWhenTheClientLeaves(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := httptest.NewRequest("GET", "/", nil).WithContext(ctx)
 	o := faults.Player{}.Play(httptest.NewRecorder(), r, faults.Fault{Delay: time.Hour, Status: 500})
-	if !o.Done || o.Status != 0 {
-		t.Errorf("outcome %+v, want done without an answer", o)
+	if !o.Done || o.Status != 0 || !o.ClientLeft {
+		t.Errorf("outcome %+v, want done without an answer, the client gone", o)
+	}
+	o = faults.Player{}.Play(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), faults.Fault{Delay: time.Millisecond})
+	if o.Done || o.ClientLeft {
+		t.Errorf("a delay the client waited out: outcome %+v", o)
 	}
 }
 
