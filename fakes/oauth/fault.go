@@ -2,27 +2,23 @@ package oauth
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/asksim/asksim/internal/faults"
 )
 
-// Fault scripts a misbehaving answer. The steps run in this order: wait
-// Delay (cut short if the client gives up), then DropConnection, else
-// Malformed, else Status with Body; a Fault with only a Delay lets the real
-// handler answer late (e.g. to cross Alexa's 4.5 s token deadline).
-type Fault struct {
-	Status int    // answer this status with Body instead of the real answer
-	Body   string // sent as application/json when it starts with '{', else text/plain
-	Delay  time.Duration
-	// Malformed answers Status (default 200) with truncated JSON.
-	Malformed bool
-	// DropConnection closes the connection without any answer.
-	DropConnection bool
-}
+// Fault scripts a misbehaving answer (see Server.Fail), as in the other
+// fakes. The steps run in this order: wait Delay (cut short if the client
+// gives up), then DropConnection, else MalformedBody, else Status with
+// Body; a Fault with only a Delay lets the real handler answer late (e.g.
+// to cross Alexa's 4.5 s token deadline). Here Body is sent as it is, an
+// empty one empty, as application/json when it starts with '{', else as
+// text/plain; MalformedBody answers {"access_token":"trunc.
+type Fault = faults.Fault
 
 // delayWriteSlack is the time left to answer once a scripted delay is
 // over: fakes/serve's default write timeout.
@@ -38,7 +34,7 @@ type pendingFault struct {
 // cannot be played is refused with an error, and nothing is queued: a
 // Status outside 200–999 (net/http panics on a status outside 100–999,
 // and a 1xx is no final answer), a negative Delay, a Body that would never
-// be sent (no Status, or Malformed or DropConnection set), or a path that
+// be sent (no Status, or MalformedBody or DropConnection set), or a path that
 // does not start with '/'.
 func (s *Server) Fail(path string, n int, f Fault) error {
 	if !strings.HasPrefix(path, "/") {
@@ -55,20 +51,6 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 		return fmt.Errorf("oauth: Fail(%q): %w", path, err)
 	}
 	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
-	return nil
-}
-
-// Check reports why f cannot be played as documented (see Fail), nil when
-// it can.
-func (f Fault) Check() error {
-	switch {
-	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
-		return fmt.Errorf("status %d is not a final HTTP status (200–999)", f.Status)
-	case f.Delay < 0:
-		return fmt.Errorf("negative delay %v", f.Delay)
-	case f.Body != "" && (f.Status == 0 || f.Malformed || f.DropConnection):
-		return errors.New("Body without a Status, or with Malformed or DropConnection, is never sent")
-	}
 	return nil
 }
 
@@ -126,7 +108,7 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) (han
 		}
 		// HTTP/2 cannot hijack; aborting the handler resets the stream.
 		panic(http.ErrAbortHandler)
-	case f.Malformed:
+	case f.MalformedBody:
 		status := f.Status
 		if status == 0 {
 			status = http.StatusOK

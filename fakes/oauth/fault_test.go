@@ -32,9 +32,9 @@ var faultAnswers = []struct {
 		faultAnswer{500, "text/plain; charset=utf-8", "upstream down", true}},
 	{"no body", oauth.Fault{Status: 502},
 		faultAnswer{502, "text/plain; charset=utf-8", "", true}},
-	{"malformed", oauth.Fault{Malformed: true},
+	{"malformed", oauth.Fault{MalformedBody: true},
 		faultAnswer{200, "application/json", `{"access_token":"trunc`, false}},
-	{"malformed with a status", oauth.Fault{Malformed: true, Status: 500},
+	{"malformed with a status", oauth.Fault{MalformedBody: true, Status: 500},
 		faultAnswer{500, "application/json", `{"access_token":"trunc`, false}},
 }
 

@@ -86,7 +86,7 @@ func TestFail_RejectsFaultsItCannotPlay(t *testing.T) {
 		{"/token", oauth.Fault{Status: 1000}, "status 1000"},
 		{"/token", oauth.Fault{Status: -500}, "status -500"},
 		{"/token", oauth.Fault{Status: 103}, "status 103"},
-		{"/token", oauth.Fault{Malformed: true, Status: 7}, "status 7"},
+		{"/token", oauth.Fault{MalformedBody: true, Status: 7}, "status 7"},
 		{"/token", oauth.Fault{Delay: -time.Second}, "negative delay"},
 		{"/token", oauth.Fault{Body: `{"error":"x"}`}, "Body without a Status"},
 		{"token", oauth.Fault{Status: 500}, `path "token"`},
@@ -100,7 +100,7 @@ func TestFail_RejectsFaultsItCannotPlay(t *testing.T) {
 	// None of them was queued: /token answers for itself.
 	wantError(t, e.exchange("nope"), http.StatusBadRequest, oauth.ErrorInvalidGrant)
 
-	for _, f := range []oauth.Fault{{Status: 200}, {Status: 999}, {Delay: time.Millisecond}, {DropConnection: true}, {Malformed: true}} {
+	for _, f := range []oauth.Fault{{Status: 200}, {Status: 999}, {Delay: time.Millisecond}, {DropConnection: true}, {MalformedBody: true}} {
 		if err := e.srv.Fail("/userinfo", 1, f); err != nil {
 			t.Errorf("Fail(%+v) = %v, want nil", f, err)
 		}

@@ -272,7 +272,7 @@ func TestConfig_OpaqueAccessTokens(t *testing.T) {
 func TestFault_StatusMalformedDrop(t *testing.T) {
 	e := newEnv(t)
 	e.srv.Fail("/token", 1, oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`})
-	e.srv.Fail("/token", 1, oauth.Fault{Malformed: true})
+	e.srv.Fail("/token", 1, oauth.Fault{MalformedBody: true})
 	e.srv.Fail("/token", 1, oauth.Fault{DropConnection: true})
 	code := e.code(authQuery())
 

@@ -169,7 +169,7 @@ func TestLinkFakeFaults(t *testing.T) {
 		rule  string
 		msg   string
 	}{
-		{"malformed JSON", 0, oauth.Fault{Malformed: true}, link.RuleTokenResponse, "not a JSON object"},
+		{"malformed JSON", 0, oauth.Fault{MalformedBody: true}, link.RuleTokenResponse, "not a JSON object"},
 		{"server error", 0, oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`}, link.RuleTokenResponse, "503 Service Unavailable error=temporarily_unavailable"},
 		{"dropped connection", 0, oauth.Fault{DropConnection: true}, link.RuleTokenResponse, "EOF"},
 		{"refresh refused", 1, oauth.Fault{Status: 400, Body: `{"error":"invalid_grant"}`}, link.RuleRefreshResponse, "400 Bad Request error=invalid_grant"},
