@@ -24,11 +24,6 @@ type Fault = faults.Fault
 // over: fakes/serve's default write timeout.
 const delayWriteSlack = 30 * time.Second
 
-type pendingFault struct {
-	Fault
-	left int
-}
-
 // Fail makes the next n answers on path (e.g. "/token") play f. Calls add
 // up in order; n <= 0 removes the faults pending on path. A fault that
 // cannot be played is refused with an error, and nothing is queued: a
@@ -41,40 +36,13 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 		return fmt.Errorf("oauth: Fail: path %q does not start with \"/\"", path)
 	}
 	path = canonicalPath(path)
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	if n <= 0 {
-		delete(s.faults, path)
-		return nil
-	}
-	if err := f.Check(); err != nil {
-		return fmt.Errorf("oauth: Fail(%q): %w", path, err)
-	}
-	s.faults[path] = append(s.faults[path], &pendingFault{Fault: f, left: n})
-	return nil
-}
-
-func (s *Server) nextFault(path string) (Fault, bool) {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	return popFault(s.faults, path)
-}
-
-// popFault takes the next fault queued on path, forgetting used-up ones.
-func popFault(faults map[string][]*pendingFault, path string) (Fault, bool) {
-	q := faults[path]
-	if len(q) == 0 {
-		return Fault{}, false
-	}
-	f := q[0].Fault
-	if q[0].left--; q[0].left == 0 {
-		if q = q[1:]; len(q) == 0 {
-			delete(faults, path)
-		} else {
-			faults[path] = q
+	if n > 0 {
+		if err := f.Check(); err != nil {
+			return fmt.Errorf("oauth: Fail(%q): %w", path, err)
 		}
 	}
-	return f, true
+	s.faults.Add(path, n, f)
+	return nil
 }
 
 // playFault reports whether it answered the request itself; drop, when

@@ -92,15 +92,7 @@ func (s *Server) FailGrant(token, path string, n int, f Fault) error {
 	if t == nil {
 		return ErrUnknownToken
 	}
-	fam := t.family
-	if n <= 0 {
-		delete(fam.faults, path)
-		return nil
-	}
-	if fam.faults == nil {
-		fam.faults = map[string][]*pendingFault{}
-	}
-	fam.faults[path] = append(fam.faults[path], &pendingFault{Fault: f, left: n})
+	t.family.faults.Add(path, n, f)
 	return nil
 }
 
@@ -109,7 +101,7 @@ func (s *Server) FailGrant(token, path string, n int, f Fault) error {
 func (s *Server) grantAnswer(fam *family, res *resource) (*bodyTemplate, *Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, ok := popFault(fam.faults, res.Path)
+	f, ok := fam.faults.Take(res.Path)
 	if !ok {
 		return fam.bodies[res.Route()], nil
 	}

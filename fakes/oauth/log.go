@@ -157,7 +157,5 @@ func (s *Server) RequestsTo(endpoint string) []Request {
 func (s *Server) Reset() {
 	s.requests.Reset()
 	s.resetStore()
-	s.faultMu.Lock()
-	s.faults = map[string][]*pendingFault{}
-	s.faultMu.Unlock()
+	s.faults.Reset()
 }

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/asksim/asksim/internal/faults"
 	"github.com/asksim/asksim/internal/recorder"
 	"github.com/asksim/asksim/internal/ring"
 )
@@ -44,8 +45,7 @@ type Server struct {
 	// resources are the protected resources by path, then method.
 	resources map[string]map[string]*resource
 
-	faultMu sync.Mutex
-	faults  map[string][]*pendingFault
+	faults faults.Plan // by path
 }
 
 type client struct {
@@ -95,7 +95,6 @@ func New(cfg Config) (*Server, error) {
 		users:    map[string]*user{},
 		store:    newStore(),
 		requests: ring.New[Request](cfg.MaxLoggedRequests),
-		faults:   map[string][]*pendingFault{},
 		csrfKey:  make([]byte, 32),
 		key:      cfg.SigningKey,
 	}
@@ -193,7 +192,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			drop()
 		}
 	}()
-	if f, ok := s.nextFault(path); ok {
+	if f, ok := s.faults.Take(path); ok {
 		var handled bool
 		if handled, drop = s.playFault(sw, r, f); handled {
 			return

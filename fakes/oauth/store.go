@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/asksim/asksim/internal/faults"
 )
 
 // The store keeps codes and tokens under the SHA-256 of their value, so a
@@ -87,7 +89,7 @@ type family struct {
 	// bodies and faults script what protected resources answer this
 	// grant's tokens (SetGrantBody, FailGrant), by route and by path.
 	bodies map[string]*bodyTemplate
-	faults map[string][]*pendingFault
+	faults faults.Plan
 }
 
 // extend takes a token just filed into account.
