@@ -3,10 +3,8 @@ package oauth
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/asksim/asksim/internal/faults"
 )
@@ -19,10 +17,6 @@ import (
 // empty one empty, as application/json when it starts with '{', else as
 // text/plain; MalformedBody answers {"access_token":"trunc.
 type Fault = faults.Fault
-
-// delayWriteSlack is the time left to answer once a scripted delay is
-// over: fakes/serve's default write timeout.
-const delayWriteSlack = 30 * time.Second
 
 // Fail makes the next n answers on path (e.g. "/token") play f. Calls add
 // up in order; n <= 0 removes the faults pending on path. A fault that
@@ -45,57 +39,48 @@ func (s *Server) Fail(path string, n int, f Fault) error {
 	return nil
 }
 
-// playFault reports whether it answered the request itself; drop, when
-// set, closes the hijacked connection once the request is logged, so that
-// a client seeing the drop also sees it in Requests.
-func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) (handled bool, drop func() error) {
+// malformedBody is cut mid-object, as a truncated token answer would be.
+const malformedBody = `{"access_token":"trunc`
+
+// player plays faults the OAuth fake's way (see writeFault).
+var player = faults.Player{Malformed: []byte(malformedBody), MaxBody: maxBody, Write: writeFault}
+
+// writeFault sends body as it is, an empty one empty, as JSON when it
+// looks like JSON (a scripted OAuth error) and as text otherwise, and like
+// every answer of an authorization server, not to be cached (RFC 6749
+// §5.1).
+func writeFault(w http.ResponseWriter, status int, body []byte) {
+	ct := "text/plain; charset=utf-8"
+	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		ct = "application/json"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	noStore(h)
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// playFault plays f and reports whether it answered the request itself,
+// noting the outcome in the request's log entry. A dropped connection is
+// closed by ServeHTTP once the request is logged, so that a client seeing
+// the drop also sees it in Requests.
+func (s *Server) playFault(w http.ResponseWriter, r *http.Request, f Fault) (handled bool) {
+	o := player.Play(w, r, f)
+	if !o.Done {
+		return false // a pure delay: the real handler decides the outcome
+	}
 	rec := entry(r)
 	rec.Outcome = "fault"
-	if f.Delay > 0 {
-		// A served fake has a write timeout (fakes/serve); this delay is
-		// meant, so the answer it holds back gets the delay on top.
-		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(f.Delay + delayWriteSlack))
-		// net/http notices a client hanging up only once the body is read;
-		// buffer it so the context can end the wait and a late real
-		// handler still sees the body.
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			rec.Outcome = "fault: client gone"
-			return true, nil
+	if o.ClientLeft {
+		rec.Outcome = "fault: client gone"
+	}
+	if o.Drop {
+		if drop, ok := r.Context().Value(dropKey{}).(*bool); ok {
+			*drop = true
+		} else {
+			faults.Drop(w) // outside ServeHTTP (never in practice)
 		}
 	}
-	switch {
-	case f.DropConnection:
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			return true, conn.Close
-		}
-		// HTTP/2 cannot hijack; aborting the handler resets the stream.
-		panic(http.ErrAbortHandler)
-	case f.MalformedBody:
-		status := f.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		w.Write([]byte(`{"access_token":"trunc`))
-		return true, nil
-	case f.Status != 0:
-		ct := "text/plain; charset=utf-8"
-		if strings.HasPrefix(strings.TrimSpace(f.Body), "{") {
-			ct = "application/json"
-		}
-		w.Header().Set("Content-Type", ct)
-		noStore(w.Header())
-		w.WriteHeader(f.Status)
-		w.Write([]byte(f.Body))
-		return true, nil
-	}
-	rec.Outcome = "" // a pure delay: the real handler decides the outcome
-	return false, nil
+	return true
 }

@@ -15,27 +15,26 @@ type faultAnswer struct {
 	status      int
 	contentType string
 	body        string
-	noStore     bool // Cache-Control: no-store
 }
 
 // faultAnswers pins the OAuth fake's own ways, which the other fakes do not
 // share: a Content-Type chosen by the body, no-store, and an empty body
-// sent empty.
+// sent empty; every answer, malformed ones too, not to be cached.
 var faultAnswers = []struct {
 	name  string
 	fault oauth.Fault
 	want  faultAnswer
 }{
 	{"JSON body", oauth.Fault{Status: 503, Body: `{"error":"temporarily_unavailable"}`},
-		faultAnswer{503, "application/json", `{"error":"temporarily_unavailable"}`, true}},
+		faultAnswer{503, "application/json", `{"error":"temporarily_unavailable"}`}},
 	{"text body", oauth.Fault{Status: 500, Body: "upstream down"},
-		faultAnswer{500, "text/plain; charset=utf-8", "upstream down", true}},
+		faultAnswer{500, "text/plain; charset=utf-8", "upstream down"}},
 	{"no body", oauth.Fault{Status: 502},
-		faultAnswer{502, "text/plain; charset=utf-8", "", true}},
+		faultAnswer{502, "text/plain; charset=utf-8", ""}},
 	{"malformed", oauth.Fault{MalformedBody: true},
-		faultAnswer{200, "application/json", `{"access_token":"trunc`, false}},
+		faultAnswer{200, "application/json", `{"access_token":"trunc`}},
 	{"malformed with a status", oauth.Fault{MalformedBody: true, Status: 500},
-		faultAnswer{500, "application/json", `{"access_token":"trunc`, false}},
+		faultAnswer{500, "application/json", `{"access_token":"trunc`}},
 }
 
 func wantFaultAnswer(t *testing.T, name string, got result, want faultAnswer) {
@@ -44,8 +43,8 @@ func wantFaultAnswer(t *testing.T, name string, got result, want faultAnswer) {
 		t.Errorf("%s: %d %q %q, want %d %q %q", name, got.status, got.header.Get("Content-Type"), got.body,
 			want.status, want.contentType, want.body)
 	}
-	if noStore := got.header.Get("Cache-Control") == "no-store"; noStore != want.noStore {
-		t.Errorf("%s: Cache-Control %q, want no-store %v", name, got.header.Get("Cache-Control"), want.noStore)
+	if cc := got.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("%s: Cache-Control %q, want no-store", name, cc)
 	}
 }
 

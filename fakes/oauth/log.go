@@ -38,8 +38,8 @@ type Request struct {
 	Seq uint64
 }
 
-// dropKey holds, in a request's context, the *func() error that ServeHTTP
-// calls once the request is logged: a fault's connection drop.
+// dropKey holds, in a request's context, the *bool a fault sets for
+// ServeHTTP to drop the connection once the request is logged.
 type dropKey struct{}
 
 type logKey struct{}

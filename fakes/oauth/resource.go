@@ -330,14 +330,8 @@ func (s *Server) handleResource(byMethod map[string]*resource) http.HandlerFunc 
 			return
 		}
 		body, fault := s.grantAnswer(t.family, res)
-		if fault != nil {
-			if handled, drop := s.playFault(w, r, *fault); handled {
-				// Closed once the request is logged, as ServeHTTP's faults are.
-				if p, ok := r.Context().Value(dropKey{}).(*func() error); ok && drop != nil {
-					*p = drop
-				}
-				return
-			}
+		if fault != nil && s.playFault(w, r, *fault) {
+			return
 		}
 		if body == nil {
 			body = res.users[t.username]

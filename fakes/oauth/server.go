@@ -184,19 +184,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		u.Path, u.RawPath = path, ""
 		r.URL = &u
 	}
-	var drop func() error
+	var drop bool
 	r = r.WithContext(context.WithValue(r.Context(), dropKey{}, &drop))
 	defer func() { // also when a handler aborts
 		s.record(rec, sw, r)
-		if drop != nil {
-			drop()
+		if drop {
+			faults.Drop(w)
 		}
 	}()
-	if f, ok := s.faults.Take(path); ok {
-		var handled bool
-		if handled, drop = s.playFault(sw, r, f); handled {
-			return
-		}
+	if f, ok := s.faults.Take(path); ok && s.playFault(sw, r, f) {
+		return
 	}
 	s.mux.ServeHTTP(sw, r)
 }
