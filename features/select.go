@@ -58,6 +58,9 @@ type selection struct {
 	docs   []*featureDoc // the files read, in path order
 	picked []*pickleRef  // in run order
 	seed   int64         // the shuffle's seed, 0 for file order
+	// matched counts the scenarios the paths and tags chose, before the
+	// shard took its part.
+	matched int
 }
 
 // pathArg is a feature path with the lines asked for, none meaning all.
@@ -253,6 +256,7 @@ func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*sele
 	if len(picked) == 0 {
 		return nil, &ConfigError{noneMatched(opts, candidates)}
 	}
+	sel.matched = len(picked)
 	if sh := opts.Shard; sh.Total > 1 {
 		var mine []*pickleRef
 		for i, r := range picked {
