@@ -527,6 +527,9 @@ type docIndex struct {
 	scenarios map[string]*messages.Scenario
 	rows      map[string]*messages.TableRow
 	headers   map[string]*messages.TableRow // row id → its Examples header
+	// tags are the tags of the feature, its rules, scenarios and Examples,
+	// by id: a pickle's tags name them, and their lines are here.
+	tags map[string]*messages.Tag
 	// spans are each scenario's lines, its tags included, up to the line
 	// before the next block.
 	spans map[*messages.Scenario][2]int64
@@ -535,10 +538,16 @@ type docIndex struct {
 
 func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 	idx := &docIndex{steps: map[string]*messages.Step{}, scenarios: map[string]*messages.Scenario{}, rows: map[string]*messages.TableRow{},
-		headers: map[string]*messages.TableRow{}, spans: map[*messages.Scenario][2]int64{}}
+		headers: map[string]*messages.TableRow{}, tags: map[string]*messages.Tag{}, spans: map[*messages.Scenario][2]int64{}}
 	if doc.Feature == nil {
 		return idx
 	}
+	addTags := func(tags []*messages.Tag) {
+		for _, t := range tags {
+			idx.tags[t.Id] = t
+		}
+	}
+	addTags(doc.Feature.Tags)
 	type block struct {
 		start int64
 		sc    *messages.Scenario
@@ -561,7 +570,9 @@ func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 		addSteps(sc.Steps)
 		idx.order = append(idx.order, sc)
 		blocks = append(blocks, block{start(sc.Location.Line, sc.Tags), sc})
+		addTags(sc.Tags)
 		for _, ex := range sc.Examples {
+			addTags(ex.Tags)
 			for _, row := range ex.TableBody {
 				idx.rows[row.Id] = row
 				idx.headers[row.Id] = ex.TableHeader
@@ -578,6 +589,7 @@ func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 				blocks = append(blocks, block{start: c.Background.Location.Line})
 			case c.Rule != nil:
 				blocks = append(blocks, block{start: start(c.Rule.Location.Line, c.Rule.Tags)})
+				addTags(c.Rule.Tags)
 				for _, rc := range c.Rule.Children {
 					walk([]*messages.FeatureChild{{Scenario: rc.Scenario, Background: rc.Background}})
 				}
