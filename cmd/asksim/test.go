@@ -451,17 +451,6 @@ func wrap(text string, width int) string {
 	return b.String()
 }
 
-// colorful reports whether w is a terminal that wants colours: not a file
-// or pipe (CI logs), and no NO_COLOR in the environment (no-color.org).
-func colorful(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // headerVersion is the version the first line of a run names: the
 // release's, with the commit when it is known.
 func headerVersion() string {
