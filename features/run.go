@@ -32,6 +32,10 @@ type RunOptions struct {
 	// Tags is a Cucumber tag expression: "@smoke and not @slow",
 	// "(@a or @b) and not @wip".
 	Tags string
+	// TagsFrom is where Tags came from when not the --tags flag: the
+	// place of a project config file's tags key, "asksim.yaml:3", which
+	// messages about the expression then name.
+	TagsFrom string
 	// Concurrency runs that many scenarios at once; defaults to 1.
 	Concurrency int
 	// Shard runs one part of a stable split of the scenarios.
@@ -95,9 +99,9 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 		return 2, err
 	}
 	defer outs.close()
-	if tags, _ := parseTags(opts.Tags); tags != nil {
+	if tags, _ := parseTags(opts.Tags, opts.tagsSource()); tags != nil {
 		for _, t := range unknownTags(sel, tags) {
-			fmt.Fprintf(errorsOf(opts), "warning: --tags names %s, which no scenario carries\n", t)
+			fmt.Fprintf(errorsOf(opts), "warning: %s names %s, which no scenario carries\n", opts.tagsSource().label, t)
 		}
 	}
 	if len(sel.picked) == 0 {

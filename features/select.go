@@ -215,7 +215,7 @@ func selectScenarios(opts RunOptions) (*selection, error) {
 // selectFrom chooses among the pickles of srcs, with the lines asked for
 // each (none: all).
 func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*selection, error) {
-	tags, err := parseTags(opts.Tags)
+	tags, err := parseTags(opts.Tags, opts.tagsSource())
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +286,7 @@ func noneMatched(opts RunOptions, candidates []*pickleRef) string {
 	if len(candidates) == 0 {
 		return fmt.Sprintf("no scenarios matched: %s hold no scenario (is a .feature file empty?)", where)
 	}
-	msg := fmt.Sprintf("no scenarios matched: --tags %q selects none of the %d scenarios in %s", opts.Tags, len(candidates), where)
+	msg := fmt.Sprintf("no scenarios matched: %s %q selects none of the %d scenarios in %s", opts.tagsSource().label, opts.Tags, len(candidates), where)
 	var known []string
 	for _, r := range candidates {
 		for _, t := range tagNames(r.pickle.Tags) {
