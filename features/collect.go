@@ -103,7 +103,7 @@ func (rs *runState) begin(p *godog.Scenario) (*scenarioRec, error) {
 	p = ref.pickle
 	sc := ref.scenario
 	rep := &report.Scenario{Keyword: sc.Keyword, Name: p.Name, Description: strings.TrimSpace(sc.Description),
-		Line: int(sc.Location.Line), Tags: tagNames(p.Tags), Started: rs.suite.cfg.Now()}
+		Line: int(sc.Location.Line), Tags: ref.doc.idx.reportTags(p.Tags), Started: rs.suite.cfg.Now()}
 	if ref.row != nil {
 		rep.RowLine = int(ref.row.Location.Line)
 		rep.Row = cells(ref.row)
@@ -134,6 +134,19 @@ func (rs *runState) begin(p *godog.Scenario) (*scenarioRec, error) {
 		rep.Steps = append(rep.Steps, st)
 	}
 	return &scenarioRec{ref: ref, rep: rep}, nil
+}
+
+// reportTags are a pickle's tags, each at the line of the tag it came
+// from (0 if the document does not hold it).
+func (idx *docIndex) reportTags(tags []*messages.PickleTag) []report.Tag {
+	out := make([]report.Tag, len(tags))
+	for i, t := range tags {
+		out[i].Name = t.Name
+		if ast := idx.tags[t.AstNodeId]; ast != nil {
+			out[i].Line = int(ast.Location.Line)
+		}
+	}
+	return out
 }
 
 func cells(row *messages.TableRow) []string {
@@ -215,7 +228,7 @@ func (rs *runState) maybeDone(rec *scenarioRec) {
 		if ft := d.Feature; ft != nil {
 			f.Keyword, f.Name, f.Description, f.Line = ft.Keyword, ft.Name, strings.TrimSpace(ft.Description), int(ft.Location.Line)
 			for _, t := range ft.Tags {
-				f.Tags = append(f.Tags, t.Name)
+				f.Tags = append(f.Tags, report.Tag{Name: t.Name, Line: int(t.Location.Line)})
 			}
 		}
 		rs.features[rec.ref.doc] = f

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/asksim/asksim/features/report"
 	"github.com/cucumber/godog"
@@ -351,7 +350,7 @@ func (d *dialog) record(path string) error {
 // feature is the recorded conversation as a feature `asksim test` replays.
 func (d *dialog) feature() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Feature: A recorded dialog\n  Recorded by asksim dialog on %s.\n\n  Scenario: The dialog as it went\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "Feature: A recorded dialog\n  Recorded by asksim dialog on %s.\n\n  Scenario: The dialog as it went\n", d.s.cfg.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	for _, s := range d.steps {
 		for _, l := range strings.Split(s, "\n") {
 			if strings.HasPrefix(l, "      |") {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator"
@@ -75,6 +76,36 @@ never read
 	status, runOut, err := run(t, suite, features.RunOptions{Paths: []string{rec}, Formats: []string{"progress"}})
 	if status != 0 || err != nil {
 		t.Errorf("the recording does not replay green: %d %v\n%s\n%s", status, err, runOut, feature)
+	}
+}
+
+// The recording's header tells the time by the suite's clock, so a test
+// with a fixed clock can compare the whole file; the time is in UTC
+// whatever the clock's zone.
+func TestDialog_RecordTellsTheSuitesTime(t *testing.T) {
+	at := time.Date(2026, 3, 4, 7, 6, 59, 0, time.FixedZone("UTC+2", 2*60*60))
+	suite := exampleSuite(t, features.Config{Now: func() time.Time { return at }})
+	rec := filepath.Join(t.TempDir(), "dialog.feature")
+	var out strings.Builder
+	err := suite.Dialog(context.Background(), features.DialogOptions{In: strings.NewReader("open example skill\n.quit\n"), Out: &out, Consent: "none", Record: rec})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	got, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `Feature: A recorded dialog
+  Recorded by asksim dialog on 2026-03-04 05:06 UTC.
+
+  Scenario: The dialog as it went
+    Given the consent scenario "none"
+    When the user says "open example skill"
+    Then Alexa says "Welcome to Example Skill. You can ask for your email, your name, or your account."
+    And the session stays open
+`
+	if string(got) != want {
+		t.Errorf("recorded:\n%s\nwant:\n%s", got, want)
 	}
 }
 

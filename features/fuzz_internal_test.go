@@ -19,7 +19,7 @@ func FuzzParseTags(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		tf, err := parseTags(s)
+		tf, err := parseTags(s, tagsFlag)
 		var ce *ConfigError
 		switch {
 		case err != nil && !errors.As(err, &ce):

@@ -32,6 +32,10 @@ type RunOptions struct {
 	// Tags is a Cucumber tag expression: "@smoke and not @slow",
 	// "(@a or @b) and not @wip".
 	Tags string
+	// TagsFrom is where Tags came from when not the --tags flag: the
+	// place of a project config file's tags key, "asksim.yaml:3", which
+	// messages about the expression then name.
+	TagsFrom string
 	// Concurrency runs that many scenarios at once; defaults to 1.
 	Concurrency int
 	// Shard runs one part of a stable split of the scenarios.
@@ -95,14 +99,13 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 		return 2, err
 	}
 	defer outs.close()
-	if tags, _ := parseTags(opts.Tags); tags != nil {
+	if tags, _ := parseTags(opts.Tags, opts.tagsSource()); tags != nil {
 		for _, t := range unknownTags(sel, tags) {
-			fmt.Fprintf(errorsOf(opts), "warning: --tags names %s, which no scenario carries\n", t)
+			fmt.Fprintf(errorsOf(opts), "warning: %s names %s, which no scenario carries\n", opts.tagsSource().label, t)
 		}
 	}
-	if len(sel.picked) == 0 { // an empty shard of a selection
-		fmt.Fprintf(outputOf(opts), "shard %d/%d holds no scenario\n", opts.Shard.Index, opts.Shard.Total)
-		return 0, nil
+	if len(sel.picked) == 0 {
+		return s.emptyShard(sel, outs, opts)
 	}
 	contents, ids, err := sel.godogFeatures()
 	if err != nil {
@@ -156,6 +159,25 @@ func (s *Suite) Run(opts RunOptions) (int, error) {
 	}
 	if failed || status != 0 {
 		return 1, nil
+	}
+	return 0, nil
+}
+
+// emptyShard ends the run of a shard that holds none of the selected
+// scenarios, which happens when a CI matrix has more shards than there are
+// scenarios. It is no failure: the run passes, and every report is written
+// valid and empty (JUnit with tests="0", Cucumber JSON [], an HTML page
+// that says so), because CI steps that collect each shard's reports choke
+// on a missing or empty file. The notice goes to Errors, so that a report
+// on Output stays one valid document.
+func (s *Suite) emptyShard(sel *selection, outs *outputs, opts RunOptions) (int, error) {
+	fmt.Fprintf(errorsOf(opts), "shard %d/%d holds none of the %d scenarios selected\n", opts.Shard.Index, opts.Shard.Total, sel.matched)
+	rs := s.newRunState(sel, nil, outs, opts)
+	if err := rs.start(); err != nil {
+		return 2, err
+	}
+	if _, err := rs.finish(); err != nil {
+		return 2, err
 	}
 	return 0, nil
 }

@@ -560,6 +560,59 @@ var misbehaving = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) 
 	fmt.Fprint(w, `{"version":"1.0","response":{"outputSpeech":{"type":"SSML","ssml":"<speak>Bye & thanks.</speak>"},"shouldEndSession":true}}`)
 })
 
+// Cucumber JSON gives each tag the line it is written on, as
+// cucumber-js does: a scenario carries its feature's, its own and its
+// Examples' tags, each at its own line, not all at the scenario's line.
+func TestCucumber_TagsAtTheirOwnLines(t *testing.T) {
+	suite := exampleSuite(t, features.Config{})
+	dir := t.TempDir()
+	f := writeFeature(t, dir, "mixed.feature", mixedFeature)
+	cukeFile := filepath.Join(dir, "cucumber.json")
+	status, out, err := run(t, suite, features.RunOptions{Paths: []string{f}, Tags: "@smoke or @names", Formats: []string{"progress", "cucumber:" + cukeFile}})
+	if status != 0 || err != nil {
+		t.Fatalf("status %d, %v\n%s", status, err, out)
+	}
+	data, err := os.ReadFile(cukeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type tag struct {
+		Name string `json:"name"`
+		Line int    `json:"line"`
+	}
+	var report []struct {
+		Line     int   `json:"line"`
+		Tags     []tag `json:"tags"`
+		Elements []struct {
+			Line int   `json:"line"`
+			Tags []tag `json:"tags"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 {
+		t.Fatalf("%d features in the report", len(report))
+	}
+	if want := []tag{{"@mixed", 1}}; !slices.Equal(report[0].Tags, want) {
+		t.Errorf("the feature's tags: %v, want %v", report[0].Tags, want)
+	}
+	want := map[int][]tag{
+		5:  {{"@mixed", 1}, {"@smoke", 4}},
+		10: {{"@mixed", 1}, {"@slow", 9}, {"@smoke", 9}},
+		28: {{"@mixed", 1}, {"@names", 25}},
+		29: {{"@mixed", 1}, {"@names", 25}},
+	}
+	if len(report[0].Elements) != len(want) {
+		t.Errorf("%d scenarios in the report, want %d", len(report[0].Elements), len(want))
+	}
+	for _, el := range report[0].Elements {
+		if !slices.Equal(el.Tags, want[el.Line]) {
+			t.Errorf("the scenario at line %d has tags %v, want %v", el.Line, el.Tags, want[el.Line])
+		}
+	}
+}
+
 // A lenient run passes a contract violation but says so, under the step
 // that played the turn, as `send --lenient` does (defect 6: test --lenient
 // hid them).

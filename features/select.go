@@ -58,6 +58,9 @@ type selection struct {
 	docs   []*featureDoc // the files read, in path order
 	picked []*pickleRef  // in run order
 	seed   int64         // the shuffle's seed, 0 for file order
+	// matched counts the scenarios the paths and tags chose, before the
+	// shard took its part.
+	matched int
 }
 
 // pathArg is a feature path with the lines asked for, none meaning all.
@@ -212,7 +215,7 @@ func selectScenarios(opts RunOptions) (*selection, error) {
 // selectFrom chooses among the pickles of srcs, with the lines asked for
 // each (none: all).
 func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*selection, error) {
-	tags, err := parseTags(opts.Tags)
+	tags, err := parseTags(opts.Tags, opts.tagsSource())
 	if err != nil {
 		return nil, err
 	}
@@ -253,6 +256,7 @@ func selectFrom(srcs []source, lines map[string][]int64, opts RunOptions) (*sele
 	if len(picked) == 0 {
 		return nil, &ConfigError{noneMatched(opts, candidates)}
 	}
+	sel.matched = len(picked)
 	if sh := opts.Shard; sh.Total > 1 {
 		var mine []*pickleRef
 		for i, r := range picked {
@@ -282,7 +286,7 @@ func noneMatched(opts RunOptions, candidates []*pickleRef) string {
 	if len(candidates) == 0 {
 		return fmt.Sprintf("no scenarios matched: %s hold no scenario (is a .feature file empty?)", where)
 	}
-	msg := fmt.Sprintf("no scenarios matched: --tags %q selects none of the %d scenarios in %s", opts.Tags, len(candidates), where)
+	msg := fmt.Sprintf("no scenarios matched: %s %q selects none of the %d scenarios in %s", opts.tagsSource().label, opts.Tags, len(candidates), where)
 	var known []string
 	for _, r := range candidates {
 		for _, t := range tagNames(r.pickle.Tags) {
@@ -523,6 +527,9 @@ type docIndex struct {
 	scenarios map[string]*messages.Scenario
 	rows      map[string]*messages.TableRow
 	headers   map[string]*messages.TableRow // row id → its Examples header
+	// tags are the tags of the feature, its rules, scenarios and Examples,
+	// by id: a pickle's tags name them, and their lines are here.
+	tags map[string]*messages.Tag
 	// spans are each scenario's lines, its tags included, up to the line
 	// before the next block.
 	spans map[*messages.Scenario][2]int64
@@ -531,10 +538,16 @@ type docIndex struct {
 
 func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 	idx := &docIndex{steps: map[string]*messages.Step{}, scenarios: map[string]*messages.Scenario{}, rows: map[string]*messages.TableRow{},
-		headers: map[string]*messages.TableRow{}, spans: map[*messages.Scenario][2]int64{}}
+		headers: map[string]*messages.TableRow{}, tags: map[string]*messages.Tag{}, spans: map[*messages.Scenario][2]int64{}}
 	if doc.Feature == nil {
 		return idx
 	}
+	addTags := func(tags []*messages.Tag) {
+		for _, t := range tags {
+			idx.tags[t.Id] = t
+		}
+	}
+	addTags(doc.Feature.Tags)
 	type block struct {
 		start int64
 		sc    *messages.Scenario
@@ -557,7 +570,9 @@ func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 		addSteps(sc.Steps)
 		idx.order = append(idx.order, sc)
 		blocks = append(blocks, block{start(sc.Location.Line, sc.Tags), sc})
+		addTags(sc.Tags)
 		for _, ex := range sc.Examples {
+			addTags(ex.Tags)
 			for _, row := range ex.TableBody {
 				idx.rows[row.Id] = row
 				idx.headers[row.Id] = ex.TableHeader
@@ -574,6 +589,7 @@ func indexDoc(doc *messages.GherkinDocument, lines int64) *docIndex {
 				blocks = append(blocks, block{start: c.Background.Location.Line})
 			case c.Rule != nil:
 				blocks = append(blocks, block{start: start(c.Rule.Location.Line, c.Rule.Tags)})
+				addTags(c.Rule.Tags)
 				for _, rc := range c.Rule.Children {
 					walk([]*messages.FeatureChild{{Scenario: rc.Scenario, Background: rc.Background}})
 				}

@@ -14,21 +14,39 @@ type tagFilter struct {
 	literals []string // the tags it names
 }
 
+// tagsSource names where a tag expression came from, in messages.
+type tagsSource struct {
+	// label names it: `--tags`, or `asksim.yaml:3: tags:`.
+	label string
+	// spelling is how it is written there: `--tags`, or `tags:`.
+	spelling string
+}
+
+var tagsFlag = tagsSource{label: "--tags", spelling: "--tags"}
+
+func (o RunOptions) tagsSource() tagsSource {
+	if o.TagsFrom == "" {
+		return tagsFlag
+	}
+	return tagsSource{label: o.TagsFrom + ": tags:", spelling: "tags:"}
+}
+
 // parseTags parses a Cucumber tag expression ("@smoke and not @slow",
 // "(@a or @b) and not @wip"). An expression godog's old syntax would have
 // read (~@tag, &&, a comma) is refused with its translation, and every
-// error names --tags: a tag expression that cannot be read selects nothing
-// anyone meant.
-func parseTags(s string) (*tagFilter, error) {
+// error names where the expression came from (--tags, or a config file's
+// line): a tag expression that cannot be read selects nothing anyone
+// meant.
+func parseTags(s string, src tagsSource) (*tagFilter, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
 	bad := func(format string, a ...any) error {
-		return &ConfigError{fmt.Sprintf("--tags %q: %s", s, fmt.Sprintf(format, a...))}
+		return &ConfigError{fmt.Sprintf("%s %q: %s", src.label, s, fmt.Sprintf(format, a...))}
 	}
 	if legacy := translateLegacy(s); legacy != "" {
-		return nil, bad("~, && and , are godog's old syntax; as a Cucumber tag expression this reads --tags %q", legacy)
+		return nil, bad("~, && and , are godog's old syntax; as a Cucumber tag expression this reads %s %q", src.spelling, legacy)
 	}
 	expr, err := parseTagExpr(s)
 	if err != nil {

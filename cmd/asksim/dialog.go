@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 
 	"github.com/asksim/asksim/features"
 	"github.com/asksim/asksim/simulator"
@@ -73,14 +72,4 @@ the response contract) and standard input is not a terminal; 2 usage error.`,
 			}
 		},
 	})
-}
-
-// isTerminal reports whether r is a terminal a person types at.
-func isTerminal(r any) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -28,6 +28,7 @@ type testFlags struct {
 	device      string
 	formats     []string
 	tags        string
+	tagsFrom    string // the config file's place of tags, "" when from --tags or none
 	concurrency int
 	shard       string
 	random      int64
@@ -110,9 +111,11 @@ without an interaction model, a step argument outside its set.`,
 			fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output (the default when stdout is not a terminal, or NO_COLOR is set)")
 			fs.BoolVar(&f.list, "list", false, "list the scenarios and outline rows (FILE:LINE) the run would play, in order, and exit")
 			return func(ctx context.Context, st *stdio, args []string) error {
-				if err := applyProjectConfig(fs, f.config, &args); err != nil {
+				from, err := applyProjectConfig(fs, f.config, &args)
+				if err != nil {
 					return err
 				}
+				f.tagsFrom = from["tags"]
 				return runTest(ctx, st, &f, args)
 			}
 		},
@@ -142,22 +145,24 @@ func (f *testFlags) registerSuite(fs *pflag.FlagSet) {
 
 // applyProjectConfig sets every flag the command line left alone from the
 // project config file, and takes feature paths from its "paths" key when
-// none were given.
-func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) error {
+// none were given. It returns the place ("asksim.yaml:3") of each setting
+// it applied, by key, for errors found later in its value.
+func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) (map[string]string, error) {
 	path := explicit
 	if path == "" {
 		path = projectconfig.Find(".")
 		if path == "" {
-			return nil
+			return nil, nil
 		}
 	}
 	settings, err := projectconfig.Load(path)
 	if err != nil {
 		if explicit != "" && os.IsNotExist(err) {
-			return usagef("--config: %v", err)
+			return nil, usagef("--config: %v", err)
 		}
-		return usagef("%v", err)
+		return nil, usagef("%v", err)
 	}
+	applied := map[string]string{}
 	dir := filepath.Dir(path)
 	pathFlags := map[string]bool{"profiles": true, "oauth-config": true, "ca": true, "ca-dir": true, "skill-package": true, "sign-ca": true}
 	for _, s := range settings {
@@ -178,11 +183,12 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 				}
 			})
 			sort.Strings(names)
-			return usagef("%s: unknown setting %q (valid: %s)", s.Where(), s.Key, strings.Join(names, ", "))
+			return nil, usagef("%s: unknown setting %q (valid: %s)", s.Where(), s.Key, strings.Join(names, ", "))
 		}
 		if fl.Changed {
 			continue
 		}
+		applied[s.Key] = s.Where()
 		for _, v := range s.Values {
 			if pathFlags[s.Key] {
 				v = relTo(dir, v)
@@ -201,11 +207,11 @@ func applyProjectConfig(fs *pflag.FlagSet, explicit string, args *[]string) erro
 				}
 			}
 			if err := fl.Value.Set(v); err != nil {
-				return usagef("%s: %s: %q is not %s", s.Where(), s.Key, v, wantValue(fl))
+				return nil, usagef("%s: %s: %q is not %s", s.Where(), s.Key, v, wantValue(fl))
 			}
 		}
 	}
-	return nil
+	return applied, nil
 }
 
 // wantValue says what a setting's value must be, for errors.
@@ -247,7 +253,7 @@ func runTest(ctx context.Context, st *stdio, f *testFlags, paths []string) error
 		return usagef("--concurrency %d: want at least 1", f.concurrency)
 	}
 	run := features.RunOptions{
-		Paths: paths, Formats: formats, Tags: f.tags, Concurrency: f.concurrency, Shard: shard,
+		Paths: paths, Formats: formats, Tags: f.tags, TagsFrom: f.tagsFrom, Concurrency: f.concurrency, Shard: shard,
 		Random: f.random, FailFast: f.failFast, NoColors: f.noColor || !colorful(st.out), Output: st.out, Errors: st.err,
 		Version: headerVersion(),
 	}
@@ -449,17 +455,6 @@ func wrap(text string, width int) string {
 		line += len([]rune(w))
 	}
 	return b.String()
-}
-
-// colorful reports whether w is a terminal that wants colours: not a file
-// or pipe (CI logs), and no NO_COLOR in the environment (no-color.org).
-func colorful(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // headerVersion is the version the first line of a run names: the

@@ -91,10 +91,10 @@ func slug(s string) string {
 	return strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "-"), "-")
 }
 
-func tagsOf(names []string, line int) []cukeTag {
+func tagsOf(tags []Tag) []cukeTag {
 	var out []cukeTag
-	for _, n := range names {
-		out = append(out, cukeTag{Name: n, Line: line})
+	for _, t := range tags {
+		out = append(out, cukeTag{Name: t.Name, Line: t.Line})
 	}
 	return out
 }
@@ -103,7 +103,7 @@ func (f *Cucumber) Finish(r *Run) error {
 	out := make([]cukeFeature, 0, len(r.Features))
 	for _, feat := range r.Features {
 		cf := cukeFeature{URI: feat.URI, ID: slug(feat.Name), Keyword: feat.Keyword, Name: feat.Name,
-			Description: feat.Description, Line: feat.Line, Tags: tagsOf(feat.Tags, feat.Line), Elements: []cukeElement{}}
+			Description: feat.Description, Line: feat.Line, Tags: tagsOf(feat.Tags), Elements: []cukeElement{}}
 		for _, s := range feat.Scenarios {
 			cf.Elements = append(cf.Elements, cucumberElement(cf.ID, s))
 		}
@@ -116,7 +116,7 @@ func (f *Cucumber) Finish(r *Run) error {
 
 func cucumberElement(featureID string, s *Scenario) cukeElement {
 	el := cukeElement{ID: featureID + ";" + slug(s.Name), Keyword: s.Keyword, Name: s.Title(), Description: s.Description,
-		Line: s.Line, Type: "scenario", Tags: tagsOf(s.Tags, s.Line), Steps: []cukeStep{}}
+		Line: s.Line, Type: "scenario", Tags: tagsOf(s.Tags), Steps: []cukeStep{}}
 	if s.RowLine != 0 {
 		el.ID += fmt.Sprintf(";;%d", s.RowLine)
 		el.Line = s.RowLine

@@ -17,9 +17,9 @@ const evil = `<x-evil onclick="alert(1)">'&amp;"</x-evil>`
 // and parses what comes out: no element or attribute may come of it, and
 // the text must read as it was given.
 func TestHTML_EscapesEverything(t *testing.T) {
-	f := &report.Feature{URI: evil, Keyword: evil, Name: evil, Description: evil, Tags: []string{evil}}
+	f := &report.Feature{URI: evil, Keyword: evil, Name: evil, Description: evil, Tags: []report.Tag{{Name: evil}}}
 	end := true
-	s := &report.Scenario{Feature: f, Keyword: evil, Name: evil, Line: 3, RowLine: 9, RowHeader: []string{evil}, Row: []string{evil}, Tags: []string{evil},
+	s := &report.Scenario{Feature: f, Keyword: evil, Name: evil, Line: 3, RowLine: 9, RowHeader: []string{evil}, Row: []string{evil}, Tags: []report.Tag{{Name: evil}},
 		Steps: []*report.Step{
 			{Keyword: evil, Text: evil, Table: [][]string{{evil, evil}}, DocString: evil, Status: report.Passed, Turns: []int{0},
 				Latencies: []time.Duration{7 * time.Second}, Warnings: []report.Violation{{Rule: evil, Path: evil, Message: evil}}},

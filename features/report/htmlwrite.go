@@ -126,7 +126,7 @@ func writeScenario(w *bufio.Writer, s *Scenario, id string) {
 			if i > 0 {
 				tag(w, " ")
 			}
-			esc(w, t)
+			esc(w, t.Name)
 		}
 		tag(w, "</p>\n")
 	}

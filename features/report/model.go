@@ -150,8 +150,14 @@ type Feature struct {
 	Name        string
 	Description string
 	Line        int
-	Tags        []string
+	Tags        []Tag
 	Scenarios   []*Scenario
+}
+
+// Tag is a tag and the line it is written on.
+type Tag struct {
+	Name string
+	Line int
 }
 
 // Counts counts the feature's scenarios by status.
@@ -175,10 +181,12 @@ type Scenario struct {
 	// RowHeader and Row are the Examples table's header and the row's
 	// cells, for an outline row.
 	RowHeader, Row []string
-	Tags           []string
-	Steps          []*Step
-	Started        time.Time
-	Duration       time.Duration
+	// Tags are the scenario's own and those it inherits, from its feature,
+	// rule and Examples block, each at the line it is written on.
+	Tags     []Tag
+	Steps    []*Step
+	Started  time.Time
+	Duration time.Duration
 
 	conversation func() *Conversation
 	once         sync.Once

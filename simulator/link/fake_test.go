@@ -305,3 +305,26 @@ func introspect(t *testing.T, f *fakeAS, tok string) (map[string]any, string) {
 	}
 	return m, ""
 }
+
+// The evidence of a failed login shows what the page said, not only its
+// title: the fake's message sits past the first 512 bytes of the page.
+func TestLinkFakeWrongPasswordEvidence(t *testing.T) {
+	f := newFake(t, nil)
+	cfg := f.config()
+	cfg.Password = "wrong"
+	res := runLink(t, cfg)
+	c := wantCheck(t, res.Report, link.RuleAuthorizeRedir, link.Fail)
+	if c.Evidence == nil || c.Evidence.Response == nil {
+		t.Fatalf("no response evidence: %+v", c)
+	}
+	r := c.Evidence.Response
+	if r.Message != "Wrong username or password." || !strings.Contains(r.Text, "Wrong username or password.") {
+		t.Errorf("evidence: message %q, text %q", r.Message, r.Text)
+	}
+	if strings.Contains(r.Body, "Wrong username") {
+		t.Fatal("the message is within the body excerpt: this test no longer tests the cut")
+	}
+	if text := res.Report.String(); !strings.Contains(text, `page says: "Wrong username or password."`) {
+		t.Errorf("the text report does not show what the page said:\n%s", text)
+	}
+}

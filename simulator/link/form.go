@@ -57,33 +57,129 @@ func (f *htmlForm) values() url.Values {
 // htmlPage is a parsed login page.
 type htmlPage struct {
 	forms []*htmlForm
-	// message is what the page tells a person: an inline error (role=alert
-	// or class "error") when there is one, else the first heading or title.
+	// message is what the page tells a person (pageMessage).
 	message string
 }
 
-// pageText is the text a person reads on an HTML page, whitespace
-// collapsed, without its scripts and styles: what a report shows of a page
-// instead of its markup.
-func pageText(body string) string {
+// Bounds on what a report shows of a page.
+const (
+	maxMessage  = 512
+	maxPageText = 512
+)
+
+// pageWords returns what a person reads on an HTML page: its message (see
+// pageMessage) and its visible text, whitespace collapsed. The body is
+// whatever the linker read, at most maxBody; a report redacts the words,
+// then cuts them to maxMessage and maxPageText.
+func pageWords(body string) (message, text string) {
 	doc, err := html.Parse(strings.NewReader(body))
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	var words []string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Head && n.FirstChild == nil) {
-			return
-		}
+	for n := range visible(doc) {
 		if n.Type == html.TextNode {
 			words = append(words, strings.Fields(n.Data)...)
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+	}
+	return pageMessage(doc), strings.Join(words, " ")
+}
+
+// pageMessage is what a page tells a person, as a report quotes it: its
+// visible error message when it shows one, else its first heading, else
+// its title. Servers mark their errors in many ways, so an element counts
+// as one by its role (alert), or by a class or id that says so: Cognito's
+// errorMessage-customizable, Keycloak's input-error, Bootstrap's
+// alert-danger, Django's errorlist, asksim's own fake's class="error".
+func pageMessage(doc *html.Node) string {
+	var alert, heading, title string
+	for n := range visible(doc) {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch {
+		case alert == "" && showsError(n):
+			alert = visibleText(n)
+		case n.DataAtom == atom.Title:
+			if title == "" {
+				title = visibleText(n)
+			}
+		case n.DataAtom == atom.H1 || n.DataAtom == atom.H2:
+			if heading == "" {
+				heading = visibleText(n)
+			}
 		}
 	}
-	walk(doc)
+	return firstNonEmpty(alert, heading, title)
+}
+
+// showsError reports whether an element is marked as an error message.
+func showsError(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Head, atom.Body, atom.Form, atom.Input, atom.Title:
+		return false
+	}
+	if role, _ := attr(n, "role"); strings.EqualFold(strings.TrimSpace(role), "alert") {
+		return true
+	}
+	id, _ := attr(n, "id")
+	class, _ := attr(n, "class")
+	for _, w := range append(strings.Fields(strings.ToLower(class)), strings.ToLower(id)) {
+		if w == "alert" || strings.Contains(w, "error") || strings.Contains(w, "danger") || strings.HasPrefix(w, "invalid") {
+			return true
+		}
+	}
+	return false
+}
+
+// visible yields the nodes of the tree under n that a browser shows, in
+// tree order: no scripts, styles or templates, nothing hidden by the
+// hidden attribute, aria-hidden or an inline display:none.
+func visible(n *html.Node) func(yield func(*html.Node) bool) {
+	return func(yield func(*html.Node) bool) {
+		var walk func(n *html.Node) bool
+		walk = func(n *html.Node) bool {
+			if n.Type == html.ElementNode && hidden(n) {
+				return true
+			}
+			if !yield(n) {
+				return false
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if !walk(c) {
+					return false
+				}
+			}
+			return true
+		}
+		walk(n)
+	}
+}
+
+func hidden(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Template, atom.Noscript:
+		return true
+	}
+	if _, ok := attr(n, "hidden"); ok {
+		return true
+	}
+	if v, _ := attr(n, "aria-hidden"); strings.EqualFold(strings.TrimSpace(v), "true") {
+		return true
+	}
+	style, _ := attr(n, "style")
+	style = strings.ToLower(strings.Join(strings.Fields(style), ""))
+	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
+}
+
+// visibleText is the text of n that a browser shows, whitespace collapsed.
+func visibleText(n *html.Node) string {
+	var words []string
+	for d := range visible(n) {
+		if d.Type == html.TextNode {
+			words = append(words, strings.Fields(d.Data)...)
+		}
+	}
 	return strings.Join(words, " ")
 }
 
@@ -96,7 +192,6 @@ func parseLoginPage(body string, pageURL *url.URL) (*htmlPage, error) {
 	base := pageURL
 	var formNodes []*html.Node
 	byID := map[string]*html.Node{}
-	var alert, heading, title string
 	for n := range doc.Descendants() {
 		if n.Type != html.ElementNode {
 			continue
@@ -113,22 +208,9 @@ func parseLoginPage(body string, pageURL *url.URL) (*htmlPage, error) {
 			if id, ok := attr(n, "id"); ok {
 				byID[id] = n
 			}
-		case atom.Title:
-			if title == "" {
-				title = textOf(n)
-			}
-		case atom.H1, atom.H2:
-			if heading == "" {
-				heading = textOf(n)
-			}
-		}
-		role, _ := attr(n, "role")
-		class, _ := attr(n, "class")
-		if alert == "" && (role == "alert" || slices.Contains(strings.Fields(class), "error")) {
-			alert = textOf(n)
 		}
 	}
-	page := &htmlPage{message: firstNonEmpty(alert, heading, title)}
+	page := &htmlPage{message: pageMessage(doc)}
 	forms := map[*html.Node]*htmlForm{}
 	for _, fn := range formNodes {
 		f := &htmlForm{method: "GET", enctype: "application/x-www-form-urlencoded"}

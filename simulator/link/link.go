@@ -522,7 +522,7 @@ func (r *attempt) readPage(x *exchange, seenLogin, loggedIn bool) (*htmlPage, bo
 	}
 	msg := ""
 	if page != nil && page.message != "" {
-		msg = fmt.Sprintf("; the page says: %q", page.message)
+		msg = fmt.Sprintf("; the page says: %q", r.red.excerpt(page.message, maxMessage))
 	}
 	switch {
 	case resp.StatusCode != http.StatusOK:

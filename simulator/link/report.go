@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -132,6 +133,13 @@ type EvidenceResponse struct {
 	Status  int               `json:"status"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Body    string            `json:"body,omitempty"`
+	// Message and Text are, for an HTML page, what a person reads on it,
+	// taken from the whole body (Body stops at 512 bytes, often inside the
+	// page's <head>): its error message when it shows one, else its first
+	// heading, else its title; and its visible text. Each is cut to 512
+	// bytes.
+	Message string `json:"message,omitempty"`
+	Text    string `json:"text,omitempty"`
 }
 
 // Report is what linking found: one check per rule reached, in order.
@@ -312,14 +320,18 @@ func writeEvidence(b *strings.Builder, ev *Evidence, indent string) {
 				fmt.Fprintf(b, "%s          %s: %s\n", indent, h, v)
 			}
 		}
-		if s.Body != "" {
-			body := strings.Join(strings.Fields(s.Body), " ")
-			if strings.HasPrefix(strings.ToLower(s.Headers["Content-Type"]), "text/html") {
-				// A page's markup hides what it says: its text instead
-				// (the JSON report keeps the body).
-				body = "(a page; its text) " + pageText(s.Body)
+		switch {
+		case s.Message != "" || s.Text != "":
+			// A page's markup hides what it says: what a person reads
+			// instead (the JSON report keeps the body).
+			if s.Message != "" {
+				fmt.Fprintf(b, "%s          page says: %q\n", indent, s.Message)
 			}
-			fmt.Fprintf(b, "%s          %s\n", indent, body)
+			if s.Text != "" {
+				fmt.Fprintf(b, "%s          page text: %s\n", indent, s.Text)
+			}
+		case s.Body != "":
+			fmt.Fprintf(b, "%s          %s\n", indent, strings.Join(strings.Fields(s.Body), " "))
 		}
 	}
 }
@@ -363,6 +375,10 @@ func (r *redactor) text(s string) string {
 	}
 	return s
 }
+
+// excerpt is s redacted, then cut to n bytes: cut first, a secret split
+// at the cut would no longer match and show in part.
+func (r *redactor) excerpt(s string, n int) string { return excerpt.Head(r.text(s), n) }
 
 func (r *redactor) values(v url.Values) string {
 	out := url.Values{}
@@ -414,7 +430,7 @@ func (r *redactor) body(b []byte) string {
 			b = out
 		}
 	}
-	return excerpt.Head(r.text(string(b)), max)
+	return r.excerpt(string(b), max)
 }
 
 func (r *redactor) response(resp *http.Response, body []byte) *EvidenceResponse {
@@ -422,6 +438,10 @@ func (r *redactor) response(resp *http.Response, body []byte) *EvidenceResponse 
 		return nil
 	}
 	er := &EvidenceResponse{Status: resp.StatusCode, Body: r.body(body)}
+	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct == "text/html" || ct == "application/xhtml+xml" {
+		msg, text := pageWords(string(body))
+		er.Message, er.Text = r.excerpt(msg, maxMessage), r.excerpt(text, maxPageText)
+	}
 	for _, h := range evidenceHeaders {
 		if v := resp.Header.Values(h); len(v) > 0 {
 			if er.Headers == nil {

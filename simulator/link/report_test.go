@@ -46,7 +46,7 @@ func sampleReport() *link.Report {
 			{Rule: link.RuleHTTPS, Status: link.Pass, Message: "both URLs are https on port 443"},
 			{Rule: link.RuleAuthorizeFrame, Status: link.Warn, Message: "neither X-Frame-Options nor CSP frame-ancestors",
 				Evidence: &link.Evidence{Request: &link.EvidenceRequest{Method: "GET", URL: "https://auth.example.test/authorize?state=S"},
-					Response: &link.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "text/html"}, Body: "<html>\n  <h1>Sign in</h1>"}}},
+					Response: &link.EvidenceResponse{Status: 200, Headers: map[string]string{"Content-Type": "text/html"}, Body: "<html>\n  <h1>Sign in</h1>", Message: "Sign in", Text: "Sign in"}}},
 			{Rule: link.RuleTokenExpiresInt, Status: link.Fail, Message: `expires_in is the string "3600"`, Evidence: ev},
 		},
 		NotChecked: []string{link.RuleRefreshResponse},
