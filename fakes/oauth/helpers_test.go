@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -89,14 +88,7 @@ type result struct {
 	body   []byte
 }
 
-func (r result) json(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatalf("body %q: %v", r.body, err)
-	}
-	return m
-}
+func (r result) json(t testing.TB) map[string]any { t.Helper(); return testutil.Object(t, r.body) }
 
 func (r result) str(t testing.TB, key string) string {
 	t.Helper()

@@ -1,7 +1,6 @@
 package oauth_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -310,7 +309,7 @@ func (l *load) run(n int) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("exchange: %d %s", w.Code, w.Body)
 		}
-		first := decode(t, w.Body.Bytes())
+		first := testutil.Object(t, w.Body.Bytes())
 		// Every grant scripts its own answer, which must go with it.
 		if err := l.srv.SetGrantBody(first["access_token"].(string), "GET /v1/me/playlists", grantBody); err != nil {
 			t.Fatal(err)
@@ -322,7 +321,7 @@ func (l *load) run(n int) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("refresh: %d %s", w.Code, w.Body)
 		}
-		m := decode(t, w.Body.Bytes())
+		m := testutil.Object(t, w.Body.Bytes())
 		l.rt = m["refresh_token"].(string)
 		w = l.do(http.MethodPost, "/auth/o2/token", form("grant_type", "client_credentials", "client_id", lwaID, "client_secret", lwaSecret, "scope", "alexa:skill_messaging").Encode())
 		if w.Code != http.StatusOK {
@@ -337,15 +336,6 @@ func (l *load) run(n int) {
 			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
 		}
 	}
-}
-
-func decode(t testing.TB, body []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatalf("body %q: %v", body, err)
-	}
-	return m
 }
 
 // BenchmarkMemoryFlat drives the request mix of TestMemory_FlatUnderLoad

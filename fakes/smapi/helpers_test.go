@@ -219,14 +219,7 @@ type result struct {
 	body   []byte
 }
 
-func (r result) json(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatalf("body %q: %v", r.body, err)
-	}
-	return m
-}
+func (r result) json(t testing.TB) map[string]any { t.Helper(); return testutil.Object(t, r.body) }
 
 // call sends method path with the token as `ask smapi` does (Bearer);
 // headers are extra "Name: value" lines.

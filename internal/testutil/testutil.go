@@ -81,6 +81,17 @@ func Generic(t testing.TB, b []byte) any {
 	return v
 }
 
+// Object decodes a JSON object, failing the test on anything else: an
+// error body, a token answer.
+func Object(t testing.TB, b []byte) map[string]any {
+	t.Helper()
+	m, ok := Generic(t, b).(map[string]any)
+	if !ok {
+		t.Fatalf("want a JSON object, got %s", b)
+	}
+	return m
+}
+
 // At walks a decoded JSON document along object keys; ok is false when a
 // key is missing.
 func At(v any, keys ...string) (any, bool) {
